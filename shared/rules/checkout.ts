@@ -1,0 +1,360 @@
+/**
+ * Quoting a checkout (PROGRAM.md sections 2, 5, 6, 7): earn by tier and promotions, coupon,
+ * redemption checks, stamps, and the coupons the purchase triggers. Nothing is recorded here:
+ * the till records the quote's numbers in a purchase_recorded event; replay applies them.
+ */
+import { couponDiscount, makeCoupon, type CouponSpec } from './coupons';
+import { ok, refuse, type Result } from './errors';
+import type { Line, Payload } from './events';
+import { balanceOf } from './lots';
+import { BP, mulDivFloor } from './money';
+import type { Program } from './program';
+import type { Coupon, MemberState } from './state';
+import { tierOf } from './tiers';
+import {
+  localDay,
+  localMonth,
+  MS_PER_HOUR,
+  parseInstant,
+  startOfLocalDay,
+  startOfLocalMonth,
+} from './time';
+
+export interface CheckoutInput {
+  readonly amount: number;
+  readonly lines?: readonly Line[];
+  readonly redeem_points?: number;
+  readonly coupon_code?: string | null;
+  readonly store_id: string;
+  /** Set while the device cannot reach the endpoint: when it lost contact, and what this member redeemed since. */
+  readonly offline?: { readonly since: number; readonly redeemed_by_member: number } | null;
+}
+
+export interface IssuedCoupon {
+  readonly code: string;
+  readonly kind: Coupon['kind'];
+  readonly value: number;
+  readonly name: string;
+  readonly valid_until: number;
+}
+
+export interface Quote {
+  readonly amount: number;
+  readonly membership_discount: number;
+  readonly coupon_code: string | null;
+  readonly coupon_discount: number;
+  readonly points_redeemed: number;
+  readonly amount_paid: number;
+  readonly points_earned: number;
+  readonly earn_rate_bp: number;
+  /** Highest multiplier applied to a line (10,000 = x1). */
+  readonly multiplier_bp: number;
+  readonly first_purchase: boolean;
+  readonly referral_bonus: number;
+  readonly stamps_added: number;
+  readonly coupons_issued: readonly IssuedCoupon[];
+  /** The most points this purchase could take (0 when below the minimum). */
+  readonly max_redeemable: number;
+  readonly balance_before: number;
+  readonly balance_after: number;
+}
+
+function lineMultiplier(
+  program: Program,
+  line: { category: string | null },
+  storeId: string,
+  at: number,
+  first: boolean,
+): number {
+  let best = first ? program.first_purchase_multiplier_bp : BP;
+  if (best < BP) best = BP;
+  for (const p of program.promotions) {
+    if (parseInstant(p.starts_at) > at || parseInstant(p.ends_at) <= at) continue;
+    if (p.stores && !p.stores.includes(storeId)) continue;
+    if (p.categories && (line.category === null || !p.categories.includes(line.category))) continue;
+    if (p.multiplier_bp > best) best = p.multiplier_bp;
+  }
+  return best;
+}
+
+/**
+ * Points earned on what was paid in money: the paid amount is shared among the lines in
+ * proportion to their value (cumulative floors, so the shares add up exactly), each share earns
+ * the tier rate times the single highest multiplier that applies to it, and the sum is floored.
+ */
+export function earnPoints(
+  program: Program,
+  rateBp: number,
+  amount: number,
+  paid: number,
+  lines: readonly Line[],
+  storeId: string,
+  at: number,
+  first: boolean,
+): { points: number; multiplier_bp: number } {
+  if (paid <= 0 || amount <= 0) return { points: 0, multiplier_bp: BP };
+  const parts =
+    lines.length > 0
+      ? lines.map((l) => ({ category: l.category, value: l.quantity * l.unit_price }))
+      : [{ category: null, value: amount }];
+  let cumulative = 0;
+  let given = 0;
+  let sum = 0n;
+  let top = BP;
+  for (const part of parts) {
+    cumulative += part.value;
+    const upTo = mulDivFloor(paid, cumulative, amount);
+    const share = upTo - given;
+    given = upTo;
+    const m = lineMultiplier(program, part, storeId, at, first);
+    if (share > 0 && m > top) top = m;
+    sum += BigInt(share) * BigInt(rateBp) * BigInt(m);
+  }
+  return { points: Number(sum / BigInt(BP * BP)), multiplier_bp: top };
+}
+
+export interface PurchaseEffects {
+  readonly first: boolean;
+  readonly referral_bonus: number;
+  readonly stamps_added: number;
+  readonly coupons: readonly CouponSpec[];
+}
+
+/** What recording a purchase triggers, beside its points: the same function for quote and replay. */
+export function purchaseEffects(
+  state: MemberState,
+  program: Program,
+  purchase: { purchase_id: string; amount: number; lines: readonly Line[] },
+  at: number,
+): PurchaseEffects {
+  const zone = program.time_zone;
+  const first = state.purchase_count === 0;
+  const referral =
+    first && state.referred_by !== null && program.referral.enabled
+      ? program.referral.referee_points
+      : 0;
+  const coupons: CouponSpec[] = [];
+  const validFor = (days: number): number => startOfLocalDay(zone, localDay(zone, at) + days + 1);
+
+  let stamps = 0;
+  if (program.stamps.enabled) {
+    for (const line of purchase.lines)
+      if (line.category === program.stamps.category) stamps += line.quantity;
+    const cards =
+      Math.floor((state.stamps_total + stamps) / program.stamps.per_card) -
+      state.stamp_cards.length;
+    for (let k = 1; k <= cards; k += 1) {
+      coupons.push({
+        source: 'stamp_card',
+        key: `${purchase.purchase_id}:${k}`,
+        kind: 'free_item',
+        value: program.stamps.reward_max_value ?? 0,
+        name: `Free ${program.stamps.category}`,
+        category: program.stamps.category,
+        valid_from: at,
+        valid_until: validFor(program.stamps.reward_valid_days),
+        first_purchase_only: false,
+      });
+    }
+  }
+
+  const spend = program.coupons.monthly_spend;
+  if (spend.enabled) {
+    const month = localMonth(zone, at);
+    const before = state.gross.get(month) ?? 0;
+    const existing = state.spend_coupons.get(month);
+    const live = existing !== undefined && state.coupons.get(existing)?.status !== 'voided';
+    if (!live && before + purchase.amount >= spend.threshold) {
+      coupons.push({
+        source: 'monthly_spend',
+        key: `${month}:${purchase.purchase_id}`,
+        kind: 'percent',
+        value: spend.percent_bp,
+        name: `Monthly spend ${spend.percent_bp / 100}% off`,
+        category: null,
+        valid_from: at,
+        // Valid until the end of the next month.
+        valid_until: startOfLocalMonth(zone, month + 2),
+        first_purchase_only: false,
+      });
+    }
+  }
+
+  const again = program.coupons.repurchase;
+  if (again.enabled) {
+    coupons.push({
+      source: 'repurchase',
+      key: purchase.purchase_id,
+      kind: again.kind,
+      value: again.value,
+      name: again.kind === 'percent' ? `Come back ${again.value / 100}% off` : 'Come back discount',
+      category: null,
+      valid_from: at,
+      valid_until: validFor(again.valid_days),
+      first_purchase_only: false,
+    });
+  }
+  return { first, referral_bonus: referral, stamps_added: stamps, coupons };
+}
+
+/** Quotes a checkout for a member whose state is replayed up to `at`. */
+export function quoteCheckout(
+  state: MemberState,
+  program: Program,
+  input: CheckoutInput,
+  at: number,
+): Result<Quote> {
+  const { amount } = input;
+  const lines = input.lines ?? [];
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    return refuse('amount_invalid', 'amount must be a whole number >= 0');
+  if (lines.length > 0 && lines.reduce((s, l) => s + l.quantity * l.unit_price, 0) !== amount) {
+    return refuse('lines_mismatch', 'amount must equal the sum of the lines');
+  }
+
+  const plan =
+    state.membership && state.membership.ends_at > at
+      ? program.membership_plans.find((p) => p.id === state.membership?.plan_id)
+      : undefined;
+  const membershipDiscount = plan ? mulDivFloor(amount, plan.discount_bp, BP) : 0;
+  let due = amount - membershipDiscount;
+
+  let couponCode: string | null = null;
+  let couponValue = 0;
+  if (input.coupon_code) {
+    const found = couponDiscount(state, input.coupon_code, amount, due, lines, at);
+    if (!found.ok) return found;
+    couponCode = found.value.coupon.code;
+    couponValue = found.value.discount;
+    due -= couponValue;
+  }
+
+  const balance = balanceOf(state, program, at);
+  const pointValue = program.point_value;
+  let maxRedeemable = Math.min(Math.max(0, balance.available), Math.floor(due / pointValue));
+  const offline = input.offline ?? null;
+  if (offline) {
+    const caps = program.offline;
+    if (at - offline.since > caps.max_offline_hours * MS_PER_HOUR) maxRedeemable = 0;
+    if (caps.max_redeem_per_purchase !== null)
+      maxRedeemable = Math.min(maxRedeemable, caps.max_redeem_per_purchase);
+    if (caps.max_redeem_per_member !== null)
+      maxRedeemable = Math.min(
+        maxRedeemable,
+        Math.max(0, caps.max_redeem_per_member - offline.redeemed_by_member),
+      );
+  }
+  if (maxRedeemable < program.redemption.min_points) maxRedeemable = 0;
+
+  const redeem = input.redeem_points ?? 0;
+  if (redeem !== 0) {
+    const min = program.redemption.min_points;
+    if (!Number.isSafeInteger(redeem) || redeem < 0)
+      return refuse('redeem_not_whole', 'points to redeem must be a whole number');
+    if (redeem < min)
+      return refuse('redeem_below_minimum', `a redemption must be at least ${min} points`, {
+        min_points: min,
+      });
+    if (redeem > balance.available) {
+      return refuse(
+        'redeem_exceeds_balance',
+        `only ${Math.max(0, balance.available)} points are available`,
+        { available: balance.available },
+      );
+    }
+    if (redeem * pointValue > due)
+      return refuse(
+        'redeem_exceeds_due',
+        `at most ${Math.floor(due / pointValue)} points can pay for this sale`,
+        { due },
+      );
+    if (offline) {
+      const caps = program.offline;
+      if (at - offline.since > caps.max_offline_hours * MS_PER_HOUR) {
+        return refuse(
+          'redeem_offline_too_long',
+          `offline for more than ${caps.max_offline_hours} hours: redemptions are paused until the till is back online`,
+        );
+      }
+      if (caps.max_redeem_per_purchase !== null && redeem > caps.max_redeem_per_purchase) {
+        return refuse(
+          'redeem_offline_per_purchase',
+          `offline, at most ${caps.max_redeem_per_purchase} points per purchase`,
+          { max: caps.max_redeem_per_purchase },
+        );
+      }
+      if (
+        caps.max_redeem_per_member !== null &&
+        offline.redeemed_by_member + redeem > caps.max_redeem_per_member
+      ) {
+        return refuse(
+          'redeem_offline_per_member',
+          `offline, at most ${caps.max_redeem_per_member} points per member until the till is back online`,
+          {
+            max: caps.max_redeem_per_member,
+            already: offline.redeemed_by_member,
+          },
+        );
+      }
+    }
+  }
+
+  const paid = due - redeem * pointValue;
+  const tier = tierOf(program, state.tier);
+  const effects = purchaseEffects(state, program, { purchase_id: 'quote', amount, lines }, at);
+  const earned = earnPoints(
+    program,
+    tier.earn_rate_bp,
+    amount,
+    paid,
+    lines,
+    input.store_id,
+    at,
+    effects.first,
+  );
+  const coupons = effects.coupons.map((spec) => {
+    const c = makeCoupon(state.member_id, spec);
+    return { code: c.code, kind: c.kind, value: c.value, name: c.name, valid_until: c.valid_until };
+  });
+  return ok({
+    amount,
+    membership_discount: membershipDiscount,
+    coupon_code: couponCode,
+    coupon_discount: couponValue,
+    points_redeemed: redeem,
+    amount_paid: paid,
+    points_earned: earned.points,
+    earn_rate_bp: tier.earn_rate_bp,
+    multiplier_bp: earned.multiplier_bp,
+    first_purchase: effects.first,
+    referral_bonus: effects.referral_bonus,
+    stamps_added: effects.stamps_added,
+    coupons_issued: coupons,
+    max_redeemable: maxRedeemable,
+    balance_before: balance.total,
+    balance_after: balance.total - redeem + earned.points + effects.referral_bonus,
+  });
+}
+
+/** The payload of the purchase_recorded event that records a quote. */
+export function purchasePayload(
+  quote: Quote,
+  ids: { purchase_id: string; receipt_id?: string | null },
+  lines: readonly Line[],
+  offline: boolean,
+): Payload<'purchase_recorded'> {
+  return {
+    purchase_id: ids.purchase_id,
+    receipt_id: ids.receipt_id ?? null,
+    amount: quote.amount,
+    lines: [...lines],
+    coupon_code: quote.coupon_code,
+    coupon_discount: quote.coupon_discount,
+    membership_discount: quote.membership_discount,
+    points_redeemed: quote.points_redeemed,
+    amount_paid: quote.amount_paid,
+    points_earned: quote.points_earned,
+    stamps_added: quote.stamps_added,
+    offline,
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Coupons and vouchers (PROGRAM.md section 6): deterministic codes for the coupons the rules
+ * issue, validity, and the discount a coupon gives on a purchase.
+ */
+import { refuse, ok, type Result } from './errors';
+import type { Line } from './events';
+import { BP, mulDivFloor } from './money';
+import type { CouponKind } from './program';
+import type { Coupon, CouponSource, MemberState } from './state';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
+
+function fnv1a(text: string, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+const PREFIX: Record<CouponSource, string> = {
+  tier: 'TR',
+  welcome: 'WL',
+  birthday: 'BD',
+  monthly_spend: 'MS',
+  stamp_card: 'ST',
+  consultation: 'CS',
+  repurchase: 'RP',
+  issued: 'IS',
+};
+
+/**
+ * The code of a coupon the rules issue: the same on every replica (it is derived from the member
+ * and what issued it), short enough to type, unambiguous to read aloud.
+ */
+export function couponCode(source: CouponSource, memberId: string, key: string): string {
+  const text = `${memberId}|${source}|${key}`;
+  let a = fnv1a(text, 0x811c9dc5);
+  let b = fnv1a(text, 0x01234567);
+  let out = '';
+  for (let i = 0; i < 10; i += 1) {
+    const v = (i < 5 ? a : b) & 31;
+    out += ALPHABET[v];
+    if (i < 5) a >>>= 5;
+    else b >>>= 5;
+  }
+  return `${PREFIX[source]}-${out}`;
+}
+
+/** Codes are compared without case, spaces or dashes-vs-none differences a cashier may type. */
+export function normalizeCode(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+export interface CouponSpec {
+  readonly source: CouponSource;
+  readonly key: string;
+  readonly kind: CouponKind;
+  readonly value: number;
+  readonly name: string;
+  readonly category: string | null;
+  readonly valid_from: number;
+  readonly valid_until: number;
+  readonly first_purchase_only: boolean;
+}
+
+export function makeCoupon(memberId: string, spec: CouponSpec): Coupon {
+  return {
+    code: couponCode(spec.source, memberId, spec.key),
+    kind: spec.kind,
+    value: spec.value,
+    name: spec.name,
+    category: spec.category,
+    source: spec.source,
+    valid_from: spec.valid_from,
+    valid_until: spec.valid_until,
+    first_purchase_only: spec.first_purchase_only,
+    status: 'active',
+    used_at: null,
+    used_on: null,
+  };
+}
+
+export type CouponStatus = 'active' | 'used' | 'voided' | 'expired' | 'not_yet_valid';
+
+export function couponStatus(coupon: Coupon, at: number): CouponStatus {
+  if (coupon.status !== 'active') return coupon.status;
+  if (at >= coupon.valid_until) return 'expired';
+  if (at < coupon.valid_from) return 'not_yet_valid';
+  return 'active';
+}
+
+/** The coupons a member can use now, soonest-ending first. */
+export function usableCoupons(state: MemberState, at: number = state.as_of): Coupon[] {
+  return [...state.coupons.values()]
+    .filter(
+      (c) =>
+        couponStatus(c, at) === 'active' && !(c.first_purchase_only && state.purchase_count > 0),
+    )
+    .sort((a, b) => a.valid_until - b.valid_until || (a.code < b.code ? -1 : 1));
+}
+
+/**
+ * The discount a coupon gives on a purchase of `amount` (after any membership discount `due`).
+ * Percentage coupons apply to the purchase total before points are redeemed.
+ */
+export function couponDiscount(
+  state: MemberState,
+  code: string,
+  amount: number,
+  due: number,
+  lines: readonly Line[],
+  at: number,
+): Result<{ coupon: Coupon; discount: number }> {
+  const coupon = state.coupons.get(normalizeCode(code));
+  if (!coupon) return refuse('coupon_not_found', `no coupon ${code} for this member`, { code });
+  const status = couponStatus(coupon, at);
+  switch (status) {
+    case 'active':
+      break;
+    case 'used':
+      return refuse('coupon_used', `coupon ${coupon.code} was already used`, { code: coupon.code });
+    case 'voided':
+      return refuse('coupon_voided', `coupon ${coupon.code} was voided`, { code: coupon.code });
+    case 'expired':
+      return refuse('coupon_expired', `coupon ${coupon.code} has expired`, { code: coupon.code });
+    case 'not_yet_valid':
+      return refuse('coupon_not_yet_valid', `coupon ${coupon.code} is not valid yet`, {
+        code: coupon.code,
+      });
+    default: {
+      const never: never = status;
+      throw new TypeError(`unknown coupon status ${String(never)}`);
+    }
+  }
+  if (coupon.first_purchase_only && state.purchase_count > 0) {
+    return refuse('coupon_not_applicable', `coupon ${coupon.code} is for the first purchase only`, {
+      code: coupon.code,
+    });
+  }
+  let discount: number;
+  switch (coupon.kind) {
+    case 'percent':
+      discount = mulDivFloor(amount, coupon.value, BP);
+      break;
+    case 'fixed':
+      discount = coupon.value;
+      break;
+    case 'free_item': {
+      const prices = lines
+        .filter((l) => coupon.category === null || l.category === coupon.category)
+        .map((l) => l.unit_price);
+      if (prices.length === 0) {
+        return refuse(
+          'coupon_not_applicable',
+          `coupon ${coupon.code} needs an item of category ${coupon.category ?? 'any'} in the sale`,
+          {
+            code: coupon.code,
+            category: coupon.category,
+          },
+        );
+      }
+      const price = Math.max(...prices);
+      discount = coupon.value > 0 ? Math.min(price, coupon.value) : price;
+      break;
+    }
+    case 'service':
+      return refuse(
+        'coupon_not_applicable',
+        `voucher ${coupon.code} is for a service, not a discount on a sale`,
+        { code: coupon.code },
+      );
+    default: {
+      const never: never = coupon.kind;
+      throw new TypeError(`unknown coupon kind ${String(never)}`);
+    }
+  }
+  return ok({ coupon, discount: Math.min(discount, due) });
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { drink, goods, seoul, Till } from '../../test/support/ledger';
+import { DEFAULT_PROGRAM } from './default-program';
+import { balanceOf } from './lots';
+import { parseProgram } from './program';
+
+describe('earning (PROGRAM.md section 2)', () => {
+  it('credits the signup bonus at enrollment', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-10T10:00:00'));
+    expect(balanceOf(till.state(seoul('2026-03-10T10:00:00')), DEFAULT_PROGRAM).total).toBe(1_000);
+  });
+
+  it('doubles the first purchase and rounds down after the multiplier', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-10T10:00:00'));
+    // 49 won at 2 % x2 = 1.96 -> 1 point (rounding before the multiplier would give 0).
+    const first = till.sell(seoul('2026-03-11T10:00:00'), { amount: 49 });
+    expect(first.points_earned).toBe(1);
+    expect(first.first_purchase).toBe(true);
+    // The second purchase is not doubled: 123,456 x 2 % = 2,469.12 -> 2,469.
+    const second = till.sell(seoul('2026-03-12T10:00:00'), { amount: 123_456 });
+    expect(second.points_earned).toBe(2_469);
+    expect(second.first_purchase).toBe(false);
+    expect(balanceOf(till.state(seoul('2026-03-12T10:00:00')), DEFAULT_PROGRAM).total).toBe(
+      1_000 + 1 + 2_469,
+    );
+  });
+
+  it('earns on the money paid: not on the coupon discount nor on the points redeemed', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-10T10:00:00'));
+    till.sell(seoul('2026-03-10T11:00:00'), { amount: 50_000 }); // first purchase: 2,000 points
+    const welcome = [...till.state(seoul('2026-03-10T11:00:00')).coupons.values()].find(
+      (c) => c.source === 'welcome',
+    );
+    expect(welcome).toBeDefined();
+    const q = till.quote(seoul('2026-03-11T10:00:00'), { amount: 87_650, redeem_points: 2_500 });
+    // 87,650 - 2,500 points = 85,150 paid, 2 % = 1,703.
+    expect(q.amount_paid).toBe(85_150);
+    expect(q.points_earned).toBe(1_703);
+  });
+
+  it('uses the single highest multiplier per line: promotions do not stack', () => {
+    const program = parseProgram({
+      ...DEFAULT_PROGRAM,
+      promotions: [
+        {
+          id: 'spring-drinks',
+          name: 'Spring drinks x3',
+          multiplier_bp: 30_000,
+          starts_at: '2026-03-01T00:00:00+09:00',
+          ends_at: '2026-04-01T00:00:00+09:00',
+          categories: ['drink'],
+          stores: null,
+        },
+        {
+          id: 'other-store',
+          name: 'Another store x5',
+          multiplier_bp: 50_000,
+          starts_at: '2026-03-01T00:00:00+09:00',
+          ends_at: '2026-04-01T00:00:00+09:00',
+          categories: null,
+          stores: ['store-9'],
+        },
+      ],
+    });
+    const till = new Till('m', program);
+    till.enroll(seoul('2026-03-10T10:00:00'));
+    // First purchase (x2) with a drink line (x3 campaign) and a goods line: the drink line
+    // earns x3 (not x6), the goods line x2. 10,000 x 2 % x 3 = 600; 30,000 x 2 % x 2 = 1,200.
+    const q = till.sell(seoul('2026-03-10T11:00:00'), {
+      lines: [drink(2, 5_000), goods(1, 30_000)],
+    });
+    expect(q.points_earned).toBe(1_800);
+    expect(q.multiplier_bp).toBe(30_000);
+    // After the campaign ends, the drink earns the plain rate: 10,000 x 2 % = 200.
+    const after = till.quote(seoul('2026-04-01T00:00:00'), {
+      amount: 10_000,
+      lines: [drink(2, 5_000)],
+    });
+    expect(after.points_earned).toBe(200);
+  });
+
+  it('earns at the rate of the tier in force at the purchase', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-01-05T10:00:00'));
+    till.sell(seoul('2026-01-20T10:00:00'), { amount: 700_000 }); // first: 2 % x2 = 28,000
+    // 1 February: Nov + Dec + Jan = 700,000 >= 200,000 x 3: SILVER (3 %).
+    const q = till.sell(seoul('2026-02-03T10:00:00'), { amount: 33_333 });
+    expect(q.earn_rate_bp).toBe(300);
+    expect(q.points_earned).toBe(999);
+  });
+});

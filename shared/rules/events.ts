@@ -1,0 +1,190 @@
+/**
+ * The ledger's event types: what each event says, as runtime schemas (types inferred from them).
+ * The wire envelope (device chain, hash) is shared/protocol's; the rules need only these fields.
+ *
+ * An event records what the till decided (points earned, redeemed, coupon used). Everything that
+ * follows from time or from the ledger itself (expiry, tiers, coupons issued at evaluations,
+ * stamp cards, refund proportions) is derived by replay, so every replica computes it alike.
+ */
+import * as v from 'valibot';
+import { isIsoInstant } from './time';
+
+const int = (min = 0) =>
+  v.pipe(v.number(), v.safeInteger('must be a safe integer'), v.minValue(min));
+const signedInt = v.pipe(v.number(), v.safeInteger('must be a safe integer'));
+const text = (max = 200) => v.pipe(v.string(), v.maxLength(max));
+const key = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+const instant = v.pipe(v.string(), v.check(isIsoInstant, 'must be an ISO 8601 time with offset'));
+/** YYYY-MM-DD, or --MM-DD when the year is not given. */
+export const BirthdaySchema = v.pipe(
+  v.string(),
+  v.regex(/^(\d{4}|--)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be YYYY-MM-DD or --MM-DD'),
+);
+
+export const LineSchema = v.strictObject({
+  sku: key,
+  category: text(64),
+  quantity: int(1),
+  unit_price: int(0),
+});
+
+export const RefundLineSchema = v.strictObject({ sku: key, quantity: int(1) });
+
+export const MemberEnrolledSchema = v.strictObject({
+  card_number: key,
+  referral_code: key,
+  /** Member id of the referrer, resolved from the referral code given at enrollment. */
+  referred_by: v.nullable(key),
+  birthday: v.nullable(BirthdaySchema),
+  name: v.nullable(text(100)),
+  /** Phone in E.164 digits; devices that must not hold it (kiosks) send only phone_hash. */
+  phone: v.nullable(v.pipe(v.string(), v.regex(/^\+?\d{6,15}$/, 'must be 6-15 digits'))),
+  phone_hash: v.nullable(text(128)),
+  consent: v.boolean(),
+});
+
+export const MemberUpdatedSchema = v.strictObject({
+  name: v.optional(v.nullable(text(100))),
+  phone: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^\+?\d{6,15}$/)))),
+  phone_hash: v.optional(v.nullable(text(128))),
+  birthday: v.optional(v.nullable(BirthdaySchema)),
+});
+
+export const PurchaseRecordedSchema = v.pipe(
+  v.strictObject({
+    purchase_id: key,
+    receipt_id: v.nullable(text(100)),
+    amount: int(0),
+    lines: v.pipe(v.array(LineSchema), v.maxLength(500)),
+    coupon_code: v.nullable(key),
+    coupon_discount: int(0),
+    membership_discount: int(0),
+    points_redeemed: int(0),
+    amount_paid: int(0),
+    points_earned: int(0),
+    stamps_added: int(0),
+    offline: v.boolean(),
+  }),
+  v.check(
+    (p) =>
+      p.amount_paid === p.amount - p.coupon_discount - p.membership_discount - p.points_redeemed,
+    'amount_paid must equal amount - coupon_discount - membership_discount - points_redeemed',
+  ),
+  v.check(
+    (p) =>
+      p.lines.length === 0 ||
+      p.lines.reduce((s, l) => s + l.quantity * l.unit_price, 0) === p.amount,
+    'amount must equal the sum of the lines',
+  ),
+);
+
+export const PurchaseRefundedSchema = v.strictObject({
+  refund_id: key,
+  purchase_id: key,
+  /** Value of the goods returned (part of the purchase's amount). */
+  amount: int(0),
+  lines: v.array(RefundLineSchema),
+  amount_refunded: int(0),
+  points_reversed: int(0),
+  points_restored: int(0),
+  coupon_restored: v.boolean(),
+  stamps_removed: int(0),
+});
+
+export const CouponIssuedSchema = v.strictObject({
+  code: key,
+  kind: v.picklist(['percent', 'fixed', 'free_item', 'service']),
+  /** percent: basis points; fixed: minor units; free_item: cap (0 = none); service: 0. */
+  value: int(0),
+  name: text(100),
+  category: v.nullable(text(64)),
+  valid_from: instant,
+  valid_until: instant,
+  first_purchase_only: v.boolean(),
+});
+
+export const CouponUsedSchema = v.strictObject({ code: key });
+export const CouponVoidedSchema = v.strictObject({ code: key, reason: text(200) });
+
+export const PointsAdjustedSchema = v.pipe(
+  v.strictObject({
+    points: signedInt,
+    reason: v.pipe(v.string(), v.minLength(3, 'a reason is required'), v.maxLength(500)),
+    approved_by: key,
+  }),
+  v.check((p) => p.points !== 0, 'points must not be 0'),
+);
+
+export const ReferralRewardedSchema = v.strictObject({
+  referee_id: key,
+  purchase_id: key,
+  points: int(1),
+});
+export const ReferralReversedSchema = ReferralRewardedSchema;
+
+export const PartnerPointsCreditedSchema = v.strictObject({
+  partner_id: key,
+  reference: key,
+  points: int(1),
+});
+
+export const MembershipStartedSchema = v.strictObject({ plan_id: key, ends_at: instant });
+export const MembershipCancelledSchema = v.strictObject({ plan_id: key });
+
+export const FeedbackGivenSchema = v.strictObject({
+  score: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(10)),
+  comment: v.nullable(text(2000)),
+});
+
+/** Every event type and the schema of its payload. */
+export const PAYLOAD_SCHEMAS = {
+  member_enrolled: MemberEnrolledSchema,
+  member_updated: MemberUpdatedSchema,
+  purchase_recorded: PurchaseRecordedSchema,
+  purchase_refunded: PurchaseRefundedSchema,
+  coupon_issued: CouponIssuedSchema,
+  coupon_used: CouponUsedSchema,
+  coupon_voided: CouponVoidedSchema,
+  points_adjusted: PointsAdjustedSchema,
+  referral_rewarded: ReferralRewardedSchema,
+  referral_reversed: ReferralReversedSchema,
+  partner_points_credited: PartnerPointsCreditedSchema,
+  membership_started: MembershipStartedSchema,
+  membership_cancelled: MembershipCancelledSchema,
+  feedback_given: FeedbackGivenSchema,
+} as const;
+
+export type EventType = keyof typeof PAYLOAD_SCHEMAS;
+export const EVENT_TYPES = Object.keys(PAYLOAD_SCHEMAS) as EventType[];
+
+export type Payload<T extends EventType> = v.InferOutput<(typeof PAYLOAD_SCHEMAS)[T]>;
+export type Line = v.InferOutput<typeof LineSchema>;
+export type RefundLine = v.InferOutput<typeof RefundLineSchema>;
+
+/** The fields of an event that the rules read. The protocol's envelope is a superset. */
+export interface LedgerEventBase {
+  readonly event_id: string;
+  readonly member_id: string;
+  readonly occurred_at: string;
+  readonly store_id: string;
+  readonly device_id: string;
+  readonly seq: number;
+  readonly program_version: number;
+}
+
+export type LedgerEvent = {
+  [T in EventType]: LedgerEventBase & { readonly type: T; readonly payload: Payload<T> };
+}[EventType];
+
+export type EventOf<T extends EventType> = Extract<LedgerEvent, { type: T }>;
+
+/**
+ * Business order of a member's events: occurred_at, then device and its sequence, then id. Any
+ * replica sorting the same events gets the same order, whatever order they arrived in.
+ */
+export function compareEvents(a: LedgerEvent, b: LedgerEvent, ta: number, tb: number): number {
+  if (ta !== tb) return ta - tb;
+  if (a.device_id !== b.device_id) return a.device_id < b.device_id ? -1 : 1;
+  if (a.seq !== b.seq) return a.seq - b.seq;
+  return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROGRAM } from './default-program';
+import { ProgramError, parseProgram, programHistory } from './program';
+
+describe('the program definition', () => {
+  it('ships the default program of PROGRAM.md', () => {
+    const p = DEFAULT_PROGRAM;
+    expect(p.time_zone).toBe('Asia/Seoul');
+    expect(p.currency).toEqual({ code: 'KRW', exponent: 0 });
+    expect(
+      p.tiers.map((t) => [t.id, t.threshold, t.earn_rate_bp, t.monthly_coupons, t.consultation]),
+    ).toEqual([
+      ['BASIC', 0, 200, 0, 'none'],
+      ['SILVER', 200_000, 300, 1, 'none'],
+      ['GOLD', 500_000, 400, 2, 'quarterly'],
+      ['PLATINUM', 1_000_000, 500, 3, 'monthly'],
+    ]);
+    expect(p.tiers[3]?.perks).toContain('dedicated_manager');
+    expect(p.signup_bonus).toBe(1_000);
+    expect(p.redemption.min_points).toBe(1_000);
+    expect(p.stamps).toMatchObject({ category: 'drink', per_card: 10, reward_valid_days: 90 });
+  });
+
+  it('names the offending field of a bad definition', () => {
+    const bad = structuredClone(DEFAULT_PROGRAM) as unknown as {
+      tiers: { earn_rate_bp: unknown }[];
+    };
+    (bad.tiers[1] as { earn_rate_bp: unknown }).earn_rate_bp = 2.5;
+    try {
+      parseProgram(bad);
+      expect.unreachable('a fractional rate must be refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ProgramError);
+      expect((error as ProgramError).issues[0]?.path).toBe('tiers.1.earn_rate_bp');
+    }
+  });
+
+  it('refuses unknown fields, unknown zones and tiers out of order', () => {
+    expect(() => parseProgram({ ...DEFAULT_PROGRAM, bonus: 1 })).toThrow(/bonus/);
+    expect(() => parseProgram({ ...DEFAULT_PROGRAM, time_zone: 'Mars/Olympus' })).toThrow(
+      /time_zone/,
+    );
+    const swapped = {
+      ...DEFAULT_PROGRAM,
+      tiers: [DEFAULT_PROGRAM.tiers[0], DEFAULT_PROGRAM.tiers[2], DEFAULT_PROGRAM.tiers[1]],
+    };
+    expect(() => parseProgram(swapped)).toThrow(/ascending/);
+  });
+
+  it('finds the version in force at a time and by number', () => {
+    const v2 = parseProgram({ ...DEFAULT_PROGRAM, version: 2, signup_bonus: 2_000 });
+    const history = programHistory([
+      { program: DEFAULT_PROGRAM, effective_from: 0 },
+      { program: v2, effective_from: Date.parse('2026-06-01T00:00:00+09:00') },
+    ]);
+    expect(history.at(Date.parse('2026-05-31T23:59:59+09:00')).version).toBe(1);
+    expect(history.at(Date.parse('2026-06-01T00:00:00+09:00')).version).toBe(2);
+    expect(history.version(1).signup_bonus).toBe(1_000);
+    expect(history.latest().version).toBe(2);
+  });
+});

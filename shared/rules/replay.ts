@@ -1,0 +1,460 @@
+/**
+ * replay(events, programs, as_of): a member's state as a pure function of its events and the
+ * program versions. The same function runs in the extension, the kiosk and the server.
+ *
+ * Events are applied in business order (compareEvents), whatever order they arrived in. Between
+ * events, time passes: lots expire and, at 00:00 on each 1st of the month in the program's zone,
+ * tiers are evaluated and the month's coupons are issued.
+ */
+import { couponStatus, makeCoupon, normalizeCode } from './coupons';
+import { purchaseEffects } from './checkout';
+import { compareEvents, type EventOf, type LedgerEvent } from './events';
+import { consume, credit, expireLots, restore, reverse } from './lots';
+import type { Program, Programs } from './program';
+import { refundFigures } from './refund';
+import type { ConflictKind, MemberState, PurchaseRecord } from './state';
+import { createState } from './state';
+import { monthStart } from './tiers';
+import { localDay, localMonth, parseInstant, startOfLocalDay, startOfLocalMonth } from './time';
+
+interface Timed {
+  readonly event: LedgerEvent;
+  readonly at: number;
+}
+
+/** Sorts a member's events into business order (a new array). */
+export function sortEvents(events: readonly LedgerEvent[]): Timed[] {
+  const timed = events.map((event) => ({ event, at: parseInstant(event.occurred_at) }));
+  timed.sort((a, b) => compareEvents(a.event, b.event, a.at, b.at));
+  return timed;
+}
+
+export function replay(
+  memberId: string,
+  events: readonly LedgerEvent[],
+  programs: Programs,
+  asOf: number,
+): MemberState {
+  const timed = sortEvents(events);
+  const state = createState(
+    memberId,
+    asOf,
+    programs.at(timed[0]?.at ?? asOf).tiers[0]?.id ?? 'BASIC',
+  );
+  for (const { event, at } of timed) {
+    if (at > asOf) break;
+    advance(state, programs, at);
+    apply(state, programs, event, at);
+  }
+  advance(state, programs, asOf);
+  state.as_of = asOf;
+  return state;
+}
+
+/** Lets time pass up to `at`: month starts (tiers, coupons, cashback) and expiries. */
+export function advance(state: MemberState, programs: Programs, at: number): void {
+  if (state.enrolled_at !== null) {
+    for (;;) {
+      const month = state.last_month + 1;
+      const zone = programs.at(at).time_zone;
+      const start = startOfLocalMonth(zone, month);
+      if (start > at) break;
+      expireLots(state, start);
+      monthStart(state, programs.at(start), month);
+      state.last_month = month;
+    }
+  }
+  expireLots(state, at);
+  if (at > state.as_of) state.as_of = at;
+}
+
+function conflict(
+  state: MemberState,
+  kind: ConflictKind,
+  event: LedgerEvent,
+  at: number,
+  points: number,
+  detail: string,
+): void {
+  state.conflicts.push({ kind, event_id: event.event_id, occurred_at: at, points, detail });
+}
+
+/** Applies one event at its time (advance() first). */
+export function apply(
+  state: MemberState,
+  programs: Programs,
+  event: LedgerEvent,
+  at: number,
+): void {
+  const program = programs.version(event.program_version);
+  switch (event.type) {
+    case 'member_enrolled':
+      return enroll(state, program, event, at);
+    case 'member_updated': {
+      const birthday = event.payload.birthday;
+      if (birthday !== undefined)
+        state.birthday_month = birthday === null ? null : Number(birthday.slice(5, 7));
+      return;
+    }
+    case 'purchase_recorded':
+      return purchase(state, programs, program, event, at);
+    case 'purchase_refunded': {
+      if (!state.purchases.has(event.payload.purchase_id)) {
+        // The purchase is later in business order (another till's clock): apply after it.
+        const waiting = state.deferred_refunds.get(event.payload.purchase_id) ?? [];
+        waiting.push({ event, at });
+        state.deferred_refunds.set(event.payload.purchase_id, waiting);
+        return;
+      }
+      return refund(state, program, event, at);
+    }
+    case 'coupon_issued': {
+      const p = event.payload;
+      const code = normalizeCode(p.code);
+      if (state.coupons.has(code)) return;
+      state.coupons.set(code, {
+        code,
+        kind: p.kind,
+        value: p.value,
+        name: p.name,
+        category: p.category,
+        source: 'issued',
+        valid_from: parseInstant(p.valid_from),
+        valid_until: parseInstant(p.valid_until),
+        first_purchase_only: p.first_purchase_only,
+        status: 'active',
+        used_at: null,
+        used_on: null,
+      });
+      return;
+    }
+    case 'coupon_used':
+      return useCoupon(state, event, event.payload.code, event.event_id, at);
+    case 'coupon_voided': {
+      const coupon = state.coupons.get(normalizeCode(event.payload.code));
+      if (coupon && coupon.status === 'active') coupon.status = 'voided';
+      return;
+    }
+    case 'points_adjusted': {
+      const p = event.payload;
+      if (p.points > 0)
+        credit(state, program, 'adjustment', event.event_id, p.points, at, event.event_id);
+      else consume(state, -p.points, at, 'adjustment_debit', event.event_id, event.event_id);
+      return;
+    }
+    case 'referral_rewarded': {
+      const p = event.payload;
+      if (state.referral_lots.has(p.purchase_id)) return;
+      const lot = credit(
+        state,
+        program,
+        'referral',
+        `referral:${p.purchase_id}`,
+        p.points,
+        at,
+        event.event_id,
+      );
+      state.referral_lots.set(p.purchase_id, lot.id);
+      return;
+    }
+    case 'referral_reversed': {
+      const p = event.payload;
+      const lot = state.referral_lots.get(p.purchase_id);
+      if (lot === undefined) return;
+      state.referral_lots.delete(p.purchase_id);
+      reverse(
+        state,
+        lot,
+        p.points,
+        at,
+        'referral_reversal',
+        `referral:${p.purchase_id}`,
+        event.event_id,
+      );
+      return;
+    }
+    case 'partner_points_credited': {
+      const p = event.payload;
+      credit(
+        state,
+        program,
+        'partner',
+        `${p.partner_id}:${p.reference}`,
+        p.points,
+        at,
+        event.event_id,
+      );
+      return;
+    }
+    case 'membership_started':
+      state.membership = {
+        plan_id: event.payload.plan_id,
+        ends_at: parseInstant(event.payload.ends_at),
+      };
+      return;
+    case 'membership_cancelled':
+      if (state.membership?.plan_id === event.payload.plan_id) state.membership = null;
+      return;
+    case 'feedback_given':
+      state.feedback.push({ at, score: event.payload.score, comment: event.payload.comment });
+      return;
+    default: {
+      const never: never = event;
+      throw new TypeError(`unknown event type ${(never as { type: string }).type}`);
+    }
+  }
+}
+
+function enroll(
+  state: MemberState,
+  program: Program,
+  event: EventOf<'member_enrolled'>,
+  at: number,
+): void {
+  if (state.enrolled_at !== null) {
+    conflict(
+      state,
+      'duplicate_enrollment',
+      event,
+      at,
+      0,
+      'member enrolled twice; the first enrollment stands',
+    );
+    return;
+  }
+  const p = event.payload;
+  const zone = program.time_zone;
+  state.enrolled_at = at;
+  state.card_number = p.card_number;
+  state.referral_code = p.referral_code;
+  state.referred_by = p.referred_by;
+  state.birthday_month = p.birthday === null ? null : Number(p.birthday.slice(5, 7));
+  state.tier = program.tiers[0]?.id ?? state.tier;
+  state.tier_history.push({ tier: state.tier, effective_at: at, reason: 'enrolled', spend: 0 });
+  state.last_month = localMonth(zone, at);
+  if (program.signup_bonus > 0)
+    credit(state, program, 'signup', event.event_id, program.signup_bonus, at, event.event_id);
+  const welcome = program.coupons.welcome;
+  if (welcome.enabled) {
+    const coupon = makeCoupon(state.member_id, {
+      source: 'welcome',
+      key: event.event_id,
+      kind: 'percent',
+      value: welcome.percent_bp,
+      name: `Welcome ${welcome.percent_bp / 100}% off`,
+      category: null,
+      valid_from: at,
+      valid_until: startOfLocalDay(zone, localDay(zone, at) + welcome.valid_days + 1),
+      first_purchase_only: welcome.first_purchase_only,
+    });
+    state.coupons.set(coupon.code, coupon);
+  }
+}
+
+function useCoupon(
+  state: MemberState,
+  event: LedgerEvent,
+  rawCode: string,
+  usedOn: string,
+  at: number,
+): void {
+  const coupon = state.coupons.get(normalizeCode(rawCode));
+  if (!coupon) {
+    conflict(state, 'coupon_unknown', event, at, 0, `coupon ${rawCode} is not this member's`);
+    return;
+  }
+  if (coupon.status === 'used') {
+    conflict(
+      state,
+      'coupon_reused',
+      event,
+      at,
+      0,
+      `coupon ${coupon.code} was already used on ${coupon.used_on ?? '?'}`,
+    );
+    return;
+  }
+  if (couponStatus(coupon, at) !== 'active') {
+    conflict(
+      state,
+      'coupon_invalid',
+      event,
+      at,
+      0,
+      `coupon ${coupon.code} was ${couponStatus(coupon, at)} when used`,
+    );
+  }
+  coupon.status = 'used';
+  coupon.used_at = at;
+  coupon.used_on = usedOn;
+}
+
+function purchase(
+  state: MemberState,
+  programs: Programs,
+  program: Program,
+  event: EventOf<'purchase_recorded'>,
+  at: number,
+): void {
+  const p = event.payload;
+  if (state.purchases.has(p.purchase_id)) return;
+  const effects = purchaseEffects(state, program, p, at);
+  if (p.coupon_code) useCoupon(state, event, p.coupon_code, p.purchase_id, at);
+
+  let allocation: PurchaseRecord['allocation'] = [];
+  if (p.points_redeemed > 0) {
+    const spent = consume(state, p.points_redeemed, at, 'redeem', p.purchase_id, event.event_id);
+    state.totals.redeemed += p.points_redeemed;
+    allocation = spent.allocation;
+    if (spent.shortfall > 0) {
+      conflict(
+        state,
+        'overdrawn',
+        event,
+        at,
+        spent.shortfall,
+        `redeemed ${spent.shortfall} points more than the balance held: a debt`,
+      );
+    }
+  }
+  const earnLot =
+    p.points_earned > 0
+      ? credit(state, program, 'purchase', p.purchase_id, p.points_earned, at, event.event_id).id
+      : null;
+  const referralLot =
+    effects.referral_bonus > 0
+      ? credit(
+          state,
+          program,
+          'referral',
+          p.purchase_id,
+          effects.referral_bonus,
+          at,
+          event.event_id,
+        ).id
+      : null;
+
+  const month = localMonth(program.time_zone, at);
+  state.spend.set(month, (state.spend.get(month) ?? 0) + p.amount_paid);
+  state.gross.set(month, (state.gross.get(month) ?? 0) + p.amount);
+  state.stamps_total += effects.stamps_added;
+  for (const spec of effects.coupons) {
+    const coupon = makeCoupon(state.member_id, spec);
+    state.coupons.set(coupon.code, coupon);
+    if (spec.source === 'stamp_card') state.stamp_cards.push(coupon.code);
+    if (spec.source === 'monthly_spend') state.spend_coupons.set(month, coupon.code);
+  }
+  state.purchase_count += 1;
+  state.purchases.set(p.purchase_id, {
+    purchase_id: p.purchase_id,
+    event_id: event.event_id,
+    occurred_at: at,
+    month,
+    store_id: event.store_id,
+    amount: p.amount,
+    lines: p.lines,
+    coupon_code: p.coupon_code ? normalizeCode(p.coupon_code) : null,
+    coupon_discount: p.coupon_discount,
+    membership_discount: p.membership_discount,
+    points_redeemed: p.points_redeemed,
+    amount_paid: p.amount_paid,
+    points_earned: p.points_earned,
+    first: effects.first,
+    earn_lot: earnLot,
+    referral_lot: referralLot,
+    referral_points: effects.referral_bonus,
+    allocation,
+    stamps: effects.stamps_added,
+    refunded_gross: 0,
+    refunded_qty: {},
+    stamps_removed: 0,
+    refund_ids: [],
+  });
+
+  const waiting = state.deferred_refunds.get(p.purchase_id);
+  if (waiting) {
+    state.deferred_refunds.delete(p.purchase_id);
+    for (const r of waiting)
+      refund(state, programs.version(r.event.program_version), r.event, Math.max(r.at, at));
+  }
+}
+
+function refund(
+  state: MemberState,
+  program: Program,
+  event: EventOf<'purchase_refunded'>,
+  at: number,
+): void {
+  const p = event.payload;
+  const record = state.purchases.get(p.purchase_id) as PurchaseRecord;
+  if (record.refund_ids.includes(p.refund_id)) return;
+  const input =
+    p.lines.length > 0
+      ? { purchase_id: p.purchase_id, lines: p.lines, amount: p.amount }
+      : { purchase_id: p.purchase_id, amount: p.amount };
+  const figures = refundFigures(state, program, input, at);
+  if (!figures.ok) {
+    conflict(state, 'refund_invalid', event, at, 0, figures.error.message);
+    return;
+  }
+  const f = figures.value;
+  record.refund_ids.push(p.refund_id);
+  record.refunded_gross += f.amount;
+  for (const line of f.lines)
+    record.refunded_qty[line.sku] = (record.refunded_qty[line.sku] ?? 0) + line.quantity;
+  record.stamps_removed += f.stamps_removed;
+  state.spend.set(record.month, (state.spend.get(record.month) ?? 0) - f.amount_refunded);
+  state.gross.set(record.month, (state.gross.get(record.month) ?? 0) - f.amount);
+
+  if (f.points_reversed > 0)
+    reverse(
+      state,
+      record.earn_lot ?? -1,
+      f.points_reversed,
+      at,
+      'refund_reversal',
+      record.purchase_id,
+      event.event_id,
+    );
+  if (f.points_restored > 0)
+    restore(state, record.allocation, f.points_restored, at, record.purchase_id, event.event_id);
+  if (f.referral_reversed > 0 && record.referral_lot !== null) {
+    reverse(
+      state,
+      record.referral_lot,
+      f.referral_reversed,
+      at,
+      'referral_reversal',
+      record.purchase_id,
+      event.event_id,
+    );
+  }
+  if (f.coupon_restored && record.coupon_code) {
+    const coupon = state.coupons.get(record.coupon_code);
+    if (coupon) {
+      coupon.status = 'active';
+      coupon.used_at = null;
+      coupon.used_on = null;
+    }
+  }
+  // Stamps of refunded units come off; a completed card they undo loses its unused coupon.
+  state.stamps_total -= f.stamps_removed;
+  const perCard = program.stamps.per_card;
+  while (state.stamp_cards.length > 0 && state.stamps_total < state.stamp_cards.length * perCard) {
+    const code = state.stamp_cards[state.stamp_cards.length - 1] as string;
+    const card = state.coupons.get(code);
+    if (!card || card.status !== 'active') break;
+    card.status = 'voided';
+    state.stamp_cards.pop();
+  }
+  // The month's spend coupon is taken back, if unused, when refunds bring the month below it.
+  const spendCode = state.spend_coupons.get(record.month);
+  const spendCoupon = spendCode ? state.coupons.get(spendCode) : undefined;
+  if (
+    spendCoupon &&
+    spendCoupon.status === 'active' &&
+    (state.gross.get(record.month) ?? 0) < program.coupons.monthly_spend.threshold
+  ) {
+    spendCoupon.status = 'voided';
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * A member's state: what replay(events, programs, as_of) computes. Mutable while replay builds it;
+ * callers treat it as read-only (quote and refund functions never change it).
+ */
+import type { CouponKind } from './program';
+import type { EventOf, Line } from './events';
+
+type RefundEvent = EventOf<'purchase_refunded'>;
+
+export type LotSource = 'signup' | 'purchase' | 'referral' | 'adjustment' | 'partner' | 'cashback';
+
+/** Points credited together, with one expiry. `remaining` never goes below 0; debts are separate. */
+export interface Lot {
+  readonly id: number;
+  readonly source: LotSource;
+  /** What credited it: a purchase id, an event id, a month. */
+  readonly ref: string;
+  readonly credited_at: number;
+  readonly expires_at: number;
+  readonly available_at: number;
+  readonly amount: number;
+  remaining: number;
+}
+
+export type CouponSource =
+  | 'tier'
+  | 'welcome'
+  | 'birthday'
+  | 'monthly_spend'
+  | 'stamp_card'
+  | 'consultation'
+  | 'repurchase'
+  | 'issued';
+
+export interface Coupon {
+  readonly code: string;
+  readonly kind: CouponKind;
+  /** percent: basis points; fixed: minor units; free_item: cap (0 = none); service: 0. */
+  readonly value: number;
+  readonly name: string;
+  readonly category: string | null;
+  readonly source: CouponSource;
+  readonly valid_from: number;
+  readonly valid_until: number; // exclusive
+  readonly first_purchase_only: boolean;
+  status: 'active' | 'used' | 'voided';
+  used_at: number | null;
+  used_on: string | null;
+}
+
+export interface Allocation {
+  readonly lot: number;
+  readonly points: number;
+  restored: number;
+}
+
+export interface PurchaseRecord {
+  readonly purchase_id: string;
+  readonly event_id: string;
+  readonly occurred_at: number;
+  readonly month: number;
+  readonly store_id: string;
+  readonly amount: number;
+  readonly lines: readonly Line[];
+  readonly coupon_code: string | null;
+  readonly coupon_discount: number;
+  readonly membership_discount: number;
+  readonly points_redeemed: number;
+  readonly amount_paid: number;
+  readonly points_earned: number;
+  readonly first: boolean;
+  readonly earn_lot: number | null;
+  readonly referral_lot: number | null;
+  readonly referral_points: number;
+  readonly allocation: Allocation[];
+  readonly stamps: number;
+  refunded_gross: number;
+  refunded_qty: Record<string, number>;
+  stamps_removed: number;
+  refund_ids: string[];
+}
+
+export type ConflictKind =
+  | 'overdrawn'
+  | 'coupon_reused'
+  | 'coupon_unknown'
+  | 'coupon_invalid'
+  | 'duplicate_enrollment'
+  | 'refund_invalid';
+
+export interface Conflict {
+  readonly kind: ConflictKind;
+  readonly event_id: string;
+  readonly occurred_at: number;
+  readonly points: number;
+  readonly detail: string;
+}
+
+export type MovementKind =
+  | LotSource
+  | 'redeem'
+  | 'refund_reversal'
+  | 'refund_restore'
+  | 'referral_reversal'
+  | 'adjustment_debit'
+  | 'expired';
+
+/** A change of the member's points, for the history screen and reports. */
+export interface Movement {
+  readonly at: number;
+  readonly kind: MovementKind;
+  /** Change of the balance (negative = out). */
+  readonly points: number;
+  readonly ref: string;
+  readonly event_id: string | null;
+}
+
+export interface TierChange {
+  readonly tier: string;
+  readonly effective_at: number;
+  readonly reason: 'enrolled' | 'promoted' | 'demoted';
+  /** Sum of the qualifying spend of the look-back months (0 at enrollment). */
+  readonly spend: number;
+}
+
+export interface MemberState {
+  readonly member_id: string;
+  as_of: number;
+  enrolled_at: number | null;
+  card_number: string | null;
+  referral_code: string | null;
+  referred_by: string | null;
+  birthday_month: number | null;
+  tier: string;
+  tier_history: TierChange[];
+  /** Sorted by (expires_at, id): soonest-expiring first. */
+  lots: Lot[];
+  lot_by_id: Map<number, Lot>;
+  debt: number;
+  purchases: Map<string, PurchaseRecord>;
+  purchase_count: number;
+  coupons: Map<string, Coupon>;
+  stamps_total: number;
+  stamp_cards: string[];
+  /** Qualifying spend (money paid minus refunded) by local month index. */
+  spend: Map<number, number>;
+  /** Purchase amounts before discounts, minus refunded goods, by local month index. */
+  gross: Map<number, number>;
+  spend_coupons: Map<number, string>;
+  /** Lots credited by referral_rewarded events, by the referee's purchase id. */
+  referral_lots: Map<string, number>;
+  conflicts: Conflict[];
+  movements: Movement[];
+  membership: { plan_id: string; ends_at: number } | null;
+  feedback: { at: number; score: number; comment: string | null }[];
+  totals: { issued: number; redeemed: number; expired: number; reversed: number; restored: number };
+  /** Internals of replay. */
+  next_lot_id: number;
+  live_cursor: number;
+  expiry_cursor: number;
+  /** Local month index whose 1st-of-month processing is done. */
+  last_month: number;
+  /** Refunds whose purchase has not been applied yet (clock skew between tills). */
+  deferred_refunds: Map<string, { event: RefundEvent; at: number }[]>;
+}
+
+export function createState(memberId: string, asOf: number, firstTier: string): MemberState {
+  return {
+    member_id: memberId,
+    as_of: asOf,
+    enrolled_at: null,
+    card_number: null,
+    referral_code: null,
+    referred_by: null,
+    birthday_month: null,
+    tier: firstTier,
+    tier_history: [],
+    lots: [],
+    lot_by_id: new Map(),
+    debt: 0,
+    purchases: new Map(),
+    purchase_count: 0,
+    coupons: new Map(),
+    stamps_total: 0,
+    stamp_cards: [],
+    spend: new Map(),
+    gross: new Map(),
+    spend_coupons: new Map(),
+    referral_lots: new Map(),
+    conflicts: [],
+    movements: [],
+    membership: null,
+    feedback: [],
+    totals: { issued: 0, redeemed: 0, expired: 0, reversed: 0, restored: 0 },
+    next_lot_id: 1,
+    live_cursor: 0,
+    expiry_cursor: 0,
+    last_month: Number.NEGATIVE_INFINITY,
+    deferred_refunds: new Map(),
+  };
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addMonthsClamped,
+  civilDate,
+  dayNumber,
+  formatInstant,
+  localDate,
+  localMonth,
+  monthIndex,
+  parseInstant,
+  startOfLocalDay,
+  startOfLocalMonth,
+  zoneOffset,
+} from './time';
+
+describe('calendar arithmetic in the program zone', () => {
+  it('converts day numbers both ways', () => {
+    expect(dayNumber(1970, 1, 1)).toBe(0);
+    expect(dayNumber(2028, 2, 29) - dayNumber(2028, 2, 28)).toBe(1);
+    expect(civilDate(dayNumber(2028, 2, 29))).toEqual({ year: 2028, month: 2, day: 29 });
+    expect(civilDate(dayNumber(1999, 12, 31))).toEqual({ year: 1999, month: 12, day: 31 });
+  });
+
+  it('clamps 29 February plus a year to 28 February', () => {
+    expect(addMonthsClamped({ year: 2028, month: 2, day: 29 }, 12)).toEqual({
+      year: 2029,
+      month: 2,
+      day: 28,
+    });
+    expect(addMonthsClamped({ year: 2026, month: 1, day: 31 }, 1)).toEqual({
+      year: 2026,
+      month: 2,
+      day: 28,
+    });
+  });
+
+  it('reads Seoul dates whatever the machine zone is', () => {
+    // 00:30 on 1 April in Seoul is still 31 March in UTC and in Los Angeles.
+    const t = parseInstant('2026-04-01T00:30:00+09:00');
+    expect(localDate('Asia/Seoul', t)).toEqual({ year: 2026, month: 4, day: 1 });
+    expect(localMonth('Asia/Seoul', t)).toBe(monthIndex(2026, 4));
+    expect(localDate('UTC', t)).toEqual({ year: 2026, month: 3, day: 31 });
+    expect(zoneOffset('Asia/Seoul', t)).toBe(9 * 3_600_000);
+  });
+
+  it('finds local midnight in zones with and without daylight saving', () => {
+    expect(startOfLocalMonth('Asia/Seoul', monthIndex(2026, 3))).toBe(
+      parseInstant('2026-03-01T00:00:00+09:00'),
+    );
+    // New York changes to daylight time on 8 March 2026; midnight that day is still -05:00.
+    expect(startOfLocalDay('America/New_York', dayNumber(2026, 3, 8))).toBe(
+      parseInstant('2026-03-08T00:00:00-05:00'),
+    );
+    expect(startOfLocalDay('America/New_York', dayNumber(2026, 3, 9))).toBe(
+      parseInstant('2026-03-09T00:00:00-04:00'),
+    );
+  });
+
+  it('formats instants with the zone offset', () => {
+    expect(formatInstant('Asia/Seoul', parseInstant('2026-03-31T14:30:00Z'))).toBe(
+      '2026-03-31T23:30:00+09:00',
+    );
+  });
+
+  it('refuses times without an offset', () => {
+    expect(() => parseInstant('2026-03-31T23:30:00')).toThrow(/offset/);
+    expect(() => parseInstant('yesterday')).toThrow();
+  });
+});
