@@ -113,6 +113,13 @@ export function earnPoints(
   return { points: Number(sum / BigInt(BP * BP)), multiplier_bp: top };
 }
 
+const NO_COUPONS: readonly CouponSpec[] = [];
+
+/** Valid through the `days`th day after `at` (the end is 00:00 of the day after). */
+function validFor(zone: string, at: number, days: number): number {
+  return startOfLocalDay(zone, localDay(zone, at) + days + 1);
+}
+
 export interface PurchaseEffects {
   readonly first: boolean;
   readonly referral_bonus: number;
@@ -124,17 +131,19 @@ export interface PurchaseEffects {
 export function purchaseEffects(
   state: MemberState,
   program: Program,
-  purchase: { purchase_id: string; amount: number; lines: readonly Line[] },
+  purchase: { amount: number; lines: readonly Line[] },
   at: number,
 ): PurchaseEffects {
   const zone = program.time_zone;
   const first = state.purchase_count === 0;
+  // Codes are keyed by the purchase's position in the member's history, which the quote and
+  // the replay of the recorded sale agree on (the purchase id is not known when quoting).
+  const nth = String(state.purchase_count + 1);
   const referral =
     first && state.referred_by !== null && program.referral.enabled
       ? program.referral.referee_points
       : 0;
-  const coupons: CouponSpec[] = [];
-  const validFor = (days: number): number => startOfLocalDay(zone, localDay(zone, at) + days + 1);
+  let coupons: CouponSpec[] | null = null;
 
   let stamps = 0;
   if (program.stamps.enabled) {
@@ -144,15 +153,15 @@ export function purchaseEffects(
       Math.floor((state.stamps_total + stamps) / program.stamps.per_card) -
       state.stamp_cards.length;
     for (let k = 1; k <= cards; k += 1) {
-      coupons.push({
+      (coupons ??= []).push({
         source: 'stamp_card',
-        key: `${purchase.purchase_id}:${k}`,
+        key: `${nth}:${k}`,
         kind: 'free_item',
         value: program.stamps.reward_max_value ?? 0,
         name: `Free ${program.stamps.category}`,
         category: program.stamps.category,
         valid_from: at,
-        valid_until: validFor(program.stamps.reward_valid_days),
+        valid_until: validFor(zone, at, program.stamps.reward_valid_days),
         first_purchase_only: false,
       });
     }
@@ -165,9 +174,9 @@ export function purchaseEffects(
     const existing = state.spend_coupons.get(month);
     const live = existing !== undefined && state.coupons.get(existing)?.status !== 'voided';
     if (!live && before + purchase.amount >= spend.threshold) {
-      coupons.push({
+      (coupons ??= []).push({
         source: 'monthly_spend',
-        key: `${month}:${purchase.purchase_id}`,
+        key: `${month}:${nth}`,
         kind: 'percent',
         value: spend.percent_bp,
         name: `Monthly spend ${spend.percent_bp / 100}% off`,
@@ -182,19 +191,19 @@ export function purchaseEffects(
 
   const again = program.coupons.repurchase;
   if (again.enabled) {
-    coupons.push({
+    (coupons ??= []).push({
       source: 'repurchase',
-      key: purchase.purchase_id,
+      key: nth,
       kind: again.kind,
       value: again.value,
       name: again.kind === 'percent' ? `Come back ${again.value / 100}% off` : 'Come back discount',
       category: null,
       valid_from: at,
-      valid_until: validFor(again.valid_days),
+      valid_until: validFor(zone, at, again.valid_days),
       first_purchase_only: false,
     });
   }
-  return { first, referral_bonus: referral, stamps_added: stamps, coupons };
+  return { first, referral_bonus: referral, stamps_added: stamps, coupons: coupons ?? NO_COUPONS };
 }
 
 /** Quotes a checkout for a member whose state is replayed up to `at`. */
@@ -301,7 +310,7 @@ export function quoteCheckout(
 
   const paid = due - redeem * pointValue;
   const tier = tierOf(program, state.tier);
-  const effects = purchaseEffects(state, program, { purchase_id: 'quote', amount, lines }, at);
+  const effects = purchaseEffects(state, program, { amount, lines }, at);
   const earned = earnPoints(
     program,
     tier.earn_rate_bp,

@@ -52,7 +52,7 @@ export type {
   MovementKind,
   TierChange,
 } from './state';
-export { replay, advance, apply, sortEvents } from './replay';
+export { replay, advance, apply, businessOrder } from './replay';
 export { balanceOf, expiryOf, availableFrom, type Balance } from './lots';
 export { evaluateTier, nextTier, tierOf, spendBefore, type NextTier } from './tiers';
 export {

@@ -9,9 +9,18 @@ import { addMonthsClamped, civilDate, dayNumber, localDay, startOfLocalDay } fro
 /** 00:00 local of the credit date plus the program's expiry months (29 Feb + 1 y = 28 Feb). */
 export function expiryOf(program: Program, creditedAt: number): number {
   const zone = program.time_zone;
-  const date = addMonthsClamped(civilDate(localDay(zone, creditedAt)), program.expiry.months);
-  return startOfLocalDay(zone, dayNumber(date.year, date.month, date.day));
+  const day = localDay(zone, creditedAt);
+  const memo = lastExpiry;
+  if (memo.zone === zone && memo.months === program.expiry.months && memo.day === day)
+    return memo.expires;
+  const date = addMonthsClamped(civilDate(day), program.expiry.months);
+  const expires = startOfLocalDay(zone, dayNumber(date.year, date.month, date.day));
+  lastExpiry = { zone, months: program.expiry.months, day, expires };
+  return expires;
 }
+
+/** Credits come in time order, many on one day: remember the last day's expiry. */
+let lastExpiry = { zone: '', months: 0, day: 0, expires: 0 };
 
 /** Points of a purchase become available at 00:00 local of the credit date + pending_days. */
 export function availableFrom(program: Program, creditedAt: number): number {
@@ -89,7 +98,6 @@ export function credit(
     remaining: amount - paysDebt,
   };
   insertSorted(state, lot);
-  state.lot_by_id.set(lot.id, lot);
   state.totals.issued += amount;
   move(state, at, source, amount, ref, eventId);
   return lot;
@@ -133,7 +141,7 @@ export function consume(
     if (take === 0) continue;
     lot.remaining -= take;
     left -= take;
-    allocation.push({ lot: lot.id, points: take, restored: 0 });
+    allocation.push({ lot, points: take, restored: 0 });
   }
   state.debt += left;
   move(state, at, kind, -amount, ref, eventId);
@@ -148,14 +156,13 @@ export function consume(
  */
 export function reverse(
   state: MemberState,
-  lotId: number,
+  lot: Lot | null,
   amount: number,
   at: number,
   kind: MovementKind,
   ref: string,
   eventId: string | null,
 ): number {
-  const lot = state.lot_by_id.get(lotId);
   let fromLot = 0;
   let delta = 0;
   if (lot) {
@@ -196,13 +203,11 @@ export function restore(
   let left = amount;
   let live = 0;
   const order = [...allocation].sort((a, b) => {
-    const la = state.lot_by_id.get(a.lot) as Lot;
-    const lb = state.lot_by_id.get(b.lot) as Lot;
-    return lb.expires_at - la.expires_at || lb.id - la.id;
+    return b.lot.expires_at - a.lot.expires_at || b.lot.id - a.lot.id;
   });
   for (const part of order) {
     if (left === 0) break;
-    const lot = state.lot_by_id.get(part.lot) as Lot;
+    const lot = part.lot;
     const x = Math.min(part.points - part.restored, left);
     if (x <= 0) continue;
     part.restored += x;

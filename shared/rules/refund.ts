@@ -47,7 +47,7 @@ function share(total: number, remaining: number, whole: number): number {
 export function refundableQuantity(purchase: PurchaseRecord, sku: string): number {
   let bought = 0;
   for (const line of purchase.lines) if (line.sku === sku) bought += line.quantity;
-  return bought - (purchase.refunded_qty[sku] ?? 0);
+  return bought - (purchase.refunded_qty?.[sku] ?? 0);
 }
 
 function linesValue(
@@ -73,7 +73,7 @@ function linesValue(
       );
     }
     // Units already refunded came off the sku's lines in order; these come off the next ones.
-    let skip = purchase.refunded_qty[sku] ?? 0;
+    let skip = purchase.refunded_qty?.[sku] ?? 0;
     let left = quantity;
     for (const line of purchase.lines) {
       if (line.sku !== sku || left === 0) continue;
@@ -89,13 +89,7 @@ function linesValue(
 }
 
 /** Balance change of reversing `amount` points of a lot (expired points cost nothing more). */
-function reversalCost(
-  state: MemberState,
-  lotId: number | null,
-  amount: number,
-  at: number,
-): number {
-  const lot = lotId === null ? undefined : state.lot_by_id.get(lotId);
+function reversalCost(lot: Lot | null, amount: number, at: number): number {
   if (lot && lot.expires_at <= at) return amount - Math.min(lot.remaining, amount);
   return amount;
 }
@@ -110,15 +104,13 @@ function restorationLive(
   let left = amount;
   let live = 0;
   const parts = [...purchase.allocation].sort((a, b) => {
-    const la = state.lot_by_id.get(a.lot) as Lot;
-    const lb = state.lot_by_id.get(b.lot) as Lot;
-    return lb.expires_at - la.expires_at || lb.id - la.id;
+    return b.lot.expires_at - a.lot.expires_at || b.lot.id - a.lot.id;
   });
   for (const part of parts) {
     const x = Math.min(part.points - part.restored, left);
     if (x <= 0) continue;
     left -= x;
-    if ((state.lot_by_id.get(part.lot) as Lot).expires_at > at) live += x;
+    if (part.lot.expires_at > at) live += x;
   }
   return live;
 }
@@ -220,8 +212,8 @@ export function quoteRefund(
   const purchase = state.purchases.get(f.purchase_id) as PurchaseRecord;
   const balanceAfter =
     balanceOf(state, program, at).total -
-    reversalCost(state, purchase.earn_lot, f.points_reversed, at) -
-    reversalCost(state, purchase.referral_lot, f.referral_reversed, at) +
+    reversalCost(purchase.earn_lot, f.points_reversed, at) -
+    reversalCost(purchase.referral_lot, f.referral_reversed, at) +
     restorationLive(state, purchase, f.points_restored, at);
   return ok({ ...f, balance_after: balanceAfter });
 }

@@ -17,16 +17,43 @@ import { createState } from './state';
 import { monthStart } from './tiers';
 import { localDay, localMonth, parseInstant, startOfLocalDay, startOfLocalMonth } from './time';
 
-interface Timed {
-  readonly event: LedgerEvent;
-  readonly at: number;
-}
-
-/** Sorts a member's events into business order (a new array). */
-export function sortEvents(events: readonly LedgerEvent[]): Timed[] {
-  const timed = events.map((event) => ({ event, at: parseInstant(event.occurred_at) }));
-  timed.sort((a, b) => compareEvents(a.event, b.event, a.at, b.at));
-  return timed;
+/** A member's events in business order, with their times parsed once. */
+export function businessOrder(events: readonly LedgerEvent[]): {
+  events: readonly LedgerEvent[];
+  times: Float64Array;
+} {
+  const n = events.length;
+  const times = new Float64Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i += 1) {
+    times[i] = parseInstant((events[i] as LedgerEvent).occurred_at);
+    if (
+      sorted &&
+      i > 0 &&
+      compareEvents(
+        events[i - 1] as LedgerEvent,
+        events[i] as LedgerEvent,
+        times[i - 1] as number,
+        times[i] as number,
+      ) > 0
+    ) {
+      sorted = false;
+    }
+  }
+  if (sorted) return { events, times };
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) =>
+    compareEvents(
+      events[a] as LedgerEvent,
+      events[b] as LedgerEvent,
+      times[a] as number,
+      times[b] as number,
+    ),
+  );
+  return {
+    events: order.map((i) => events[i] as LedgerEvent),
+    times: Float64Array.from(order, (i) => times[i] as number),
+  };
 }
 
 export function replay(
@@ -35,16 +62,15 @@ export function replay(
   programs: Programs,
   asOf: number,
 ): MemberState {
-  const timed = sortEvents(events);
-  const state = createState(
-    memberId,
-    asOf,
-    programs.at(timed[0]?.at ?? asOf).tiers[0]?.id ?? 'BASIC',
-  );
-  for (const { event, at } of timed) {
+  const ordered = businessOrder(events);
+  const list = ordered.events;
+  const times = ordered.times;
+  const state = createState(memberId, asOf, programs.at(times[0] ?? asOf).tiers[0]?.id ?? 'BASIC');
+  for (let i = 0; i < list.length; i += 1) {
+    const at = times[i] as number;
     if (at > asOf) break;
     advance(state, programs, at);
-    apply(state, programs, event, at);
+    apply(state, programs, list[i] as LedgerEvent, at);
   }
   advance(state, programs, asOf);
   state.as_of = asOf;
@@ -56,12 +82,16 @@ export function advance(state: MemberState, programs: Programs, at: number): voi
   if (state.enrolled_at !== null) {
     for (;;) {
       const month = state.last_month + 1;
-      const zone = programs.at(at).time_zone;
-      const start = startOfLocalMonth(zone, month);
+      let start = state.next_month_start;
+      if (start === null) {
+        start = startOfLocalMonth(programs.at(at).time_zone, month);
+        state.next_month_start = start;
+      }
       if (start > at) break;
       expireLots(state, start);
       monthStart(state, programs.at(start), month);
       state.last_month = month;
+      state.next_month_start = null;
     }
   }
   expireLots(state, at);
@@ -154,13 +184,13 @@ export function apply(
         at,
         event.event_id,
       );
-      state.referral_lots.set(p.purchase_id, lot.id);
+      state.referral_lots.set(p.purchase_id, lot);
       return;
     }
     case 'referral_reversed': {
       const p = event.payload;
       const lot = state.referral_lots.get(p.purchase_id);
-      if (lot === undefined) return;
+      if (!lot) return;
       state.referral_lots.delete(p.purchase_id);
       reverse(
         state,
@@ -232,6 +262,7 @@ function enroll(
   state.tier = program.tiers[0]?.id ?? state.tier;
   state.tier_history.push({ tier: state.tier, effective_at: at, reason: 'enrolled', spend: 0 });
   state.last_month = localMonth(zone, at);
+  state.next_month_start = null;
   if (program.signup_bonus > 0)
     credit(state, program, 'signup', event.event_id, program.signup_bonus, at, event.event_id);
   const welcome = program.coupons.welcome;
@@ -289,6 +320,8 @@ function useCoupon(
   coupon.used_on = usedOn;
 }
 
+const NO_REFUNDS: readonly string[] = [];
+
 function purchase(
   state: MemberState,
   programs: Programs,
@@ -319,7 +352,7 @@ function purchase(
   }
   const earnLot =
     p.points_earned > 0
-      ? credit(state, program, 'purchase', p.purchase_id, p.points_earned, at, event.event_id).id
+      ? credit(state, program, 'purchase', p.purchase_id, p.points_earned, at, event.event_id)
       : null;
   const referralLot =
     effects.referral_bonus > 0
@@ -331,7 +364,7 @@ function purchase(
           effects.referral_bonus,
           at,
           event.event_id,
-        ).id
+        )
       : null;
 
   const month = localMonth(program.time_zone, at);
@@ -366,9 +399,9 @@ function purchase(
     allocation,
     stamps: effects.stamps_added,
     refunded_gross: 0,
-    refunded_qty: {},
+    refunded_qty: null,
     stamps_removed: 0,
-    refund_ids: [],
+    refund_ids: NO_REFUNDS,
   });
 
   const waiting = state.deferred_refunds.get(p.purchase_id);
@@ -398,10 +431,12 @@ function refund(
     return;
   }
   const f = figures.value;
-  record.refund_ids.push(p.refund_id);
+  record.refund_ids = [...record.refund_ids, p.refund_id];
   record.refunded_gross += f.amount;
-  for (const line of f.lines)
-    record.refunded_qty[line.sku] = (record.refunded_qty[line.sku] ?? 0) + line.quantity;
+  if (f.lines.length > 0) {
+    const qty = (record.refunded_qty ??= {});
+    for (const line of f.lines) qty[line.sku] = (qty[line.sku] ?? 0) + line.quantity;
+  }
   record.stamps_removed += f.stamps_removed;
   state.spend.set(record.month, (state.spend.get(record.month) ?? 0) - f.amount_refunded);
   state.gross.set(record.month, (state.gross.get(record.month) ?? 0) - f.amount);
@@ -409,7 +444,7 @@ function refund(
   if (f.points_reversed > 0)
     reverse(
       state,
-      record.earn_lot ?? -1,
+      record.earn_lot,
       f.points_reversed,
       at,
       'refund_reversal',

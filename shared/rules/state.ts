@@ -49,7 +49,7 @@ export interface Coupon {
 }
 
 export interface Allocation {
-  readonly lot: number;
+  readonly lot: Lot;
   readonly points: number;
   restored: number;
 }
@@ -69,15 +69,16 @@ export interface PurchaseRecord {
   readonly amount_paid: number;
   readonly points_earned: number;
   readonly first: boolean;
-  readonly earn_lot: number | null;
-  readonly referral_lot: number | null;
+  readonly earn_lot: Lot | null;
+  readonly referral_lot: Lot | null;
   readonly referral_points: number;
   readonly allocation: Allocation[];
   readonly stamps: number;
   refunded_gross: number;
-  refunded_qty: Record<string, number>;
+  /** Units refunded by sku (null until a refund by lines). */
+  refunded_qty: Record<string, number> | null;
   stamps_removed: number;
-  refund_ids: string[];
+  refund_ids: readonly string[];
 }
 
 export type ConflictKind =
@@ -135,7 +136,6 @@ export interface MemberState {
   tier_history: TierChange[];
   /** Sorted by (expires_at, id): soonest-expiring first. */
   lots: Lot[];
-  lot_by_id: Map<number, Lot>;
   debt: number;
   purchases: Map<string, PurchaseRecord>;
   purchase_count: number;
@@ -148,7 +148,7 @@ export interface MemberState {
   gross: Map<number, number>;
   spend_coupons: Map<number, string>;
   /** Lots credited by referral_rewarded events, by the referee's purchase id. */
-  referral_lots: Map<string, number>;
+  referral_lots: Map<string, Lot>;
   conflicts: Conflict[];
   movements: Movement[];
   membership: { plan_id: string; ends_at: number } | null;
@@ -160,6 +160,8 @@ export interface MemberState {
   expiry_cursor: number;
   /** Local month index whose 1st-of-month processing is done. */
   last_month: number;
+  /** Cached instant of the next 1st of the month to process (null = compute). */
+  next_month_start: number | null;
   /** Refunds whose purchase has not been applied yet (clock skew between tills). */
   deferred_refunds: Map<string, { event: RefundEvent; at: number }[]>;
 }
@@ -176,7 +178,6 @@ export function createState(memberId: string, asOf: number, firstTier: string): 
     tier: firstTier,
     tier_history: [],
     lots: [],
-    lot_by_id: new Map(),
     debt: 0,
     purchases: new Map(),
     purchase_count: 0,
@@ -196,6 +197,7 @@ export function createState(memberId: string, asOf: number, firstTier: string): 
     live_cursor: 0,
     expiry_cursor: 0,
     last_month: Number.NEGATIVE_INFINITY,
+    next_month_start: null,
     deferred_refunds: new Map(),
   };
 }

@@ -65,7 +65,7 @@ export function addMonthsClamped(date: CivilDate, months: number): CivilDate {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, Map<number, number>>();
+const offsetCache = new Map<string, Map<number, unknown>>();
 
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
@@ -109,6 +109,15 @@ function computeOffset(zone: string, ms: number): number {
   return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
+/**
+ * Offsets are cached per window of 2^31 ms (about 25 days): both ends of a window are asked of
+ * Intl once; when they agree the whole window has that offset (no real zone changes its offset
+ * twice within 25 days), otherwise the transition instant is found by bisection and cached.
+ */
+const WINDOW = 2 ** 31;
+type WindowOffset =
+  number | { readonly at: number; readonly before: number; readonly after: number };
+
 /** Offset of the zone from UTC at an instant, in milliseconds (Seoul: +9 h). */
 export function zoneOffset(zone: string, ms: number): number {
   let cache = offsetCache.get(zone);
@@ -116,19 +125,30 @@ export function zoneOffset(zone: string, ms: number): number {
     cache = new Map();
     offsetCache.set(zone, cache);
   }
-  // Zone offsets change on whole quarter hours at the earliest; caching per UTC hour is exact
-  // for every zone whose transitions fall on an hour boundary, and we check the hour's end too.
-  const bucket = Math.floor(ms / MS_PER_HOUR);
-  let offset = cache.get(bucket);
-  if (offset === undefined) {
-    const start = computeOffset(zone, bucket * MS_PER_HOUR);
-    const end = computeOffset(zone, bucket * MS_PER_HOUR + MS_PER_HOUR - 1);
-    if (start !== end) return computeOffset(zone, ms);
-    offset = start;
-    if (cache.size > 100_000) cache.clear();
-    cache.set(bucket, offset);
+  const bucket = Math.floor(ms / WINDOW);
+  let entry = cache.get(bucket) as WindowOffset | undefined;
+  if (entry === undefined) {
+    const lo = bucket * WINDOW;
+    const hi = lo + WINDOW - 1;
+    const before = computeOffset(zone, lo);
+    const after = computeOffset(zone, hi);
+    if (before === after) {
+      entry = before;
+    } else {
+      let a = lo;
+      let b = hi; // offset(a) = before, offset(b) = after
+      while (b - a > 1) {
+        const mid = a + Math.floor((b - a) / 2);
+        if (computeOffset(zone, mid) === before) a = mid;
+        else b = mid;
+      }
+      entry = { at: b, before, after };
+    }
+    if (cache.size > 10_000) cache.clear();
+    cache.set(bucket, entry);
   }
-  return offset;
+  if (typeof entry === 'number') return entry;
+  return ms < entry.at ? entry.before : entry.after;
 }
 
 /** The local day number of an instant in the zone. */
@@ -196,11 +216,66 @@ export function formatInstant(zone: string, ms: number): string {
 /** ISO 8601 with an explicit offset (or Z); rejects anything else. */
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i += 1) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * Epoch ms of YYYY-MM-DDTHH:MM:SS±HH:MM (or Z), the form events are written in, without
+ * Date.parse (a replay parses every event's time); NaN when the text is not of that form.
+ */
+function parseCommon(text: string): number {
+  if (text.length !== 25 && text.length !== 20) return Number.NaN;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84)
+    return Number.NaN;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return Number.NaN;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+    return Number.NaN;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
+    return Number.NaN;
+  let offset = 0;
+  if (text.length === 20) {
+    if (text.charCodeAt(19) !== 90) return Number.NaN;
+  } else {
+    const sign = text.charCodeAt(19);
+    const oh = digits(text, 20, 2);
+    const om = digits(text, 23, 2);
+    if (
+      (sign !== 43 && sign !== 45) ||
+      text.charCodeAt(22) !== 58 ||
+      oh < 0 ||
+      om < 0 ||
+      oh > 23 ||
+      om > 59
+    )
+      return Number.NaN;
+    offset = (oh * 60 + om) * 60_000 * (sign === 45 ? -1 : 1);
+  }
+  return (
+    dayNumber(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 - offset
+  );
+}
+
 export function isIsoInstant(text: string): boolean {
+  if (!Number.isNaN(parseCommon(text))) return true;
   return ISO_WITH_OFFSET.test(text) && !Number.isNaN(Date.parse(text));
 }
 
 export function parseInstant(text: string): number {
+  const fast = parseCommon(text);
+  if (!Number.isNaN(fast)) return fast;
   const ms = Date.parse(text);
   if (!ISO_WITH_OFFSET.test(text) || Number.isNaN(ms)) {
     throw new RangeError(`not an ISO 8601 time with offset: ${text}`);

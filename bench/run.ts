@@ -1,0 +1,11 @@
+/** npm run bench: every benchmark, figures printed. `npm run bench -- rules` runs one. */
+import { benchRules } from './rules';
+
+const suites: Record<string, () => void | Promise<void>> = {
+  rules: benchRules,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(suites)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run();
+}

@@ -1,0 +1,76 @@
+/**
+ * The event envelope that travels between devices and the central endpoint (ARCHITECTURE.md,
+ * "Data model"): the rules' event plus who recorded it and the per-device hash chain.
+ */
+import * as v from 'valibot';
+import {
+  EVENT_TYPES,
+  PAYLOAD_SCHEMAS,
+  isIsoInstant,
+  type EventType,
+  type LedgerEvent,
+} from '../rules';
+
+/** Bumped when a message's shape changes; the server answers an unknown one with 400. */
+export const PROTOCOL_VERSION = 1;
+
+const key = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+const hex64 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'));
+/** The hash a device's first event chains to. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+const uuid = v.pipe(v.string(), v.uuid('must be a UUID'));
+
+const envelopeEntries = {
+  event_id: uuid,
+  device_id: key,
+  seq: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+  occurred_at: v.pipe(v.string(), v.check(isIsoInstant, 'must be an ISO 8601 time with offset')),
+  store_id: key,
+  staff_id: v.nullable(key),
+  member_id: key,
+  program_version: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+  prev_hash: hex64,
+  hash: hex64,
+};
+
+function variantOf<T extends EventType>(type: T) {
+  return v.strictObject({
+    ...envelopeEntries,
+    type: v.literal(type),
+    payload: PAYLOAD_SCHEMAS[type],
+  });
+}
+
+const variants = EVENT_TYPES.map((t) => variantOf(t));
+
+export const EventEnvelopeSchema = v.variant(
+  'type',
+  variants as unknown as [ReturnType<typeof variantOf<'member_enrolled'>>],
+);
+
+/** An event on the wire and in a device's outbox. Its fields are a superset of LedgerEvent. */
+export type EventEnvelope = LedgerEvent & {
+  readonly staff_id: string | null;
+  readonly prev_hash: string;
+  readonly hash: string;
+};
+
+/** An envelope before it is hashed. */
+export type UnsignedEvent = Omit<EventEnvelope, 'hash'>;
+
+export interface EnvelopeIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export function parseEnvelope(
+  input: unknown,
+): { ok: true; event: EventEnvelope } | { ok: false; issues: EnvelopeIssue[] } {
+  const result = v.safeParse(EventEnvelopeSchema, input);
+  if (result.success) return { ok: true, event: result.output as unknown as EventEnvelope };
+  return {
+    ok: false,
+    issues: result.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })),
+  };
+}

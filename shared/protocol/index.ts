@@ -1,0 +1,19 @@
+/** The protocol module: event envelope, hashing, sync message shapes. */
+export {
+  PROTOCOL_VERSION,
+  GENESIS_HASH,
+  EventEnvelopeSchema,
+  parseEnvelope,
+  type EventEnvelope,
+  type UnsignedEvent,
+  type EnvelopeIssue,
+} from './envelope';
+export { canonicalJson, sha256Hex, hashEvent, signEvent, verifyEvent } from './hash';
+export {
+  SyncRequestSchema,
+  MAX_SYNC_BATCH,
+  type SyncRequest,
+  type Ack,
+  type AckStatus,
+  type RejectReason,
+} from './sync-messages';

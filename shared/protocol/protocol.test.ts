@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import {
+  GENESIS_HASH,
+  canonicalJson,
+  parseEnvelope,
+  signEvent,
+  verifyEvent,
+  type UnsignedEvent,
+} from './index';
+
+const unsigned: UnsignedEvent = {
+  event_id: '0b7d3c1e-8a7f-4c1e-9d55-7f1e2a3b4c5d',
+  device_id: 'till-1',
+  seq: 1,
+  type: 'points_adjusted',
+  occurred_at: '2026-03-01T10:00:00+09:00',
+  store_id: 'store-1',
+  staff_id: 'manager-1',
+  member_id: 'member-1',
+  program_version: 1,
+  payload: { points: 500, reason: 'broken cup', approved_by: 'manager-1' },
+  prev_hash: GENESIS_HASH,
+};
+
+describe('event envelope and hash chain', () => {
+  it('hashes the canonical form: key order does not matter, content does', async () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe('{"a":[{"c":null,"d":2}],"b":1}');
+    const signed = await signEvent(unsigned);
+    expect(signed.hash).toMatch(/^[0-9a-f]{64}$/);
+    const reordered = Object.fromEntries(Object.entries(signed).reverse()) as typeof signed;
+    expect(await verifyEvent(reordered)).toBe(true);
+    expect(
+      await verifyEvent({
+        ...signed,
+        payload: { ...unsigned.payload, points: 5_000 },
+      } as typeof signed),
+    ).toBe(false);
+    expect(await verifyEvent({ ...signed, prev_hash: 'f'.repeat(64) })).toBe(false);
+  });
+
+  it('validates envelopes and payloads, naming the bad field', async () => {
+    const signed = await signEvent(unsigned);
+    expect(parseEnvelope(signed).ok).toBe(true);
+    const bad = parseEnvelope({ ...signed, payload: { ...unsigned.payload, points: 1.5 } });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.issues[0]?.path).toBe('payload.points');
+    const unknownType = parseEnvelope({ ...signed, type: 'points_stolen' });
+    expect(unknownType.ok).toBe(false);
+    const noOffset = parseEnvelope({ ...signed, occurred_at: '2026-03-01 10:00' });
+    expect(!noOffset.ok && noOffset.issues[0]?.path).toBe('occurred_at');
+  });
+});

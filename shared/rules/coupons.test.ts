@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { drink, goods, seoul, Till } from '../../test/support/ledger';
+import { couponCode, usableCoupons } from './coupons';
+import { RuleError } from './errors';
+
+const codeOf = (till: Till, at: string, source: string): string => {
+  const c = usableCoupons(till.state(seoul(at))).find((x) => x.source === source);
+  if (!c) throw new Error(`no ${source} coupon at ${at}`);
+  return c.code;
+};
+
+describe('coupons and vouchers (PROGRAM.md section 6)', () => {
+  it('gives a welcome coupon, 10 % off the first purchase, valid 30 days', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-10T10:00:00'));
+    const code = codeOf(till, '2026-03-10T10:00:00', 'welcome');
+    expect(code).toMatch(/^WL-[0-9A-Z]{10}$/);
+    expect(usableCoupons(till.state(seoul('2026-04-09T23:59:59'))).map((c) => c.code)).toContain(
+      code,
+    );
+    expect(
+      usableCoupons(till.state(seoul('2026-04-10T00:00:00'))).map((c) => c.code),
+    ).not.toContain(code);
+    // A percentage coupon applies to the total before points: 10 % of 45,678 = 4,567.
+    const q = till.sell(seoul('2026-03-11T10:00:00'), {
+      amount: 45_678,
+      coupon_code: code.toLowerCase(),
+    });
+    expect(q).toMatchObject({
+      coupon_code: code,
+      coupon_discount: 4_567,
+      amount_paid: 41_111,
+      points_earned: 1_644,
+    });
+  });
+
+  it('accepts one use only and says why it refuses', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-10T10:00:00'));
+    const code = codeOf(till, '2026-03-10T10:00:00', 'welcome');
+    till.sell(seoul('2026-03-11T10:00:00'), { amount: 10_000, coupon_code: code });
+    expect(() =>
+      till.quote(seoul('2026-03-12T10:00:00'), { amount: 10_000, coupon_code: code }),
+    ).toThrow(RuleError);
+    expect(() =>
+      till.quote(seoul('2026-03-12T10:00:00'), { amount: 10_000, coupon_code: 'NOPE-1' }),
+    ).toThrow(/no coupon/);
+  });
+
+  it('gives a birthday coupon on the 1st of the birth month, valid to its end', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-10T10:00:00'), { birthday: '1990-05-17' });
+    expect(
+      usableCoupons(till.state(seoul('2026-04-30T10:00:00'))).some((c) => c.source === 'birthday'),
+    ).toBe(false);
+    const may = usableCoupons(till.state(seoul('2026-05-01T00:00:00'))).find(
+      (c) => c.source === 'birthday',
+    );
+    expect(may).toMatchObject({
+      value: 1_000,
+      valid_until: Date.parse('2026-06-01T00:00:00+09:00'),
+    });
+  });
+
+  it('gives one monthly spend coupon when the month reaches 500,000 before discounts', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-01T10:00:00'));
+    till.sell(seoul('2026-03-05T10:00:00'), { amount: 300_000 });
+    const q = till.sell(seoul('2026-03-20T10:00:00'), { amount: 250_000, redeem_points: 1_000 });
+    expect(q.coupons_issued).toHaveLength(1);
+    expect(q.coupons_issued[0]).toMatchObject({
+      value: 500,
+      valid_until: Date.parse('2026-05-01T00:00:00+09:00'),
+    });
+    // Not a second time in the same month.
+    expect(
+      till.sell(seoul('2026-03-25T10:00:00'), { amount: 600_000 }).coupons_issued,
+    ).toHaveLength(0);
+  });
+
+  it('takes an unused free item coupon only on a sale with such an item, up to its price', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-01T10:00:00'));
+    till.sell(seoul('2026-03-02T10:00:00'), { lines: [drink(10, 4_800)] });
+    const free = codeOf(till, '2026-03-02T11:00:00', 'stamp_card');
+    expect(() =>
+      till.quote(seoul('2026-03-03T10:00:00'), {
+        amount: 9_000,
+        lines: [goods(1, 9_000)],
+        coupon_code: free,
+      }),
+    ).toThrow(/category drink/);
+    const q = till.quote(seoul('2026-03-03T10:00:00'), {
+      amount: 15_200,
+      lines: [drink(1, 5_200), goods(1, 10_000)],
+      coupon_code: free,
+    });
+    expect(q.coupon_discount).toBe(5_200);
+  });
+
+  it('derives the same code on every replica and different codes for different members', () => {
+    expect(couponCode('tier', 'member-1', '24315-1')).toBe(
+      couponCode('tier', 'member-1', '24315-1'),
+    );
+    expect(couponCode('tier', 'member-1', '24315-1')).not.toBe(
+      couponCode('tier', 'member-2', '24315-1'),
+    );
+  });
+});
+
+describe('stamp card (PROGRAM.md section 7)', () => {
+  it('adds a stamp per drink, exchanges every 10 for a free drink valid 90 days, and carries over', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-01T10:00:00'));
+    const q = till.sell(seoul('2026-03-02T10:00:00'), {
+      lines: [drink(12, 4_000), goods(2, 3_000, 'cookie', 'food')],
+    });
+    expect(q.stamps_added).toBe(12);
+    expect(q.coupons_issued).toHaveLength(1);
+    expect(q.coupons_issued[0]).toMatchObject({
+      kind: 'free_item',
+      valid_until: Date.parse('2026-06-01T00:00:00+09:00'),
+    });
+    const state = till.state(seoul('2026-03-02T11:00:00'));
+    expect(state.stamps_total - state.stamp_cards.length * 10).toBe(2);
+  });
+
+  it('removes stamps of refunded units and voids the card coupon they undo while it is unused', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-01T10:00:00'));
+    const sale = till.sell(seoul('2026-03-02T10:00:00'), { lines: [drink(11, 4_000)] });
+    const card = codeOf(till, '2026-03-02T11:00:00', 'stamp_card');
+    till.refund(seoul('2026-03-03T10:00:00'), {
+      purchase_id: sale.purchase_id,
+      lines: [{ sku: 'americano', quantity: 2 }],
+    });
+    const state = till.state(seoul('2026-03-03T11:00:00'));
+    expect(state.stamps_total).toBe(9);
+    expect(state.coupons.get(card)?.status).toBe('voided');
+    expect(state.stamp_cards).toHaveLength(0);
+  });
+
+  it('keeps a used card coupon; the missing stamps are owed by the next drinks', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-01T10:00:00'));
+    const sale = till.sell(seoul('2026-03-02T10:00:00'), { lines: [drink(10, 4_000)] });
+    const card = codeOf(till, '2026-03-02T11:00:00', 'stamp_card');
+    till.sell(seoul('2026-03-02T12:00:00'), { lines: [drink(1, 4_000)], coupon_code: card });
+    till.refund(seoul('2026-03-03T10:00:00'), {
+      purchase_id: sale.purchase_id,
+      lines: [{ sku: 'americano', quantity: 3 }],
+    });
+    const after = till.state(seoul('2026-03-03T11:00:00'));
+    expect(after.coupons.get(card)?.status).toBe('used');
+    // 10 + 1 - 3 = 8 stamps against one completed card: the next card needs 12 more drinks.
+    expect(after.stamps_total).toBe(8);
+    const q = till.quote(seoul('2026-03-04T10:00:00'), {
+      amount: 44_000,
+      lines: [drink(11, 4_000)],
+    });
+    expect(q.coupons_issued).toHaveLength(0);
+  });
+});
