@@ -16,4 +16,5 @@ export {
   type Ack,
   type AckStatus,
   type RejectReason,
+  type Change,
 } from './sync-messages';

@@ -16,6 +16,10 @@ export const SyncRequestSchema = v.strictObject({
   ),
   /** The server sequence of the last change this device holds (0 = none). */
   cursor: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  /** The newest program version the device holds; newer ones come back in the response. */
+  program_version: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+  /** How many changes the device wants at most (the server may send fewer). */
+  limit: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(5_000))),
 });
 export type SyncRequest = v.InferOutput<typeof SyncRequestSchema>;
 
@@ -31,7 +35,19 @@ export type RejectReason =
   | 'forbidden_for_role'
   | 'occurred_in_future'
   | 'unknown_member'
+  | 'unknown_purchase'
+  | 'duplicate_purchase'
+  | 'member_exists'
+  | 'card_in_use'
   | 'conflicting_duplicate';
+
+/** One change of a pull: an applied event of the ledger, in server order. */
+export interface Change {
+  readonly server_seq: number;
+  /** The member it belongs to (resolved by the server when a till recorded it by card number). */
+  readonly member_id: string;
+  readonly event: unknown;
+}
 
 export interface Ack {
   readonly event_id: string;

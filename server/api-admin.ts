@@ -1,0 +1,265 @@
+/** Program versions, stores, devices and pairing, staff, the conflicts list, health. */
+import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
+import { GENESIS_HASH } from '../shared/protocol';
+import { ProgramError } from '../shared/rules';
+import { type AppContext } from './context';
+import { digits, hashPin, newToken, sha256 } from './crypto';
+import { ApiError, notFound } from './errors';
+import type { Router } from './http';
+import { id, parse } from './validate';
+
+const PAIRING_MS = 10 * 60_000;
+
+const StoreSchema = v.strictObject({
+  store_id: v.pipe(
+    v.string(),
+    v.regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -'),
+  ),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+});
+const DeviceSchema = v.strictObject({
+  store_id: id,
+  role: v.picklist(['cashier', 'kiosk']),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+});
+const PairSchema = v.strictObject({
+  pairing_code: v.pipe(v.string(), v.regex(/^\d{8}$/, 'must be the 8-digit code')),
+});
+const StaffSchema = v.strictObject({
+  store_id: id,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  pin: v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be 4 to 8 digits')),
+  role: v.picklist(['cashier', 'manager']),
+});
+const IntegrationSchema = v.strictObject({
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+});
+
+export async function createStore(ctx: AppContext, storeId: string, name: string): Promise<void> {
+  await ctx.db.run(`INSERT INTO stores (store_id, name, created_at) VALUES (?, ?, ?)`, [
+    storeId,
+    name,
+    new Date(ctx.now()).toISOString(),
+  ]);
+  await ctx.db.run(
+    `INSERT INTO meta (key, value) VALUES ('default_store', ?) ON CONFLICT (key) DO NOTHING`,
+    [storeId],
+  );
+}
+
+export async function createDevice(
+  ctx: AppContext,
+  storeId: string,
+  role: 'cashier' | 'kiosk',
+  name: string,
+): Promise<{ device_id: string; pairing_code: string; expires_at: string }> {
+  if (!(await ctx.db.get(`SELECT 1 AS one FROM stores WHERE store_id = ?`, [storeId])))
+    throw notFound(`store ${storeId}`);
+  const deviceId = `${role}-${randomUUID()}`;
+  const code = digits(8);
+  const expires = ctx.now() + PAIRING_MS;
+  await ctx.db.run(
+    `INSERT INTO devices (device_id, store_id, role, name, pairing_code_hash, pairing_expires_ms, last_seq, last_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+    [
+      deviceId,
+      storeId,
+      role,
+      name,
+      sha256(code),
+      expires,
+      GENESIS_HASH,
+      new Date(ctx.now()).toISOString(),
+    ],
+  );
+  return { device_id: deviceId, pairing_code: code, expires_at: new Date(expires).toISOString() };
+}
+
+export async function createToken(
+  ctx: AppContext,
+  kind: 'admin' | 'integration' | 'device',
+  name: string,
+  device?: { device_id: string; store_id: string; role: string },
+  token = newToken(),
+): Promise<string> {
+  await ctx.db.run(
+    `INSERT INTO tokens (token_hash, kind, name, device_id, store_id, role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING`,
+    [
+      sha256(token),
+      kind,
+      name,
+      device?.device_id ?? null,
+      device?.store_id ?? null,
+      device?.role ?? null,
+      new Date(ctx.now()).toISOString(),
+    ],
+  );
+  return token;
+}
+
+export async function createStaff(
+  ctx: AppContext,
+  storeId: string,
+  name: string,
+  pin: string,
+  role: 'cashier' | 'manager',
+): Promise<string> {
+  if (!(await ctx.db.get(`SELECT 1 AS one FROM stores WHERE store_id = ?`, [storeId])))
+    throw notFound(`store ${storeId}`);
+  const staffId = `staff-${randomUUID()}`;
+  await ctx.db.run(
+    `INSERT INTO staff (staff_id, store_id, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    [staffId, storeId, name, role, await hashPin(pin), new Date(ctx.now()).toISOString()],
+  );
+  return staffId;
+}
+
+export async function staffOf(ctx: AppContext, storeId: string) {
+  return ctx.db.all<{ staff_id: string; name: string; role: string; pin_hash: string }>(
+    `SELECT staff_id, name, role, pin_hash FROM staff WHERE store_id = ? ORDER BY name`,
+    [storeId],
+  );
+}
+
+export function adminRoutes(router: Router, ctx: AppContext): void {
+  router.add({
+    method: 'GET',
+    path: '/health',
+    allow: [],
+    handler: async () => ({ status: 200, body: { ok: true, version: ctx.version } }),
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/program',
+    allow: ['admin', 'integration', 'device'],
+    handler: async () => ({ status: 200, body: ctx.programs.current() }),
+  });
+
+  router.add({
+    method: 'PUT',
+    path: '/program',
+    allow: ['admin'],
+    handler: async (req) => {
+      try {
+        const program = await ctx.programs.publish(ctx.db, req.body, ctx.now());
+        return { status: 200, body: program };
+      } catch (error) {
+        if (error instanceof ProgramError)
+          throw new ApiError(400, 'invalid_input', error.message, { issues: error.issues });
+        throw error;
+      }
+    },
+  });
+
+  router.add({
+    method: 'POST',
+    path: '/stores',
+    allow: ['admin'],
+    creates: true,
+    handler: async (req) => {
+      const body = parse(StoreSchema, req.body);
+      if (await ctx.db.get(`SELECT 1 AS one FROM stores WHERE store_id = ?`, [body.store_id]))
+        throw new ApiError(409, 'conflict', `store ${body.store_id} exists`);
+      await createStore(ctx, body.store_id, body.name);
+      return { status: 201, body: { store_id: body.store_id, name: body.name } };
+    },
+  });
+
+  router.add({
+    method: 'POST',
+    path: '/integrations',
+    allow: ['admin'],
+    creates: true,
+    handler: async (req) => {
+      const body = parse(IntegrationSchema, req.body);
+      const token = await createToken(ctx, 'integration', body.name);
+      return { status: 201, body: { name: body.name, token } };
+    },
+  });
+
+  router.add({
+    method: 'POST',
+    path: '/devices',
+    allow: ['admin'],
+    creates: true,
+    handler: async (req) => {
+      const body = parse(DeviceSchema, req.body);
+      return { status: 201, body: await createDevice(ctx, body.store_id, body.role, body.name) };
+    },
+  });
+
+  router.add({
+    method: 'POST',
+    path: '/devices/pair',
+    allow: [],
+    handler: async (req) => {
+      const body = parse(PairSchema, req.body);
+      const row = await ctx.db.get<{
+        device_id: string;
+        store_id: string;
+        role: 'cashier' | 'kiosk';
+        name: string;
+        pairing_expires_ms: number;
+      }>(
+        `SELECT device_id, store_id, role, name, pairing_expires_ms FROM devices WHERE pairing_code_hash = ?`,
+        [sha256(body.pairing_code)],
+      );
+      if (!row || Number(row.pairing_expires_ms) < ctx.now())
+        throw new ApiError(404, 'not_found', 'this pairing code is unknown, used or expired');
+      const claimed = await ctx.db.run(
+        `UPDATE devices SET pairing_code_hash = NULL, pairing_expires_ms = NULL, paired_at = ? WHERE device_id = ? AND pairing_code_hash = ?`,
+        [new Date(ctx.now()).toISOString(), row.device_id, sha256(body.pairing_code)],
+      );
+      if (claimed === 0)
+        throw new ApiError(404, 'not_found', 'this pairing code is unknown, used or expired');
+      const token = await createToken(ctx, 'device', row.name, row);
+      return {
+        status: 200,
+        body: {
+          device_id: row.device_id,
+          token,
+          store_id: row.store_id,
+          role: row.role,
+          program: ctx.programs.current(),
+          phone_key: ctx.phoneKey,
+          staff: row.role === 'cashier' ? await staffOf(ctx, row.store_id) : [],
+        },
+      };
+    },
+  });
+
+  router.add({
+    method: 'POST',
+    path: '/staff',
+    allow: ['admin'],
+    creates: true,
+    handler: async (req) => {
+      const body = parse(StaffSchema, req.body);
+      const staffId = await createStaff(ctx, body.store_id, body.name, body.pin, body.role);
+      return {
+        status: 201,
+        body: { staff_id: staffId, store_id: body.store_id, name: body.name, role: body.role },
+      };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/conflicts',
+    allow: ['admin'],
+    handler: async (req) => {
+      const store = req.query.get('store_id');
+      const rows = await ctx.db.all<Record<string, unknown>>(
+        store === null
+          ? `SELECT * FROM conflicts ORDER BY created_at DESC, event_id`
+          : `SELECT * FROM conflicts WHERE store_id = ? ORDER BY created_at DESC, event_id`,
+        store === null ? [] : [store],
+      );
+      return {
+        status: 200,
+        body: { conflicts: rows.map((r) => ({ ...r, points: Number(r.points) })) },
+      };
+    },
+  });
+}

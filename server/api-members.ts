@@ -1,0 +1,313 @@
+/** Members ("customers" in paths): enroll, read, look up, points, history, coupons, PIN check. */
+import { randomUUID } from 'node:crypto';
+import * as v from 'valibot';
+import {
+  BirthdaySchema,
+  couponView,
+  formatInstant,
+  pointsView,
+  summarize,
+  type MemberState,
+  type Program,
+} from '../shared/rules';
+import { caller, requireMember, storeFor, type AppContext } from './context';
+import { digits, hashPin, normalizePhone, phoneHash, referralCode, verifyPin } from './crypto';
+import { ApiError, notFound } from './errors';
+import type { Caller, Router } from './http';
+import { memberState, withWriter, type MemberRow } from './ledger';
+import { asOf, id, instant, occurredAt, parse } from './validate';
+
+const PhoneSchema = v.pipe(
+  v.string(),
+  v.transform(normalizePhone),
+  v.regex(/^\+?\d{6,15}$/, 'must be a phone number of 6 to 15 digits'),
+);
+
+const EnrollSchema = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'is required'), v.maxLength(100)),
+  phone: PhoneSchema,
+  birthday: v.optional(BirthdaySchema),
+  referral_code: v.optional(v.pipe(v.string(), v.trim(), v.toUpperCase(), v.maxLength(20))),
+  pin: v.optional(v.pipe(v.string(), v.regex(/^\d{4,6}$/, 'must be 4 to 6 digits'))),
+  card_number: v.optional(
+    v.pipe(v.string(), v.regex(/^[0-9A-Za-z-]{4,32}$/, 'must be 4-32 letters, digits or -')),
+  ),
+  consent: v.optional(v.boolean()),
+  store_id: v.optional(id),
+  occurred_at: v.optional(instant),
+});
+
+const PinSchema = v.strictObject({
+  pin: v.pipe(v.string(), v.regex(/^\d{4,6}$/, 'must be 4 to 6 digits')),
+});
+
+const PIN_MAX_FAILURES = 5;
+const PIN_LOCK_MS = 15 * 60_000;
+
+function mask(text: string | null, keep: number, fromEnd: boolean): string | null {
+  if (text === null) return null;
+  if (text.length <= keep) return '*'.repeat(text.length);
+  return fromEnd
+    ? '*'.repeat(text.length - keep) + text.slice(-keep)
+    : text.slice(0, keep) + '*'.repeat(text.length - keep);
+}
+
+/** The profile of API.md; a kiosk (a public screen) gets personal data masked. */
+export function profile(
+  row: MemberRow,
+  state: MemberState,
+  program: Program,
+  who: Caller | null,
+): Record<string, unknown> {
+  const kiosk = who?.kind === 'device' && who.role === 'kiosk';
+  return {
+    ...summarize(state, program),
+    name: kiosk ? mask(row.name, 1, false) : row.name,
+    phone: kiosk ? mask(row.phone, 4, true) : row.phone,
+    birthday: kiosk ? null : row.birthday,
+    has_pin: row.pin_hash !== null,
+  };
+}
+
+async function uniqueValue(
+  ctx: AppContext,
+  column: 'card_number' | 'referral_code',
+  make: () => string,
+): Promise<string> {
+  for (let i = 0; i < 20; i += 1) {
+    const candidate = make();
+    if (!(await ctx.db.get(`SELECT 1 AS one FROM members WHERE ${column} = ?`, [candidate])))
+      return candidate;
+  }
+  throw new Error(`could not find a free ${column}`);
+}
+
+async function loadProfile(ctx: AppContext, memberId: string, at: number) {
+  const row = await requireMember(ctx.db, memberId);
+  const state = await memberState(ctx, ctx.db, row, at);
+  return { row, state, program: ctx.programs.programs().at(at) };
+}
+
+export function memberRoutes(router: Router, ctx: AppContext): void {
+  router.add({
+    method: 'POST',
+    path: '/customers',
+    allow: ['admin', 'integration', 'device'],
+    roles: ['cashier', 'kiosk'],
+    creates: true,
+    handler: async (req) => {
+      const who = caller(req.caller);
+      const body = parse(EnrollSchema, req.body);
+      const now = ctx.now();
+      const at = occurredAt(body.occurred_at, now);
+      const store = await storeFor(ctx.db, who, body.store_id);
+      const hash = phoneHash(ctx.phoneKey, body.phone);
+      if (await ctx.db.get(`SELECT 1 AS one FROM members WHERE phone_hash = ?`, [hash])) {
+        throw new ApiError(409, 'conflict', 'a member with this phone number exists', {
+          field: 'phone',
+        });
+      }
+      if (
+        body.card_number &&
+        (await ctx.db.get(`SELECT 1 AS one FROM members WHERE card_number = ?`, [body.card_number]))
+      ) {
+        throw new ApiError(409, 'conflict', 'this card number belongs to another member', {
+          field: 'card_number',
+        });
+      }
+      let referrer: MemberRow | undefined;
+      if (body.referral_code) {
+        referrer = await ctx.db.get<MemberRow>(`SELECT * FROM members WHERE referral_code = ?`, [
+          body.referral_code,
+        ]);
+        if (!referrer)
+          throw new ApiError(
+            422,
+            'referral_unknown',
+            `no member has the referral code ${body.referral_code}`,
+            { field: 'referral_code' },
+          );
+      }
+      const memberId = randomUUID();
+      const card =
+        body.card_number ?? (await uniqueValue(ctx, 'card_number', () => `8${digits(11)}`));
+      const code = await uniqueValue(ctx, 'referral_code', referralCode);
+      const pinHash = body.pin ? await hashPin(body.pin) : null;
+      const program = ctx.programs.programs().at(at);
+      const result = await withWriter(ctx, async (w) => {
+        await w.tx.run(
+          `INSERT INTO members (member_id, card_number, referral_code, phone, phone_hash, name, birthday, pin_hash, referred_by, store_id, consent, enrolled_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            memberId,
+            card,
+            code,
+            body.phone,
+            hash,
+            body.name,
+            body.birthday ?? null,
+            pinHash,
+            referrer?.member_id ?? null,
+            store,
+            body.consent ? 1 : 0,
+            formatInstant(program.time_zone, at),
+          ],
+        );
+        await w.serverEvent(store, 'member_enrolled', memberId, at, null, {
+          card_number: card,
+          referral_code: code,
+          referred_by: referrer?.member_id ?? null,
+          birthday: body.birthday ?? null,
+          name: body.name,
+          phone: body.phone,
+          phone_hash: hash,
+          consent: body.consent ?? false,
+        });
+        const row = (await w.member(memberId)) as MemberRow;
+        return { row, state: await w.state(row, Math.max(at, now)) };
+      });
+      return { status: 201, body: profile(result.row, result.state, program, who) };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/customers/lookup',
+    allow: ['admin', 'integration', 'device'],
+    handler: async (req) => {
+      const who = caller(req.caller);
+      if (!ctx.lookups.take(`lookup:${who.token_hash}`, ctx.now())) {
+        throw new ApiError(429, 'rate_limited', 'too many lookups; try again in a minute');
+      }
+      const phone = req.query.get('phone');
+      const card = req.query.get('card_number');
+      let row: MemberRow | undefined;
+      if (phone !== null) {
+        row = await ctx.db.get<MemberRow>(`SELECT * FROM members WHERE phone_hash = ?`, [
+          phoneHash(ctx.phoneKey, phone),
+        ]);
+      } else if (card !== null) {
+        row = await ctx.db.get<MemberRow>(`SELECT * FROM members WHERE card_number = ?`, [
+          card.trim(),
+        ]);
+      } else {
+        throw new ApiError(400, 'invalid_input', 'give ?phone= or ?card_number=');
+      }
+      if (!row) throw notFound('customer');
+      const at = asOf(req.query, ctx.now());
+      const state = await memberState(ctx, ctx.db, row, at);
+      return { status: 200, body: profile(row, state, ctx.programs.programs().at(at), who) };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/customers/:id',
+    allow: ['admin', 'integration', 'device'],
+    handler: async (req) => {
+      const at = asOf(req.query, ctx.now());
+      const { row, state, program } = await loadProfile(ctx, req.params.id as string, at);
+      return { status: 200, body: profile(row, state, program, req.caller) };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/customers/:id/points',
+    allow: ['admin', 'integration', 'device'],
+    handler: async (req) => {
+      const at = asOf(req.query, ctx.now());
+      const { state, program } = await loadProfile(ctx, req.params.id as string, at);
+      return {
+        status: 200,
+        body: { customer_id: state.member_id, ...pointsView(state, program, at) },
+      };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/customers/:id/history',
+    allow: ['admin', 'integration', 'device'],
+    handler: async (req) => {
+      const at = asOf(req.query, ctx.now());
+      const limit = Math.min(200, Math.max(1, Number(req.query.get('limit') ?? 50) || 50));
+      const offset = Math.max(0, Number(req.query.get('offset') ?? 0) || 0);
+      const { state, program } = await loadProfile(ctx, req.params.id as string, at);
+      const all = state.movements.filter((m) => m.at <= at);
+      const items = all
+        .slice()
+        .reverse()
+        .slice(offset, offset + limit)
+        .map((m) => ({
+          at: formatInstant(program.time_zone, m.at),
+          kind: m.kind,
+          points: m.points,
+          ref: m.ref,
+          event_id: m.event_id,
+        }));
+      return {
+        status: 200,
+        body: {
+          customer_id: state.member_id,
+          items,
+          total: all.length,
+          offset,
+          limit,
+          next_offset: offset + limit < all.length ? offset + limit : null,
+        },
+      };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/customers/:id/coupons',
+    allow: ['admin', 'integration', 'device'],
+    handler: async (req) => {
+      const at = asOf(req.query, ctx.now());
+      const { state, program } = await loadProfile(ctx, req.params.id as string, at);
+      const coupons = [...state.coupons.values()]
+        .sort((a, b) => a.valid_until - b.valid_until || (a.code < b.code ? -1 : 1))
+        .map((c) => couponView(c, program.time_zone, at));
+      return { status: 200, body: { customer_id: state.member_id, coupons } };
+    },
+  });
+
+  router.add({
+    method: 'POST',
+    path: '/customers/:id/pin/verify',
+    allow: ['admin', 'integration', 'device'],
+    handler: async (req) => {
+      const body = parse(PinSchema, req.body);
+      const row = await requireMember(ctx.db, req.params.id as string);
+      const now = ctx.now();
+      if (Number(row.pin_locked_until_ms) > now) {
+        throw new ApiError(429, 'pin_locked', 'too many wrong PINs; try again later', {
+          retry_after_seconds: Math.ceil((Number(row.pin_locked_until_ms) - now) / 1000),
+        });
+      }
+      if (!row.pin_hash) throw new ApiError(422, 'pin_not_set', 'this member has no PIN');
+      if (await verifyPin(body.pin, row.pin_hash)) {
+        await ctx.db.run(
+          `UPDATE members SET pin_failures = 0, pin_locked_until_ms = 0 WHERE member_id = ?`,
+          [row.member_id],
+        );
+        return { status: 200, body: { ok: true } };
+      }
+      const failures = Number(row.pin_failures) + 1;
+      const locked = failures >= PIN_MAX_FAILURES;
+      await ctx.db.run(
+        `UPDATE members SET pin_failures = ?, pin_locked_until_ms = ? WHERE member_id = ?`,
+        [locked ? 0 : failures, locked ? now + PIN_LOCK_MS : 0, row.member_id],
+      );
+      if (locked)
+        throw new ApiError(429, 'pin_locked', 'too many wrong PINs; locked for 15 minutes', {
+          retry_after_seconds: PIN_LOCK_MS / 1000,
+        });
+      throw new ApiError(422, 'pin_wrong', 'wrong PIN', {
+        attempts_left: PIN_MAX_FAILURES - failures,
+      });
+    },
+  });
+}

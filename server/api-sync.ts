@@ -1,0 +1,402 @@
+/**
+ * POST /sync: a device pushes a batch of its events and pulls the changes after its cursor, in
+ * one round trip (ARCHITECTURE.md "Sync protocol", API.md "Sync").
+ *
+ * Each pushed event gets an ack. `duplicate`: already stored (same hash). `rejected` with a
+ * reason: either the event cannot join the device's chain (bad hash, gap, broken chain: the
+ * chain does not advance, the device must fix and resend) or it joins the chain but the server
+ * refuses its business effect (wrong store, role, unknown member...): it is stored as rejected
+ * and the chain advances, so one bad event never blocks the events after it.
+ */
+import * as v from 'valibot';
+import {
+  EventEnvelopeSchema,
+  GENESIS_HASH,
+  PROTOCOL_VERSION,
+  SyncRequestSchema,
+  type Ack,
+  type Change,
+  type EventEnvelope,
+  type RejectReason,
+} from '../shared/protocol';
+import { isIsoInstant, parseInstant, type EventType } from '../shared/rules';
+import { staffOf } from './api-admin';
+import { caller, type AppContext } from './context';
+import { phoneHash } from './crypto';
+import { ApiError } from './errors';
+import type { Caller, Router } from './http';
+import { hashEnvelope, withWriter, type Writer } from './ledger';
+import { parse } from './validate';
+
+const KIOSK_TYPES: ReadonlySet<EventType> = new Set([
+  'member_enrolled',
+  'member_updated',
+  'feedback_given',
+]);
+const CASHIER_TYPES: ReadonlySet<EventType> = new Set([
+  'member_enrolled',
+  'member_updated',
+  'purchase_recorded',
+  'purchase_refunded',
+  'coupon_used',
+  'points_adjusted',
+  'feedback_given',
+  'membership_started',
+  'membership_cancelled',
+]);
+const FUTURE_SLACK_MS = 5 * 60_000;
+const DEFAULT_PULL = 1_000;
+
+/** The fields that place an event in its device's chain, checked before anything else. */
+const ChainSchema = v.object({
+  event_id: v.pipe(v.string(), v.uuid()),
+  device_id: v.string(),
+  seq: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+  prev_hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+});
+
+interface Chain {
+  seq: number;
+  hash: string;
+}
+
+type Verdict =
+  { status: 'applied' } | { status: 'rejected'; reason: RejectReason; message: string };
+
+const reject = (reason: RejectReason, message: string): Verdict => ({
+  status: 'rejected',
+  reason,
+  message,
+});
+
+export function syncRoutes(router: Router, ctx: AppContext): void {
+  router.add({
+    method: 'POST',
+    path: '/sync',
+    allow: ['device'],
+    roles: ['cashier', 'kiosk'],
+    maxBody: 8 * 1024 * 1024,
+    handler: async (req) => {
+      const who = caller(req.caller);
+      const body = parse(SyncRequestSchema, req.body, 'sync request');
+      if (body.protocol !== PROTOCOL_VERSION) {
+        throw new ApiError(
+          400,
+          'invalid_input',
+          `protocol ${body.protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`,
+        );
+      }
+      if (body.device_id !== who.device_id)
+        throw new ApiError(403, 'forbidden', 'device_id does not match the token');
+      const acks = body.events.length > 0 ? await push(ctx, who, body.events) : [];
+      const pulled = await pull(ctx, who, body.cursor, body.limit ?? DEFAULT_PULL);
+      const programVersion = ctx.programs.current().version;
+      return {
+        status: 200,
+        body: {
+          acks,
+          changes: pulled.changes,
+          cursor: pulled.cursor,
+          more: pulled.more,
+          program_version: programVersion,
+          programs:
+            body.program_version !== undefined && body.program_version < programVersion
+              ? ctx.programs
+                  .newerThan(body.program_version)
+                  .map((p) => ({ ...p, effective_from: new Date(p.effective_from).toISOString() }))
+              : [],
+          staff: who.role === 'cashier' && who.store_id ? await staffOf(ctx, who.store_id) : [],
+          server_time: new Date(ctx.now()).toISOString(),
+        },
+      };
+    },
+  });
+}
+
+async function push(ctx: AppContext, who: Caller, raw: unknown[]): Promise<Ack[]> {
+  return withWriter(ctx, async (w) => {
+    const device = await w.tx.get<{ last_seq: number; last_hash: string }>(
+      `SELECT last_seq, last_hash FROM devices WHERE device_id = ?`,
+      [who.device_id],
+    );
+    if (!device) throw new ApiError(403, 'forbidden', 'this device is no longer registered');
+    const chain: Chain = { seq: Number(device.last_seq), hash: device.last_hash || GENESIS_HASH };
+    const acks: Ack[] = [];
+    for (const item of raw) acks.push(await pushOne(ctx, w, who, chain, item));
+    await w.tx.run(`UPDATE devices SET last_seq = ?, last_hash = ? WHERE device_id = ?`, [
+      chain.seq,
+      chain.hash,
+      who.device_id,
+    ]);
+    return acks;
+  });
+}
+
+async function pushOne(
+  ctx: AppContext,
+  w: Writer,
+  who: Caller,
+  chain: Chain,
+  item: unknown,
+): Promise<Ack> {
+  const head = v.safeParse(ChainSchema, item);
+  const eventId =
+    typeof (item as { event_id?: unknown })?.event_id === 'string'
+      ? (item as { event_id: string }).event_id
+      : '';
+  if (!head.success) {
+    return {
+      event_id: eventId,
+      status: 'rejected',
+      reason: 'invalid_event',
+      message: `the event's id, device, seq or hashes are malformed: ${head.issues[0]?.message ?? ''}`,
+    };
+  }
+  const h = head.output;
+  if (h.device_id !== who.device_id)
+    return {
+      event_id: h.event_id,
+      status: 'rejected',
+      reason: 'wrong_device',
+      message: `event of device ${h.device_id} pushed by ${who.device_id ?? '?'}`,
+    };
+  const existing = await w.tx.get<{ hash: string }>(`SELECT hash FROM events WHERE event_id = ?`, [
+    h.event_id,
+  ]);
+  if (existing) {
+    return existing.hash === h.hash
+      ? { event_id: h.event_id, status: 'duplicate' }
+      : {
+          event_id: h.event_id,
+          status: 'rejected',
+          reason: 'conflicting_duplicate',
+          message: 'an event with this id and other content is stored',
+        };
+  }
+  if (h.seq !== chain.seq + 1) {
+    return {
+      event_id: h.event_id,
+      status: 'rejected',
+      reason: 'seq_gap',
+      message: `expected seq ${chain.seq + 1}, got ${h.seq}`,
+    };
+  }
+  if (h.prev_hash !== chain.hash)
+    return {
+      event_id: h.event_id,
+      status: 'rejected',
+      reason: 'chain_broken',
+      message: 'prev_hash is not the hash of the previous event',
+    };
+  if (hashEnvelope(item as EventEnvelope) !== h.hash)
+    return {
+      event_id: h.event_id,
+      status: 'rejected',
+      reason: 'bad_hash',
+      message: 'the hash does not match the event',
+    };
+
+  // The event joins the chain from here on, whatever its business verdict.
+  chain.seq = h.seq;
+  chain.hash = h.hash;
+  const parsed = v.safeParse(EventEnvelopeSchema, item);
+  let verdict: Verdict;
+  let event: EventEnvelope;
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    verdict = reject(
+      'invalid_event',
+      `${issue ? (v.getDotPath(issue) ?? '') : ''}: ${issue?.message ?? 'invalid'}`,
+    );
+    event = sanitize(item, h);
+  } else {
+    event = parsed.output as unknown as EventEnvelope;
+    verdict = await judge(ctx, w, who, event);
+  }
+  const memberId = verdict.status === 'applied' ? await resolveMember(w, event) : event.member_id;
+  const stored = { ...event, member_id: memberId } as EventEnvelope;
+  if (verdict.status === 'applied' && event.type === 'member_enrolled')
+    await enroll(ctx, w, who, event);
+  const result = await w.append(
+    stored,
+    verdict.status,
+    verdict.status === 'rejected' ? verdict.reason : null,
+    JSON.stringify(event),
+  );
+  if (verdict.status === 'rejected')
+    return {
+      event_id: h.event_id,
+      status: 'rejected',
+      reason: verdict.reason,
+      message: verdict.message,
+    };
+  return result.flags.length > 0
+    ? { event_id: h.event_id, status: 'applied', flags: result.flags }
+    : { event_id: h.event_id, status: 'applied' };
+}
+
+/** An event whose payload failed validation is kept as sent, under safe column values. */
+function sanitize(item: unknown, h: v.InferOutput<typeof ChainSchema>): EventEnvelope {
+  const o = item as Record<string, unknown>;
+  const text = (x: unknown, fallback: string): string =>
+    typeof x === 'string' && x.length <= 200 ? x : fallback;
+  return {
+    ...(o as object),
+    event_id: h.event_id,
+    device_id: h.device_id,
+    seq: h.seq,
+    type: text(o.type, 'invalid'),
+    member_id: text(o.member_id, 'unknown'),
+    store_id: text(o.store_id, 'unknown'),
+    occurred_at:
+      typeof o.occurred_at === 'string' && isIsoInstant(o.occurred_at)
+        ? o.occurred_at
+        : new Date(0).toISOString(),
+  } as unknown as EventEnvelope;
+}
+
+async function resolveMember(w: Writer, event: EventEnvelope): Promise<string> {
+  if (!event.member_id.startsWith('card:')) return event.member_id;
+  const row = await w.tx.get<{ member_id: string }>(
+    `SELECT member_id FROM members WHERE card_number = ?`,
+    [event.member_id.slice(5)],
+  );
+  return row?.member_id ?? event.member_id;
+}
+
+async function judge(
+  ctx: AppContext,
+  w: Writer,
+  who: Caller,
+  event: EventEnvelope,
+): Promise<Verdict> {
+  if (event.store_id !== who.store_id)
+    return reject(
+      'wrong_store',
+      `this device writes for store ${who.store_id ?? '?'}, not ${event.store_id}`,
+    );
+  const allowed = who.role === 'kiosk' ? KIOSK_TYPES : CASHIER_TYPES;
+  if (!allowed.has(event.type))
+    return reject('forbidden_for_role', `a ${who.role ?? '?'} device may not record ${event.type}`);
+  if (parseInstant(event.occurred_at) > ctx.now() + FUTURE_SLACK_MS)
+    return reject('occurred_in_future', 'occurred_at is more than 5 minutes ahead of the server');
+
+  if (event.type === 'member_enrolled') {
+    if (await w.member(event.member_id))
+      return reject('member_exists', `member ${event.member_id} exists`);
+    const card = await w.tx.get(
+      `SELECT 1 AS one FROM members WHERE card_number = ? OR referral_code = ?`,
+      [event.payload.card_number, event.payload.referral_code],
+    );
+    if (card)
+      return reject('card_in_use', 'the card number or referral code belongs to another member');
+    return { status: 'applied' };
+  }
+  const memberId = await resolveMember(w, event);
+  const row = await w.member(memberId);
+  if (!row) return reject('unknown_member', `no member ${event.member_id}`);
+  if (event.type === 'purchase_recorded') {
+    if (
+      await w.tx.get(`SELECT 1 AS one FROM purchases WHERE purchase_id = ?`, [
+        event.payload.purchase_id,
+      ])
+    ) {
+      return reject(
+        'duplicate_purchase',
+        `purchase ${event.payload.purchase_id} is recorded already`,
+      );
+    }
+  }
+  if (event.type === 'purchase_refunded') {
+    const p = await w.tx.get<{ member_id: string }>(
+      `SELECT member_id FROM purchases WHERE purchase_id = ?`,
+      [event.payload.purchase_id],
+    );
+    if (!p || p.member_id !== row.member_id)
+      return reject('unknown_purchase', `no purchase ${event.payload.purchase_id} for this member`);
+  }
+  if (event.type === 'points_adjusted') {
+    const manager = await w.tx.get(
+      `SELECT 1 AS one FROM staff WHERE staff_id = ? AND store_id = ? AND role = 'manager'`,
+      [event.payload.approved_by, event.store_id],
+    );
+    if (!manager)
+      return reject(
+        'forbidden_for_role',
+        'a point adjustment needs the approval of a manager of this store',
+      );
+  }
+  return { status: 'applied' };
+}
+
+async function enroll(
+  ctx: AppContext,
+  w: Writer,
+  who: Caller,
+  event: EventEnvelope & { type: 'member_enrolled' },
+): Promise<void> {
+  const p = event.payload;
+  const hash = p.phone ? phoneHash(ctx.phoneKey, p.phone) : p.phone_hash;
+  let referredBy = p.referred_by;
+  if (referredBy && (referredBy === event.member_id || !(await w.member(referredBy))))
+    referredBy = null;
+  await w.tx.run(
+    `INSERT INTO members (member_id, card_number, referral_code, phone, phone_hash, name, birthday, pin_hash, referred_by, store_id, consent, enrolled_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
+    [
+      event.member_id,
+      p.card_number,
+      p.referral_code,
+      who.role === 'kiosk' ? null : p.phone,
+      hash,
+      p.name,
+      p.birthday,
+      referredBy,
+      event.store_id,
+      p.consent ? 1 : 0,
+      event.occurred_at,
+    ],
+  );
+}
+
+async function pull(
+  ctx: AppContext,
+  who: Caller,
+  cursor: number,
+  limit: number,
+): Promise<{ changes: Change[]; cursor: number; more: boolean }> {
+  const rows = await ctx.db.all<{
+    server_seq: number;
+    member_id: string;
+    body: string;
+    status: string;
+  }>(
+    `SELECT server_seq, member_id, body, status FROM events WHERE server_seq > ? ORDER BY server_seq LIMIT ?`,
+    [cursor, limit + 1],
+  );
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const changes: Change[] = [];
+  for (const r of page) {
+    if (r.status !== 'applied') continue;
+    const event = JSON.parse(r.body) as EventEnvelope;
+    changes.push({
+      server_seq: Number(r.server_seq),
+      member_id: r.member_id,
+      event: who.role === 'kiosk' ? maskForKiosk(event) : event,
+    });
+  }
+  const last = page[page.length - 1];
+  return { changes, cursor: last ? Number(last.server_seq) : cursor, more };
+}
+
+/** A kiosk is a public device: it never receives a phone number or a full name. */
+function maskForKiosk(event: EventEnvelope): EventEnvelope {
+  if (event.type !== 'member_enrolled' && event.type !== 'member_updated') return event;
+  const payload = { ...event.payload } as Record<string, unknown>;
+  if ('phone' in payload) payload.phone = null;
+  if (typeof payload.name === 'string')
+    payload.name = payload.name.slice(0, 1) + '*'.repeat(Math.max(0, payload.name.length - 1));
+  return { ...event, payload } as unknown as EventEnvelope;
+}

@@ -1,0 +1,108 @@
+/** What every endpoint shares: the database, program versions, member cache, keys, limits. */
+import { randomBytes } from 'node:crypto';
+import type { Database, Queryable } from './db/database';
+import { ApiError, forbidden, notFound } from './errors';
+import type { Caller } from './http';
+import { RateLimiter } from './http';
+import { MemberCache, memberRow, type LedgerContext, type MemberRow } from './ledger';
+import { ProgramRegistry } from './programs';
+import { sha256 } from './crypto';
+
+export interface AppContext extends LedgerContext {
+  /** Key of the phone-number hash that devices use to look members up without the number. */
+  readonly phoneKey: string;
+  readonly lookups: RateLimiter;
+  readonly version: string;
+}
+
+export const SERVER_VERSION = '0.1.0';
+
+async function meta(q: Queryable, key: string, make: () => string): Promise<string> {
+  const row = await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, [key]);
+  if (row) return row.value;
+  await q.run(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, [
+    key,
+    make(),
+  ]);
+  return (
+    (await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, [key])) as {
+      value: string;
+    }
+  ).value;
+}
+
+export async function createContext(
+  db: Database,
+  options: { now?: () => number; lookupsPerMinute?: number } = {},
+): Promise<AppContext> {
+  const programs = new ProgramRegistry();
+  await programs.load(db);
+  const phoneKey = await meta(db, 'phone_key', () => randomBytes(32).toString('base64url'));
+  return {
+    db,
+    programs,
+    cache: new MemberCache(),
+    now: options.now ?? Date.now,
+    phoneKey,
+    lookups: new RateLimiter(options.lookupsPerMinute ?? 60, 60_000),
+    version: SERVER_VERSION,
+  };
+}
+
+export async function authenticate(db: Queryable, token: string): Promise<Caller | null> {
+  if (token.length < 16 || token.length > 200) return null;
+  const hash = sha256(token);
+  const row = await db.get<{
+    kind: Caller['kind'];
+    name: string;
+    device_id: string | null;
+    store_id: string | null;
+    role: Caller['role'];
+  }>(
+    `SELECT kind, name, device_id, store_id, role FROM tokens WHERE token_hash = ? AND revoked_at IS NULL`,
+    [hash],
+  );
+  if (!row) return null;
+  return {
+    kind: row.kind,
+    name: row.name,
+    device_id: row.device_id,
+    store_id: row.store_id,
+    role: row.role,
+    token_hash: hash,
+  };
+}
+
+export function caller(c: Caller | null): Caller {
+  if (!c) throw new ApiError(401, 'unauthorized', 'a bearer token is required');
+  return c;
+}
+
+/** The store a caller writes for: a device's own; others name it (or get the default store). */
+export async function storeFor(
+  q: Queryable,
+  who: Caller,
+  requested: string | undefined,
+): Promise<string> {
+  if (who.kind === 'device') {
+    if (requested !== undefined && requested !== who.store_id) {
+      throw forbidden(
+        `this device belongs to store ${who.store_id ?? '?'} and may not write for store ${requested}`,
+      );
+    }
+    return who.store_id as string;
+  }
+  const store =
+    requested ??
+    (await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'default_store'`))?.value;
+  if (!store) throw new ApiError(400, 'invalid_input', 'store_id is required');
+  const exists = await q.get(`SELECT 1 AS one FROM stores WHERE store_id = ?`, [store]);
+  if (!exists) throw notFound(`store ${store}`);
+  return store;
+}
+
+export async function requireMember(q: Queryable, memberId: string): Promise<MemberRow> {
+  const row = await memberRow(q, memberId);
+  if (!row) throw notFound(`customer ${memberId}`);
+  return row;
+}

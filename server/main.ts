@@ -1,0 +1,53 @@
+/**
+ * npm start: the central endpoint on 127.0.0.1 (SQLite under ./data/ unless DATABASE_URL points
+ * at PostgreSQL), serving the kiosk's build and the demo POS page.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createApp } from './app';
+import { bootstrap } from './bootstrap';
+import { loadConfig } from './config';
+import { openDatabase } from './db/database';
+
+const root = resolve(import.meta.dirname, '..');
+const config = loadConfig();
+const db = await openDatabase(
+  config.databaseUrl ? { url: config.databaseUrl } : { file: config.sqliteFile },
+);
+const kioskDir = resolve(root, 'dist/kiosk');
+const extensionDir = resolve(root, 'dist/extension');
+const app = await createApp(db, {
+  static: {
+    '/kiosk/': kioskDir,
+    '/demo-pos/': resolve(root, 'server/demo-pos'),
+    '/downloads/': resolve(root, 'dist/downloads'),
+  },
+});
+const boot = await bootstrap(app.ctx, { adminToken: config.adminToken });
+const port = await app.listen(config.port, config.host);
+const base = `http://${config.host}:${port}`;
+
+console.log(`Store loyalty central endpoint on ${base}`);
+console.log(`  storage: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.sqliteFile}`);
+console.log(`  API:     ${base}/api/v1   (OpenAPI: ${base}/api/v1/openapi.json)`);
+console.log(`  kiosk:   ${existsSync(kioskDir) ? `${base}/kiosk/` : 'not built (npm run build)'}`);
+console.log(`  demo POS: ${base}/demo-pos/`);
+console.log(
+  `  extension: ${existsSync(extensionDir) ? `${extensionDir} (chrome://extensions > Load unpacked)` : 'not built (npm run build)'}`,
+);
+if (boot.newAdminToken) {
+  console.log('');
+  console.log(`  Admin token (shown once, keep it): ${boot.newAdminToken}`);
+}
+console.log('');
+console.log(
+  `  Pair a device: npm run admin -- device create --store ${boot.store_id} --role cashier --name "Till 1"`,
+);
+console.log("  then enter the endpoint URL and the pairing code in the extension's options.");
+
+const stop = async (): Promise<void> => {
+  await app.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,623 @@
+/** GET /api/v1/openapi.json: the whole HTTP contract, enough for a third party to write a client. */
+type Schema = Record<string, unknown>;
+
+const int = (description?: string): Schema => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+});
+const str = (description?: string, extra: Schema = {}): Schema => ({
+  type: 'string',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+const time = (description?: string): Schema => str(description, { format: 'date-time' });
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
+
+function json(schema: Schema, description = 'OK'): Schema {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+const errors = (...codes: number[]): Record<string, Schema> =>
+  Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/E${c}` }]));
+
+const asOf = {
+  name: 'as_of',
+  in: 'query',
+  required: false,
+  schema: time('Answer as of this moment (default: now)'),
+};
+const idParam = (name: string) => ({ name, in: 'path', required: true, schema: str() });
+const idem = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: str('Same key + same body returns the first response; another body is a 409'),
+};
+
+const schemas: Record<string, Schema> = {
+  Error: obj({ error: obj({ code: str(), message: str(), details: {} }, ['code', 'message']) }, [
+    'error',
+  ]),
+  Points: obj(
+    {
+      customer_id: str(),
+      total_points: int('available + pending'),
+      available_points: int('spendable now (debts subtracted)'),
+      pending_points: int(),
+      points_expiring_soon: int('points in lots whose last usable day is within the next 30 days'),
+      expiring_soon_before: time(),
+      debt: int(),
+    },
+    [
+      'customer_id',
+      'total_points',
+      'available_points',
+      'pending_points',
+      'points_expiring_soon',
+      'expiring_soon_before',
+    ],
+  ),
+  Coupon: obj({
+    code: str(),
+    kind: str('percent | fixed | free_item | service', {
+      enum: ['percent', 'fixed', 'free_item', 'service'],
+    }),
+    value: int('percent: basis points; fixed: minor units; free_item: cap (0 = none)'),
+    name: str(),
+    category: { type: ['string', 'null'] },
+    valid_from: time(),
+    valid_until: time('exclusive end'),
+    status: str('', { enum: ['active', 'used', 'voided', 'expired', 'not_yet_valid'] }),
+  }),
+  Customer: obj({
+    customer_id: str(),
+    as_of: time(),
+    enrolled_at: time(),
+    card_number: str(),
+    referral_code: str(),
+    name: str('masked for kiosk devices'),
+    phone: str('masked for kiosk devices'),
+    birthday: { type: ['string', 'null'] },
+    tier: str(),
+    tier_name: str(),
+    tier_since: time(),
+    earn_rate_bp: int(),
+    perks: { type: 'array', items: str() },
+    next_tier: { type: ['string', 'null'] },
+    amount_to_next_tier: int(),
+    points: obj({
+      total_points: int(),
+      available_points: int(),
+      pending_points: int(),
+      points_expiring_soon: int(),
+      expiring_soon_before: time(),
+      debt: int(),
+    }),
+    coupons: { type: 'array', items: ref('Coupon'), description: 'usable coupons' },
+    stamps: obj({ count: int(), per_card: int(), cards_completed: int() }),
+    purchase_count: int(),
+    conflicts: int(),
+    has_pin: { type: 'boolean' },
+  }),
+  Line: obj({ sku: str(), category: str(), quantity: int(), unit_price: int() }, [
+    'sku',
+    'category',
+    'quantity',
+    'unit_price',
+  ]),
+  PurchaseRequest: obj(
+    {
+      store_id: str(),
+      occurred_at: time('may lie in the past; not more than 5 minutes in the future'),
+      amount: int('must equal the sum of the lines when lines are given'),
+      lines: { type: 'array', items: ref('Line') },
+      redeem_points: int('>= the program minimum (1,000), <= balance and amount due'),
+      coupon_code: { type: ['string', 'null'] },
+      receipt_id: str(),
+    },
+    ['store_id', 'amount'],
+  ),
+  Quote: obj({
+    amount: int(),
+    membership_discount: int(),
+    coupon_code: { type: ['string', 'null'] },
+    coupon_discount: int(),
+    points_redeemed: int(),
+    amount_paid: int(),
+    points_earned: int(),
+    earn_rate_bp: int(),
+    multiplier_bp: int(),
+    referral_bonus: int(),
+    stamps_added: int(),
+    coupons_issued: {
+      type: 'array',
+      items: obj({ code: str(), kind: str(), value: int(), name: str(), valid_until: time() }),
+    },
+    max_redeemable: int(),
+    balance_after: int(),
+  }),
+  Purchase: { allOf: [ref('Quote'), obj({ purchase_id: str() })] },
+  RefundRequest: obj({
+    amount: int('value of the goods returned'),
+    lines: { type: 'array', items: obj({ sku: str(), quantity: int() }, ['sku', 'quantity']) },
+    occurred_at: time(),
+  }),
+  Refund: obj({
+    refund_id: str(),
+    purchase_id: str(),
+    amount_refunded: int('money given back'),
+    points_reversed: int(),
+    points_restored: int(),
+    coupon_restored: { type: 'boolean' },
+    stamps_removed: int(),
+    balance_after: int(),
+  }),
+  EventEnvelope: {
+    type: 'object',
+    description:
+      "An event of the ledger. hash = SHA-256 (hex) of the canonical JSON of the event without `hash` (keys sorted at every level, no whitespace), which includes prev_hash: the hash of the device's previous event (64 zeros before the first). seq counts a device's events from 1 without gaps. Payload schemas per type are those of shared/rules/events.ts.",
+    required: [
+      'event_id',
+      'device_id',
+      'seq',
+      'type',
+      'occurred_at',
+      'store_id',
+      'staff_id',
+      'member_id',
+      'program_version',
+      'payload',
+      'prev_hash',
+      'hash',
+    ],
+    properties: {
+      event_id: str('UUID made by the device', { format: 'uuid' }),
+      device_id: str(),
+      seq: int(),
+      type: str('', {
+        enum: [
+          'member_enrolled',
+          'member_updated',
+          'purchase_recorded',
+          'purchase_refunded',
+          'coupon_issued',
+          'coupon_used',
+          'coupon_voided',
+          'points_adjusted',
+          'referral_rewarded',
+          'referral_reversed',
+          'partner_points_credited',
+          'membership_started',
+          'membership_cancelled',
+          'feedback_given',
+        ],
+      }),
+      occurred_at: time('business time at the till'),
+      store_id: str(),
+      staff_id: { type: ['string', 'null'] },
+      member_id: str('member id, or "card:<number>" for a card the till has not seen'),
+      program_version: int(),
+      payload: { type: 'object' },
+      prev_hash: str('', { pattern: '^[0-9a-f]{64}$' }),
+      hash: str('', { pattern: '^[0-9a-f]{64}$' }),
+    },
+  },
+  SyncRequest: obj(
+    {
+      protocol: int('1'),
+      device_id: str(),
+      events: { type: 'array', maxItems: 500, items: ref('EventEnvelope') },
+      cursor: int('server_seq of the last change held (0 = none)'),
+      program_version: int('newest program version held'),
+      limit: int('changes wanted at most (default 1,000)'),
+    },
+    ['protocol', 'device_id', 'events', 'cursor'],
+  ),
+  Ack: obj({
+    event_id: str(),
+    status: str('', { enum: ['applied', 'duplicate', 'rejected'] }),
+    reason: str('', {
+      enum: [
+        'invalid_event',
+        'bad_hash',
+        'seq_gap',
+        'chain_broken',
+        'wrong_device',
+        'wrong_store',
+        'forbidden_for_role',
+        'occurred_in_future',
+        'unknown_member',
+        'unknown_purchase',
+        'duplicate_purchase',
+        'member_exists',
+        'card_in_use',
+        'conflicting_duplicate',
+      ],
+    }),
+    message: str(),
+    flags: {
+      type: 'array',
+      description: "numbers the server's re-check disagrees with; the event is kept as recorded",
+      items: obj({ field: str(), recorded: {}, expected: {} }),
+    },
+  }),
+  SyncResponse: obj({
+    acks: { type: 'array', items: ref('Ack') },
+    changes: {
+      type: 'array',
+      items: obj({ server_seq: int(), member_id: str(), event: ref('EventEnvelope') }),
+    },
+    cursor: int('send back as the next cursor'),
+    more: { type: 'boolean', description: 'more changes are waiting: sync again' },
+    program_version: int(),
+    programs: {
+      type: 'array',
+      items: obj({ program: { type: 'object' }, effective_from: time() }),
+    },
+    staff: {
+      type: 'array',
+      items: obj({
+        staff_id: str(),
+        name: str(),
+        role: str(),
+        pin_hash: str('scrypt$N$r$p$salt$hash (base64url)'),
+      }),
+    },
+    server_time: time(),
+  }),
+};
+
+const responses = Object.fromEntries(
+  [
+    [400, 'Invalid input: nothing was written'],
+    [401, 'Missing or invalid token'],
+    [403, 'The token may not do this (role, store or device)'],
+    [404, 'Not found'],
+    [409, 'Conflict (existing record, or Idempotency-Key reused with another body)'],
+    [413, 'Body too large'],
+    [422, 'The rules refuse it (the error code says which rule); nothing was recorded'],
+    [429, 'Rate limited or PIN locked'],
+  ].map(([code, description]) => [`E${code}`, json(ref('Error'), description as string)]),
+);
+
+export function openApiDocument(version: string): Schema {
+  const reads = errors(400, 401, 403, 404);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Store loyalty central endpoint',
+      version,
+      description: 'Amounts and points are integers (minor units). Times are ISO 8601 with offset.',
+    },
+    servers: [{ url: '/api/v1' }],
+    components: {
+      schemas,
+      responses,
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'admin, integration or device token',
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/health': {
+        get: {
+          security: [],
+          summary: 'Online probe',
+          responses: { 200: json(obj({ ok: { type: 'boolean' }, version: str() })) },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          security: [],
+          summary: 'This document',
+          responses: { 200: json({ type: 'object' }) },
+        },
+      },
+      '/customers': {
+        post: {
+          summary: 'Enroll a member',
+          parameters: [idem],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: obj(
+                  {
+                    name: str(),
+                    phone: str(),
+                    birthday: str('YYYY-MM-DD or --MM-DD'),
+                    referral_code: str(),
+                    pin: str('4-6 digits'),
+                    card_number: str(),
+                    consent: { type: 'boolean' },
+                    store_id: str(),
+                    occurred_at: time(),
+                  },
+                  ['name', 'phone'],
+                ),
+              },
+            },
+          },
+          responses: { 201: json(ref('Customer'), 'Enrolled'), ...errors(400, 401, 403, 409, 422) },
+        },
+      },
+      '/customers/lookup': {
+        get: {
+          summary: 'Find a member by phone or card number (rate limited)',
+          parameters: [
+            { name: 'phone', in: 'query', schema: str() },
+            { name: 'card_number', in: 'query', schema: str() },
+            asOf,
+          ],
+          responses: { 200: json(ref('Customer')), ...reads, ...errors(429) },
+        },
+      },
+      '/customers/{customer_id}': {
+        get: {
+          summary: 'A member with tier, points, coupons, stamps, perks',
+          parameters: [idParam('customer_id'), asOf],
+          responses: { 200: json(ref('Customer')), ...reads },
+        },
+      },
+      '/customers/{customer_id}/points': {
+        get: {
+          summary: 'Points',
+          parameters: [idParam('customer_id'), asOf],
+          responses: { 200: json(ref('Points')), ...reads },
+        },
+      },
+      '/customers/{customer_id}/history': {
+        get: {
+          summary: 'Point movements, newest first, paged',
+          parameters: [
+            idParam('customer_id'),
+            asOf,
+            { name: 'limit', in: 'query', schema: int() },
+            { name: 'offset', in: 'query', schema: int() },
+          ],
+          responses: {
+            200: json(
+              obj({
+                customer_id: str(),
+                items: {
+                  type: 'array',
+                  items: obj({
+                    at: time(),
+                    kind: str(),
+                    points: int(),
+                    ref: str(),
+                    event_id: { type: ['string', 'null'] },
+                  }),
+                },
+                total: int(),
+                offset: int(),
+                limit: int(),
+                next_offset: { type: ['integer', 'null'] },
+              }),
+            ),
+            ...reads,
+          },
+        },
+      },
+      '/customers/{customer_id}/coupons': {
+        get: {
+          summary: 'All coupons with their status',
+          parameters: [idParam('customer_id'), asOf],
+          responses: {
+            200: json(
+              obj({ customer_id: str(), coupons: { type: 'array', items: ref('Coupon') } }),
+            ),
+            ...reads,
+          },
+        },
+      },
+      '/customers/{customer_id}/pin/verify': {
+        post: {
+          summary: 'Check a member PIN (5 wrong tries lock it for 15 minutes)',
+          parameters: [idParam('customer_id')],
+          requestBody: {
+            content: { 'application/json': { schema: obj({ pin: str() }, ['pin']) } },
+          },
+          responses: {
+            200: json(obj({ ok: { type: 'boolean' } })),
+            ...errors(400, 401, 404, 422, 429),
+          },
+        },
+      },
+      '/customers/{customer_id}/purchases': {
+        post: {
+          summary: 'Record a purchase (cashier devices, integrations, admin)',
+          parameters: [idParam('customer_id'), idem],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('PurchaseRequest') } },
+          },
+          responses: {
+            201: json(ref('Purchase'), 'Recorded'),
+            ...errors(400, 401, 403, 404, 409, 422),
+          },
+        },
+      },
+      '/customers/{customer_id}/quote': {
+        post: {
+          summary: 'The numbers of a purchase, nothing recorded',
+          parameters: [idParam('customer_id')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('PurchaseRequest') } },
+          },
+          responses: { 200: json(ref('Quote')), ...errors(400, 401, 403, 404, 422) },
+        },
+      },
+      '/purchases/{purchase_id}/refunds': {
+        post: {
+          summary: 'Refund a purchase in full, by amount or by lines',
+          parameters: [idParam('purchase_id'), idem],
+          requestBody: { content: { 'application/json': { schema: ref('RefundRequest') } } },
+          responses: {
+            201: json(ref('Refund'), 'Refunded'),
+            ...errors(400, 401, 403, 404, 409, 422),
+          },
+        },
+      },
+      '/program': {
+        get: {
+          summary: 'The current program definition',
+          responses: { 200: json({ type: 'object' }), ...errors(401) },
+        },
+        put: {
+          summary: 'Publish a new version (admin); the server numbers it',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+          responses: { 200: json({ type: 'object' }), ...errors(400, 401, 403) },
+        },
+      },
+      '/stores': {
+        post: {
+          summary: 'Create a store (admin)',
+          parameters: [idem],
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: obj({ store_id: str(), name: str() }, ['store_id', 'name']),
+              },
+            },
+          },
+          responses: {
+            201: json(obj({ store_id: str(), name: str() })),
+            ...errors(400, 401, 403, 409),
+          },
+        },
+      },
+      '/integrations': {
+        post: {
+          summary: 'Create an integration token (admin)',
+          parameters: [idem],
+          requestBody: {
+            content: { 'application/json': { schema: obj({ name: str() }, ['name']) } },
+          },
+          responses: { 201: json(obj({ name: str(), token: str() })), ...errors(400, 401, 403) },
+        },
+      },
+      '/devices': {
+        post: {
+          summary: 'Register a device; returns a single-use pairing code valid 10 minutes (admin)',
+          parameters: [idem],
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: obj(
+                  { store_id: str(), role: str('', { enum: ['cashier', 'kiosk'] }), name: str() },
+                  ['store_id', 'role', 'name'],
+                ),
+              },
+            },
+          },
+          responses: {
+            201: json(obj({ device_id: str(), pairing_code: str(), expires_at: time() })),
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/devices/pair': {
+        post: {
+          security: [],
+          summary: 'Exchange a pairing code for a device token',
+          requestBody: {
+            content: {
+              'application/json': { schema: obj({ pairing_code: str() }, ['pairing_code']) },
+            },
+          },
+          responses: {
+            200: json(
+              obj({
+                device_id: str(),
+                token: str(),
+                store_id: str(),
+                role: str(),
+                program: { type: 'object' },
+                phone_key: str('key of the phone hash (HMAC-SHA-256)'),
+                staff: { type: 'array', items: { type: 'object' } },
+              }),
+            ),
+            ...errors(400, 404),
+          },
+        },
+      },
+      '/staff': {
+        post: {
+          summary: 'Create a staff member with a PIN (admin)',
+          parameters: [idem],
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: obj(
+                  {
+                    store_id: str(),
+                    name: str(),
+                    pin: str(),
+                    role: str('', { enum: ['cashier', 'manager'] }),
+                  },
+                  ['store_id', 'name', 'pin', 'role'],
+                ),
+              },
+            },
+          },
+          responses: {
+            201: json(obj({ staff_id: str(), store_id: str(), name: str(), role: str() })),
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/conflicts': {
+        get: {
+          summary: 'Offline conflicts for the manager (admin)',
+          parameters: [{ name: 'store_id', in: 'query', schema: str() }],
+          responses: {
+            200: json(
+              obj({
+                conflicts: {
+                  type: 'array',
+                  items: obj({
+                    event_id: str(),
+                    kind: str(),
+                    member_id: str(),
+                    store_id: str(),
+                    points: int(),
+                    detail: str(),
+                    created_at: time(),
+                  }),
+                },
+              }),
+            ),
+            ...errors(401, 403),
+          },
+        },
+      },
+      '/sync': {
+        post: {
+          summary: 'Devices: push events and pull changes in one round trip',
+          description:
+            'Events are stored idempotently on event_id, in order per device (seq + hash chain). Each gets an ack; business rejections are data (HTTP 200). A 5xx means retry. The cursor is a server sequence that never skips an event that commits late.',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('SyncRequest') } },
+          },
+          responses: { 200: json(ref('SyncResponse')), ...errors(400, 401, 403, 413) },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/** Program versions: stored in the database, published by the admin, delivered to devices. */
+import {
+  DEFAULT_PROGRAM,
+  parseProgram,
+  programHistory,
+  type Program,
+  type Programs,
+  type PublishedProgram,
+} from '../shared/rules';
+import type { Queryable } from './db/database';
+
+export class ProgramRegistry {
+  private published: PublishedProgram[] = [];
+  private history: Programs = programHistory([{ program: DEFAULT_PROGRAM, effective_from: 0 }]);
+
+  /** Loads the versions; on a new database, publishes the default program as version 1. */
+  async load(q: Queryable): Promise<void> {
+    let rows = await q.all<{ definition: string; effective_from_ms: number }>(
+      `SELECT definition, effective_from_ms FROM programs ORDER BY version`,
+    );
+    if (rows.length === 0) {
+      await q.run(
+        `INSERT INTO programs (version, definition, effective_from_ms, published_at) VALUES (?, ?, ?, ?) ON CONFLICT (version) DO NOTHING`,
+        [DEFAULT_PROGRAM.version, JSON.stringify(DEFAULT_PROGRAM), 0, new Date().toISOString()],
+      );
+      rows = await q.all(`SELECT definition, effective_from_ms FROM programs ORDER BY version`);
+    }
+    this.set(
+      rows.map((r) => ({
+        program: parseProgram(JSON.parse(r.definition)),
+        effective_from: Number(r.effective_from_ms),
+      })),
+    );
+  }
+
+  private set(published: PublishedProgram[]): void {
+    this.published = published;
+    this.history = programHistory(published);
+  }
+
+  programs(): Programs {
+    return this.history;
+  }
+
+  current(): Program {
+    return this.history.latest();
+  }
+
+  /** Versions newer than `version`, oldest first (what a device that has `version` lacks). */
+  newerThan(version: number): PublishedProgram[] {
+    return this.published.filter((p) => p.program.version > version);
+  }
+
+  /** Validates and publishes a definition as the next version, in force from `now`. */
+  async publish(q: Queryable, input: unknown, now: number): Promise<Program> {
+    const candidate =
+      typeof input === 'object' && input !== null
+        ? { ...(input as Record<string, unknown>) }
+        : input;
+    const next = this.current().version + 1;
+    if (candidate && typeof candidate === 'object')
+      (candidate as Record<string, unknown>).version = next;
+    const program = parseProgram(candidate);
+    await q.run(
+      `INSERT INTO programs (version, definition, effective_from_ms, published_at) VALUES (?, ?, ?, ?)`,
+      [program.version, JSON.stringify(program), now, new Date(now).toISOString()],
+    );
+    this.set([...this.published, { program, effective_from: now }]);
+    return program;
+  }
+}

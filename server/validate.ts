@@ -1,0 +1,52 @@
+/** Runtime validation of request input with valibot; a failure is a 400 naming each field. */
+import * as v from 'valibot';
+import { badRequest } from './errors';
+import { isIsoInstant, parseInstant } from '../shared/rules';
+
+export function parse<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+  what = 'request body',
+): v.InferOutput<S> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  const issues = result.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message }));
+  const first = issues[0];
+  throw badRequest(
+    `invalid ${what}: ${first ? `${first.path || '(body)'}: ${first.message}` : 'malformed'}`,
+    { issues },
+  );
+}
+
+export const money = v.pipe(
+  v.number('must be a number'),
+  v.safeInteger('must be a safe integer'),
+  v.minValue(0, 'must be >= 0'),
+);
+export const instant = v.pipe(
+  v.string(),
+  v.check(isIsoInstant, 'must be an ISO 8601 time with offset'),
+);
+export const id = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+/** occurred_at: defaults to now; may be in the past; not more than 5 minutes in the future. */
+export function occurredAt(value: string | undefined, now: number): number {
+  if (value === undefined) return now;
+  const ms = parseInstant(value);
+  if (ms > now + FUTURE_SLACK_MS)
+    throw badRequest('occurred_at may not be more than 5 minutes in the future', {
+      field: 'occurred_at',
+    });
+  return ms;
+}
+
+/** ?as_of=<time> (default now). */
+export function asOf(query: URLSearchParams, now: number): number {
+  const raw = query.get('as_of');
+  if (raw === null) return now;
+  if (!isIsoInstant(raw))
+    throw badRequest('as_of must be an ISO 8601 time with offset', { field: 'as_of' });
+  return parseInstant(raw);
+}

@@ -1,0 +1,332 @@
+/** The HTTP contract of API.md against the real server, on SQLite and on PostgreSQL. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, startServer, type Running } from '../support/server';
+
+describe.each(BACKENDS)('API on %s', (backend) => {
+  let s: Running;
+  beforeAll(async () => {
+    s = await startServer(backend);
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  const enroll = async (phone: string, extra: Record<string, unknown> = {}) => {
+    const res = await s.api('POST', '/customers', { name: 'Kim Minji', phone, ...extra });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body;
+  };
+
+  it('answers the health probe and publishes its OpenAPI document', async () => {
+    expect((await s.api('GET', '/health', undefined, null)).body).toEqual({
+      ok: true,
+      version: expect.any(String),
+    });
+    const doc = (await s.api('GET', '/openapi.json', undefined, null)).body;
+    expect(doc.openapi).toBe('3.1.0');
+    for (const path of [
+      '/customers',
+      '/customers/{customer_id}/points',
+      '/purchases/{purchase_id}/refunds',
+      '/sync',
+      '/devices/pair',
+      '/program',
+      '/staff',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+  });
+
+  it('enrolls a member with the signup bonus and a welcome coupon, and finds it by phone and card', async () => {
+    const c = await enroll('010-1111-2222', { birthday: '1991-02-03', pin: '4321' });
+    expect(c).toMatchObject({
+      tier: 'BASIC',
+      next_tier: 'SILVER',
+      amount_to_next_tier: 600_000,
+      points: { total_points: 1_000, available_points: 1_000 },
+      stamps: { count: 0, per_card: 10 },
+    });
+    expect(c.coupons).toEqual([
+      expect.objectContaining({ kind: 'percent', value: 1_000, status: 'active' }),
+    ]);
+    expect(c.card_number).toMatch(/^8\d{11}$/);
+    const byPhone = await s.api('GET', '/customers/lookup?phone=01011112222');
+    expect(byPhone.body.customer_id).toBe(c.customer_id);
+    const byCard = await s.api('GET', `/customers/lookup?card_number=${c.card_number}`);
+    expect(byCard.body.customer_id).toBe(c.customer_id);
+    expect((await s.api('GET', '/customers/lookup?phone=0109999999')).status).toBe(404);
+    expect(
+      (await s.api('POST', '/customers', { name: 'Again', phone: '01011112222' })).status,
+    ).toBe(409);
+  });
+
+  it('records purchases, quotes without recording, and reports points, coupons and history', async () => {
+    const c = await enroll('010-2000-0001');
+    const welcome = c.coupons[0].code;
+    const quote = await s.api('POST', `/customers/${c.customer_id}/quote`, {
+      store_id: 'store-1',
+      amount: 45_678,
+      coupon_code: welcome,
+    });
+    expect(quote.status).toBe(200);
+    expect(quote.body).toMatchObject({
+      coupon_discount: 4_567,
+      amount_paid: 41_111,
+      points_earned: 1_644,
+    });
+    expect((await s.api('GET', `/customers/${c.customer_id}/points`)).body.total_points).toBe(
+      1_000,
+    );
+    const sale = await s.api('POST', `/customers/${c.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 45_678,
+      coupon_code: welcome,
+      lines: [
+        { sku: 'latte', category: 'drink', quantity: 2, unit_price: 5_339 },
+        { sku: 'beans', category: 'goods', quantity: 1, unit_price: 35_000 },
+      ],
+    });
+    expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+    expect(sale.body).toMatchObject({
+      amount: 45_678,
+      coupon_discount: 4_567,
+      points_redeemed: 0,
+      amount_paid: 41_111,
+      points_earned: 1_644,
+      stamps_added: 2,
+      balance_after: 2_644,
+    });
+    expect(sale.body.purchase_id).toEqual(expect.any(String));
+    const points = await s.api('GET', `/customers/${c.customer_id}/points`);
+    expect(points.body).toMatchObject({
+      customer_id: c.customer_id,
+      total_points: 2_644,
+      available_points: 2_644,
+      pending_points: 0,
+      points_expiring_soon: 0,
+    });
+    const coupons = await s.api('GET', `/customers/${c.customer_id}/coupons`);
+    expect(coupons.body.coupons.find((x: { code: string }) => x.code === welcome).status).toBe(
+      'used',
+    );
+    const history = await s.api('GET', `/customers/${c.customer_id}/history?limit=1`);
+    expect(history.body.items).toEqual([
+      expect.objectContaining({ kind: 'purchase', points: 1_644 }),
+    ]);
+    expect(history.body).toMatchObject({ total: 2, next_offset: 1 });
+    const profile = await s.api('GET', `/customers/${c.customer_id}`);
+    expect(profile.body.stamps.count).toBe(2);
+  });
+
+  it('refuses what the rules refuse with 422 and records nothing', async () => {
+    const c = await enroll('010-2000-0002');
+    const tooFew = await s.api('POST', `/customers/${c.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 10_000,
+      redeem_points: 999,
+    });
+    expect(tooFew.status).toBe(422);
+    expect(tooFew.body.error.code).toBe('redeem_below_minimum');
+    const noCoupon = await s.api('POST', `/customers/${c.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 10_000,
+      coupon_code: 'NOPE',
+    });
+    expect(noCoupon.body.error.code).toBe('coupon_not_found');
+    expect((await s.api('GET', `/customers/${c.customer_id}/history`)).body.total).toBe(1);
+  });
+
+  it('refunds partly then fully, reversing exactly what was earned and redeemed', async () => {
+    const c = await enroll('010-2000-0003');
+    await s.api('POST', `/customers/${c.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 400_000,
+    });
+    const sale = await s.api('POST', `/customers/${c.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 99_999,
+      redeem_points: 12_345,
+    });
+    expect(sale.body).toMatchObject({ amount_paid: 87_654, points_earned: 1_753 });
+    const first = await s.api('POST', `/purchases/${sale.body.purchase_id}/refunds`, {
+      amount: 33_333,
+    });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body).toMatchObject({
+      amount_refunded: 29_218,
+      points_reversed: 585,
+      points_restored: 4_115,
+      coupon_restored: false,
+    });
+    const rest = await s.api('POST', `/purchases/${sale.body.purchase_id}/refunds`, {});
+    expect(rest.body).toMatchObject({
+      amount_refunded: 58_436,
+      points_reversed: 1_168,
+      points_restored: 8_230,
+    });
+    expect(rest.body.balance_after).toBe(1_000 + 16_000);
+    const again = await s.api('POST', `/purchases/${sale.body.purchase_id}/refunds`, { amount: 1 });
+    expect(again.status).toBe(422);
+    expect((await s.api('POST', '/purchases/no-such-purchase/refunds', {})).status).toBe(404);
+  });
+
+  it('credits both members of a referral at the first purchase and reverses both on a full refund', async () => {
+    const alice = await enroll('010-3000-0001');
+    const bob = await enroll('010-3000-0002', { referral_code: alice.referral_code.toLowerCase() });
+    const sale = await s.api('POST', `/customers/${bob.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 30_000,
+    });
+    expect(sale.body).toMatchObject({
+      referral_bonus: 5_000,
+      points_earned: 1_200,
+      balance_after: 7_200,
+    });
+    expect((await s.api('GET', `/customers/${alice.customer_id}/points`)).body.total_points).toBe(
+      6_000,
+    );
+    await s.api('POST', `/purchases/${sale.body.purchase_id}/refunds`, {});
+    expect((await s.api('GET', `/customers/${alice.customer_id}/points`)).body.total_points).toBe(
+      1_000,
+    );
+    expect((await s.api('GET', `/customers/${bob.customer_id}/points`)).body.total_points).toBe(
+      1_000,
+    );
+    const unknown = await s.api('POST', '/customers', {
+      name: 'X',
+      phone: '01030000003',
+      referral_code: 'ZZZZZZZ',
+    });
+    expect(unknown.status).toBe(422);
+  });
+
+  it('answers reads as of a past moment', async () => {
+    const c = await enroll('010-2000-0004', { occurred_at: '2026-01-05T10:00:00+09:00' });
+    await s.api('POST', `/customers/${c.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 3_100_000,
+      occurred_at: '2026-01-20T10:00:00+09:00',
+    });
+    const jan = await s.api('GET', `/customers/${c.customer_id}?as_of=2026-01-31T23:00:00%2B09:00`);
+    const feb = await s.api('GET', `/customers/${c.customer_id}?as_of=2026-02-01T00:00:00%2B09:00`);
+    expect([jan.body.tier, feb.body.tier]).toEqual(['BASIC', 'PLATINUM']);
+    expect(feb.body.perks).toEqual(['dedicated_manager']);
+    const before = await s.api(
+      'GET',
+      `/customers/${c.customer_id}/points?as_of=2026-01-10T00:00:00%2B09:00`,
+    );
+    expect(before.body.total_points).toBe(1_000);
+    expect((await s.api('GET', `/customers/${c.customer_id}/points?as_of=yesterday`)).status).toBe(
+      400,
+    );
+  });
+
+  it('replays the first response for a repeated Idempotency-Key and refuses it with another body', async () => {
+    const c = await enroll('010-2000-0005');
+    const body = { store_id: 'store-1', amount: 20_000 };
+    const key = { 'idempotency-key': `k-${backend}-1` };
+    const a = await s.api('POST', `/customers/${c.customer_id}/purchases`, body, undefined, key);
+    const b = await s.api('POST', `/customers/${c.customer_id}/purchases`, body, undefined, key);
+    expect(b.status).toBe(201);
+    expect(b.body).toEqual(a.body);
+    expect((await s.api('GET', `/customers/${c.customer_id}/points`)).body.total_points).toBe(
+      1_000 + 800,
+    );
+    const other = await s.api(
+      'POST',
+      `/customers/${c.customer_id}/purchases`,
+      { ...body, amount: 20_001 },
+      undefined,
+      key,
+    );
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('idempotency_conflict');
+  });
+
+  it('publishes program versions and names the bad field of a definition', async () => {
+    const current = (await s.api('GET', '/program')).body;
+    expect(current).toMatchObject({ version: 1, time_zone: 'Asia/Seoul' });
+    const bad = await s.api('PUT', '/program', { ...current, signup_bonus: -5 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].path).toBe('signup_bonus');
+    const next = await s.api('PUT', '/program', { ...current, signup_bonus: 2_000 });
+    expect(next.body).toMatchObject({ version: 2, signup_bonus: 2_000 });
+    expect((await s.api('GET', '/program')).body.version).toBe(2);
+    const c = await enroll('010-2000-0006');
+    expect(c.points.total_points).toBe(2_000);
+  });
+
+  it('pairs a device with a single-use code and creates staff', async () => {
+    const made = await s.api('POST', '/devices', {
+      store_id: 'store-1',
+      role: 'cashier',
+      name: 'Till 1',
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.pairing_code).toMatch(/^\d{8}$/);
+    const staff = await s.api('POST', '/staff', {
+      store_id: 'store-1',
+      name: 'Park',
+      pin: '2468',
+      role: 'manager',
+    });
+    expect(staff.status).toBe(201);
+    const paired = await s.api(
+      'POST',
+      '/devices/pair',
+      { pairing_code: made.body.pairing_code },
+      null,
+    );
+    expect(paired.body).toMatchObject({
+      device_id: made.body.device_id,
+      store_id: 'store-1',
+      role: 'cashier',
+      program: { version: expect.any(Number) },
+    });
+    expect(paired.body.staff).toEqual([
+      expect.objectContaining({
+        staff_id: staff.body.staff_id,
+        role: 'manager',
+        pin_hash: expect.stringMatching(/^scrypt\$/),
+      }),
+    ]);
+    expect(
+      (await s.api('POST', '/devices/pair', { pairing_code: made.body.pairing_code }, null)).status,
+    ).toBe(404);
+    expect((await s.api('GET', '/program', undefined, paired.body.token)).status).toBe(200);
+  });
+
+  it('locks a member PIN after 5 wrong tries', async () => {
+    const c = await enroll('010-2000-0007', { pin: '1357' });
+    expect(
+      (await s.api('POST', `/customers/${c.customer_id}/pin/verify`, { pin: '1357' })).status,
+    ).toBe(200);
+    for (let i = 1; i <= 4; i += 1) {
+      const wrong = await s.api('POST', `/customers/${c.customer_id}/pin/verify`, { pin: '0000' });
+      expect(wrong.body.error).toMatchObject({
+        code: 'pin_wrong',
+        details: { attempts_left: 5 - i },
+      });
+    }
+    expect(
+      (await s.api('POST', `/customers/${c.customer_id}/pin/verify`, { pin: '0000' })).status,
+    ).toBe(429);
+    const locked = await s.api('POST', `/customers/${c.customer_id}/pin/verify`, { pin: '1357' });
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe('pin_locked');
+  });
+});
+
+describe('lookups are rate limited', () => {
+  it('answers 429 past the limit', async () => {
+    const s = await startServer('sqlite', { lookupsPerMinute: 3 });
+    try {
+      const codes = [];
+      for (let i = 0; i < 5; i += 1)
+        codes.push((await s.api('GET', '/customers/lookup?phone=01000000000')).status);
+      expect(codes).toEqual([404, 404, 404, 429, 429]);
+    } finally {
+      await s.close();
+    }
+  });
+});
