@@ -176,6 +176,8 @@ export class Writer {
     const serverSeq = (this.seq += 1);
     let flags: Disagreement[] = [];
     const row = status === 'applied' ? await this.member(event.member_id) : undefined;
+    // The member's events before this one (read before the insert below).
+    const prior = row ? await this.events(row) : [];
     let stateBefore: MemberState | undefined;
     const at = parseInstant(event.occurred_at);
     if (row && (event.type === 'purchase_recorded' || event.type === 'purchase_refunded')) {
@@ -207,7 +209,7 @@ export class Writer {
       ],
     );
     if (status === 'applied' && row) {
-      const events = [...(await this.events(row)), event];
+      const events = [...prior, event];
       this.touched.set(row.member_id, { events, last_seq: serverSeq });
       await this.tx.run(`UPDATE members SET last_seq = ? WHERE member_id = ?`, [
         serverSeq,

@@ -1,0 +1,140 @@
+/**
+ * Who may call what: every endpoint without a token, with the wrong kind of token, with the
+ * wrong device role, and (where a store is named) for the wrong store. Nothing is written.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, TestDevice, startServer, type Running } from '../support/server';
+
+describe.each(BACKENDS)('authorization on %s', (backend) => {
+  let s: Running;
+  let cashier: TestDevice;
+  let kiosk: TestDevice;
+  let integration: string;
+  let memberId: string;
+  let purchaseId: string;
+
+  beforeAll(async () => {
+    s = await startServer(backend);
+    await s.api('POST', '/stores', { store_id: 'store-2', name: 'Second store' });
+    cashier = await TestDevice.pair(s, 'store-1', 'cashier');
+    kiosk = await TestDevice.pair(s, 'store-1', 'kiosk');
+    integration = (await s.api('POST', '/integrations', { name: 'web shop' })).body.token;
+    memberId = (await s.api('POST', '/customers', { name: 'Seo', phone: '01040404040' })).body
+      .customer_id;
+    purchaseId = (
+      await s.api('POST', `/customers/${memberId}/purchases`, {
+        store_id: 'store-1',
+        amount: 10_000,
+      })
+    ).body.purchase_id;
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  type Call = [method: string, path: () => string, body?: () => unknown];
+  const calls: Record<string, Call> = {
+    enroll: [
+      'POST',
+      () => '/customers',
+      () => ({ name: 'N', phone: `010${Math.floor(Math.random() * 1e8)}` }),
+    ],
+    profile: ['GET', () => `/customers/${memberId}`],
+    lookup: ['GET', () => '/customers/lookup?card_number=000'],
+    points: ['GET', () => `/customers/${memberId}/points`],
+    history: ['GET', () => `/customers/${memberId}/history`],
+    coupons: ['GET', () => `/customers/${memberId}/coupons`],
+    pin: ['POST', () => `/customers/${memberId}/pin/verify`, () => ({ pin: '1234' })],
+    purchase: [
+      'POST',
+      () => `/customers/${memberId}/purchases`,
+      () => ({ store_id: 'store-1', amount: 1_000 }),
+    ],
+    quote: [
+      'POST',
+      () => `/customers/${memberId}/quote`,
+      () => ({ store_id: 'store-1', amount: 1_000 }),
+    ],
+    refund: ['POST', () => `/purchases/${purchaseId}/refunds`, () => ({ amount: 1 })],
+    programGet: ['GET', () => '/program'],
+    programPut: ['PUT', () => '/program', () => ({})],
+    stores: ['POST', () => '/stores', () => ({ store_id: 'x', name: 'x' })],
+    integrations: ['POST', () => '/integrations', () => ({ name: 'x' })],
+    devices: [
+      'POST',
+      () => '/devices',
+      () => ({ store_id: 'store-1', role: 'cashier', name: 'x' }),
+    ],
+    staff: [
+      'POST',
+      () => '/staff',
+      () => ({ store_id: 'store-1', name: 'x', pin: '1234', role: 'cashier' }),
+    ],
+    conflicts: ['GET', () => '/conflicts'],
+    sync: ['POST', () => '/sync', () => ({ protocol: 1, device_id: 'x', events: [], cursor: 0 })],
+  };
+  const call = (name: string, token: string | null) => {
+    const [method, path, body] = calls[name] as Call;
+    return s.api(method, path(), body?.(), token);
+  };
+
+  it('refuses every protected endpoint without a token or with a bad one', async () => {
+    for (const name of Object.keys(calls)) {
+      expect((await call(name, null)).status, name).toBe(401);
+      expect((await call(name, 'not-a-real-token-at-all-000')).status, name).toBe(401);
+    }
+  });
+
+  it('keeps admin endpoints for the admin', async () => {
+    for (const name of ['programPut', 'stores', 'integrations', 'devices', 'staff', 'conflicts']) {
+      expect((await call(name, integration)).status, `${name} by integration`).toBe(403);
+      expect((await call(name, cashier.token)).status, `${name} by cashier`).toBe(403);
+    }
+  });
+
+  it('keeps sales for cashiers: a kiosk can neither quote, sell nor refund', async () => {
+    for (const name of ['purchase', 'quote', 'refund']) {
+      const res = await call(name, kiosk.token);
+      expect(res.status, name).toBe(403);
+    }
+    expect((await s.api('GET', `/customers/${memberId}/history`)).body.total).toBe(2);
+  });
+
+  it('keeps sync for devices', async () => {
+    expect((await call('sync', integration)).status).toBe(403);
+  });
+
+  it('refuses a device writing for another store', async () => {
+    const sale = await s.api(
+      'POST',
+      `/customers/${memberId}/purchases`,
+      { store_id: 'store-2', amount: 1_000 },
+      cashier.token,
+    );
+    expect(sale.status).toBe(403);
+    const quote = await s.api(
+      'POST',
+      `/customers/${memberId}/quote`,
+      { store_id: 'store-2', amount: 1_000 },
+      cashier.token,
+    );
+    expect(quote.status).toBe(403);
+    const enroll = await s.api(
+      'POST',
+      '/customers',
+      { name: 'N', phone: '01012121212', store_id: 'store-2' },
+      kiosk.token,
+    );
+    expect(enroll.status).toBe(403);
+    expect((await s.api('GET', `/customers/${memberId}/history`)).body.total).toBe(2);
+  });
+
+  it('lets each allowed caller through', async () => {
+    for (const token of [integration, cashier.token]) {
+      expect((await call('purchase', token)).status).toBe(201);
+      expect((await call('profile', token)).status).toBe(200);
+    }
+    expect((await call('enroll', kiosk.token)).status).toBe(201);
+    expect((await call('profile', kiosk.token)).body.phone).toBe('*******4040');
+  });
+});

@@ -1,0 +1,200 @@
+/** Bad input gets a clear 4xx in the one error shape and writes nothing; no input makes a 5xx. */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, TestDevice, startServer, type Running } from '../support/server';
+
+describe.each(BACKENDS)('bad input on %s', (backend) => {
+  let s: Running;
+  let memberId: string;
+  let device: TestDevice;
+  const written = async (): Promise<number> =>
+    Number((await s.app.ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM events`))?.n);
+
+  beforeAll(async () => {
+    s = await startServer(backend);
+    memberId = (await s.api('POST', '/customers', { name: 'Ahn', phone: '01050505050' })).body
+      .customer_id;
+    device = await TestDevice.pair(s, 'store-1', 'cashier');
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  const expectError = (res: { status: number; body: any }, status: number, code?: string) => {
+    expect(res.status).toBe(status);
+    expect(res.body.error).toEqual(
+      expect.objectContaining({ code: code ?? expect.any(String), message: expect.any(String) }),
+    );
+  };
+
+  it('answers each kind of bad input with its error and writes nothing', async () => {
+    const before = await written();
+    const buy = `/customers/${memberId}/purchases`;
+    expectError(
+      await s.api('POST', buy, '{"store_id": "store-1", "amount": 1'),
+      400,
+      'invalid_json',
+    );
+    expectError(
+      await s.api('POST', buy, { store_id: 'store-1', amount: '1000' }),
+      400,
+      'invalid_input',
+    );
+    expectError(await s.api('POST', buy, { store_id: 'store-1' }), 400, 'invalid_input');
+    expectError(
+      await s.api('POST', buy, { store_id: 'store-1', amount: 2 ** 53 }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api('POST', buy, { store_id: 'store-1', amount: 10.5 }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api('POST', buy, { store_id: 'store-1', amount: -1 }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api('POST', buy, { store_id: 'store-1', amount: 1_000, tip: 5 }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api('POST', buy, {
+        store_id: 'store-1',
+        amount: 1_000,
+        lines: [{ sku: 'a', category: 'c', quantity: 1, unit_price: 999 }],
+      }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api('POST', buy, {
+        store_id: 'store-1',
+        amount: 1_000,
+        occurred_at: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api('POST', buy, {
+        store_id: 'store-1',
+        amount: 1_000,
+        occurred_at: '2026-03-01 10:00',
+      }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api('POST', buy, 'amount=1000', undefined, { 'content-type': 'text/plain' }),
+      415,
+    );
+    expectError(
+      await s.api(
+        'POST',
+        buy,
+        JSON.stringify({ store_id: 'store-1', amount: 1, pad: 'x'.repeat(1_100_000) }),
+      ),
+      413,
+      'body_too_large',
+    );
+    expectError(
+      await s.api('POST', '/customers/nobody/purchases', { store_id: 'store-1', amount: 1_000 }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await s.api('POST', buy, { store_id: 'store-404', amount: 1_000 }),
+      404,
+      'not_found',
+    );
+    expectError(await s.api('GET', '/customers/nobody'), 404, 'not_found');
+    expectError(await s.api('GET', '/no/such/endpoint'), 404, 'not_found');
+    expectError(await s.api('DELETE', '/customers'), 405, 'method_not_allowed');
+    expectError(
+      await s.api('POST', '/customers', { name: '', phone: '010' }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api(
+        'POST',
+        '/sync',
+        {
+          protocol: 1,
+          device_id: device.device_id,
+          events: Array.from({ length: 501 }, () => ({})),
+          cursor: 0,
+        },
+        device.token,
+      ),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api(
+        'POST',
+        '/sync',
+        { protocol: 99, device_id: device.device_id, events: [], cursor: 0 },
+        device.token,
+      ),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await s.api(
+        'POST',
+        '/sync',
+        { protocol: 1, device_id: device.device_id, events: [], cursor: -1 },
+        device.token,
+      ),
+      400,
+      'invalid_input',
+    );
+    expect(await written()).toBe(before);
+  });
+
+  it('never answers 5xx, whatever the body (fast-check)', async () => {
+    const paths = [
+      ['POST', '/customers'],
+      ['POST', `/customers/${memberId}/purchases`],
+      ['POST', `/customers/${memberId}/quote`],
+      ['POST', '/purchases/x/refunds'],
+      ['POST', `/customers/${memberId}/pin/verify`],
+      ['PUT', '/program'],
+      ['POST', '/devices'],
+      ['POST', '/staff'],
+      ['POST', '/devices/pair'],
+    ] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.anything().map((x) => JSON.stringify(x) ?? 'null'),
+        ),
+        async ([method, path], body) => {
+          const res = await s.api(method, path, body);
+          expect(res.status, `${method} ${path} ${body}`).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.anything(), { maxLength: 3 }), async (events) => {
+        const res = await s.api(
+          'POST',
+          '/sync',
+          { protocol: 1, device_id: device.device_id, events, cursor: 0 },
+          device.token,
+        );
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

@@ -1,0 +1,303 @@
+/** POST /sync against the real server, on SQLite and on PostgreSQL, with test devices. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, TestDevice, enrollment, startServer, type Running } from '../support/server';
+import type { Payload } from '../../shared/rules';
+
+const purchase = (
+  id: string,
+  amount: number,
+  extra: Partial<Payload<'purchase_recorded'>> = {},
+): Payload<'purchase_recorded'> => ({
+  purchase_id: id,
+  receipt_id: null,
+  amount,
+  lines: [],
+  coupon_code: null,
+  coupon_discount: 0,
+  membership_discount: 0,
+  points_redeemed: 0,
+  amount_paid: amount,
+  points_earned: Math.floor(amount / 50),
+  stamps_added: 0,
+  offline: false,
+  ...extra,
+});
+
+describe.each(BACKENDS)('sync on %s', (backend) => {
+  let s: Running;
+  let till: TestDevice;
+  let kiosk: TestDevice;
+  beforeAll(async () => {
+    s = await startServer(backend);
+    till = await TestDevice.pair(s, 'store-1', 'cashier', 'Till');
+    kiosk = await TestDevice.pair(s, 'store-1', 'kiosk', 'Kiosk');
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  async function member(
+    device: TestDevice = till,
+    extra: Partial<Payload<'member_enrolled'>> = {},
+  ): Promise<string> {
+    const id = randomUUID();
+    const tag = id.slice(0, 8);
+    const res = await device.sync([
+      await device.event(
+        'member_enrolled',
+        id,
+        enrollment(`card-${tag}`, `R${tag}`, {
+          name: 'Choi Yuna',
+          phone: '01055556666'.slice(0, 3) + tag.replace(/\D/g, '1').padEnd(8, '7').slice(0, 8),
+          ...extra,
+        }),
+      ),
+    ]);
+    expect(res.body.acks[0], JSON.stringify(res.body)).toMatchObject({ status: 'applied' });
+    return id;
+  }
+
+  it('applies events, answers duplicates as duplicates, and pulls them after the cursor', async () => {
+    const id = await member();
+    const e = await till.event(
+      'purchase_recorded',
+      id,
+      purchase(randomUUID(), 30_000, { points_earned: 1_200 }),
+    );
+    const first = await till.sync([e]);
+    expect(first.body.acks).toEqual([{ event_id: e.event_id, status: 'applied' }]);
+    const again = await till.sync([e]);
+    expect(again.body.acks).toEqual([{ event_id: e.event_id, status: 'duplicate' }]);
+    expect((await s.api('GET', `/customers/${id}/points`)).body.total_points).toBe(2_200);
+    const reader = await TestDevice.pair(s, 'store-1', 'cashier', 'Reader');
+    const changes = await reader.pullAll();
+    expect(changes.map((c) => c.event.event_id)).toContain(e.event_id);
+    const seqs = changes.map((c) => c.server_seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it('refuses events that do not continue the device chain, without advancing it', async () => {
+    const id = await member();
+    const gap = await till.event('feedback_given', id, { score: 9, comment: null }, Date.now(), {
+      seq: till.seq + 5,
+    });
+    till.seq -= 1; // the gap event was never accepted: the next one reuses its number
+    till.prev =
+      (
+        await s.app.ctx.db.get<{ last_hash: string }>(
+          `SELECT last_hash FROM devices WHERE device_id = ?`,
+          [till.device_id],
+        )
+      )?.last_hash ?? till.prev;
+    expect((await till.sync([gap])).body.acks[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'seq_gap',
+    });
+    const broken = await till.event('feedback_given', id, { score: 9, comment: null }, Date.now(), {
+      prev_hash: 'a'.repeat(64),
+    });
+    expect((await till.sync([broken])).body.acks[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'chain_broken',
+    });
+    till.seq -= 1;
+    till.prev =
+      (
+        await s.app.ctx.db.get<{ last_hash: string }>(
+          `SELECT last_hash FROM devices WHERE device_id = ?`,
+          [till.device_id],
+        )
+      )?.last_hash ?? till.prev;
+    const good = await till.event('feedback_given', id, { score: 9, comment: 'ok' });
+    const tampered = { ...good, payload: { score: 10, comment: 'ok' } };
+    expect((await till.sync([tampered])).body.acks[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'bad_hash',
+    });
+    expect((await till.sync([good])).body.acks[0]).toMatchObject({ status: 'applied' });
+  });
+
+  it('keeps the chain going past a business rejection', async () => {
+    const id = await member(kiosk);
+    const sale = await kiosk.event('purchase_recorded', id, purchase(randomUUID(), 10_000));
+    const feedback = await kiosk.event('feedback_given', id, {
+      score: 10,
+      comment: 'friendly staff',
+    });
+    const res = await kiosk.sync([sale, feedback]);
+    expect(
+      res.body.acks.map((a: { status: string; reason?: string }) => [a.status, a.reason]),
+    ).toEqual([
+      ['rejected', 'forbidden_for_role'],
+      ['applied', undefined],
+    ]);
+    expect((await s.api('GET', `/customers/${id}/points`)).body.total_points).toBe(1_000);
+  });
+
+  it('refuses writes for another store, device or the future, and unknown members', async () => {
+    const id = await member();
+    const otherStore = await till.event(
+      'feedback_given',
+      id,
+      { score: 5, comment: null },
+      Date.now(),
+      { store_id: 'store-9' },
+    );
+    const future = await till.event(
+      'feedback_given',
+      id,
+      { score: 5, comment: null },
+      Date.now() + 3_600_000,
+    );
+    const nobody = await till.event('feedback_given', randomUUID(), { score: 5, comment: null });
+    const res = await till.sync([otherStore, future, nobody]);
+    expect(res.body.acks.map((a: { reason: string }) => a.reason)).toEqual([
+      'wrong_store',
+      'occurred_in_future',
+      'unknown_member',
+    ]);
+    const foreign = { ...(await kiosk.event('feedback_given', id, { score: 5, comment: null })) };
+    kiosk.seq -= 1;
+    kiosk.prev =
+      (
+        await s.app.ctx.db.get<{ last_hash: string }>(
+          `SELECT last_hash FROM devices WHERE device_id = ?`,
+          [kiosk.device_id],
+        )
+      )?.last_hash ?? kiosk.prev;
+    expect((await till.sync([foreign])).body.acks[0]).toMatchObject({
+      status: 'rejected',
+      reason: 'wrong_device',
+    });
+    const impostor = await s.api(
+      'POST',
+      '/sync',
+      { protocol: 1, device_id: kiosk.device_id, events: [], cursor: 0 },
+      till.token,
+    );
+    expect(impostor.status).toBe(403);
+  });
+
+  it('flags numbers the rules disagree with, and keeps the event as recorded', async () => {
+    const id = await member();
+    const greedy = await till.event(
+      'purchase_recorded',
+      id,
+      purchase(randomUUID(), 10_000, { points_earned: 9_999 }),
+    );
+    const ack = (await till.sync([greedy])).body.acks[0];
+    expect(ack.status).toBe('applied');
+    expect(ack.flags).toEqual([{ field: 'points_earned', recorded: 9_999, expected: 400 }]);
+    expect((await s.api('GET', `/customers/${id}/points`)).body.total_points).toBe(1_000 + 9_999);
+  });
+
+  it('resolves a purchase recorded against a card number the till had not seen', async () => {
+    const id = await member();
+    const card = (await s.api('GET', `/customers/${id}`)).body.card_number;
+    const e = await till.event(
+      'purchase_recorded',
+      `card:${card}`,
+      purchase(randomUUID(), 20_000, { points_earned: 800, offline: true }),
+    );
+    expect((await till.sync([e])).body.acks[0].status).toBe('applied');
+    expect((await s.api('GET', `/customers/${id}/points`)).body.total_points).toBe(1_800);
+  });
+
+  it('keeps both offline redemptions of the same points: a debt and a conflict for the manager', async () => {
+    const id = await member();
+    const other = await TestDevice.pair(s, 'store-1', 'cashier', 'Till 2');
+    const a = await till.event(
+      'purchase_recorded',
+      id,
+      purchase(randomUUID(), 5_000, {
+        points_redeemed: 1_000,
+        amount_paid: 4_000,
+        points_earned: 80,
+        offline: true,
+      }),
+      Date.now() + 1_000,
+    );
+    const b = await other.event(
+      'purchase_recorded',
+      id,
+      purchase(randomUUID(), 3_000, {
+        points_redeemed: 1_000,
+        amount_paid: 2_000,
+        points_earned: 40,
+        offline: true,
+      }),
+      Date.now() + 2_000,
+    );
+    expect((await till.sync([a])).body.acks[0].status).toBe('applied');
+    expect((await other.sync([b])).body.acks[0].status).toBe('applied');
+    const later = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const points = (await s.api('GET', `/customers/${id}/points?as_of=${later}`)).body;
+    // a spent the 1,000 signup points and earned 80; b found 80 and left a debt of 920, which
+    // its own 40 points paid down to 880.
+    expect(points).toMatchObject({ total_points: -880, debt: 880 });
+    const conflicts = (await s.api('GET', '/conflicts')).body.conflicts.filter(
+      (c: { member_id: string }) => c.member_id === id,
+    );
+    expect(conflicts).toEqual([
+      expect.objectContaining({ kind: 'overdrawn', event_id: b.event_id, points: 920 }),
+    ]);
+  });
+
+  it('gives a kiosk masked personal data and newer program versions', async () => {
+    const id = await member(till, { name: 'Hong Gildong', phone: '01077778888' });
+    const changes = await kiosk.pullAll();
+    const mine = changes.find((c) => c.member_id === id);
+    expect(mine.event.payload).toMatchObject({ name: 'H***********', phone: null });
+    const tillView = (await TestDevice.pair(s, 'store-1', 'cashier', 'Viewer')).pullAll();
+    expect((await tillView).find((c) => c.member_id === id).event.payload.phone).toBe(
+      '01077778888',
+    );
+    const current = (await s.api('GET', '/program')).body;
+    await s.api('PUT', '/program', { ...current, signup_bonus: 1_500 });
+    const res = await kiosk.sync([], { program_version: current.version });
+    expect(res.body.program_version).toBe(current.version + 1);
+    expect(
+      res.body.programs.map((p: { program: { version: number } }) => p.program.version),
+    ).toEqual([current.version + 1]);
+  });
+
+  it('pages a pull with limit and more', async () => {
+    const reader = await TestDevice.pair(s, 'store-1', 'cashier', 'Pager');
+    const first = await reader.sync([], { limit: 2 });
+    expect(first.body.changes.length).toBeLessThanOrEqual(2);
+    expect(first.body.more).toBe(true);
+    const rest = await reader.pullAll();
+    const all = [...first.body.changes, ...rest].map((c) => c.server_seq);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('goes on after a server restart: the chain, duplicates and the cursor hold', async () => {
+    const id = await member();
+    const e = await till.event('feedback_given', id, { score: 8, comment: null });
+    expect((await till.sync([e])).body.acks[0].status).toBe('applied');
+    s = await s.restart();
+    till = new TestDevice(s, till.token, till.device_id, till.store_id);
+    Object.assign(till, { seq: e.seq, prev: e.hash });
+    kiosk = new TestDevice(s, kiosk.token, kiosk.device_id, kiosk.store_id);
+    Object.assign(kiosk, {
+      seq: Number(
+        (
+          await s.app.ctx.db.get<{ last_seq: number }>(
+            `SELECT last_seq FROM devices WHERE device_id = ?`,
+            [kiosk.device_id],
+          )
+        )?.last_seq,
+      ),
+      prev: (
+        await s.app.ctx.db.get<{ last_hash: string }>(
+          `SELECT last_hash FROM devices WHERE device_id = ?`,
+          [kiosk.device_id],
+        )
+      )?.last_hash,
+    });
+    expect((await till.sync([e])).body.acks[0].status).toBe('duplicate');
+    const next = await till.event('feedback_given', id, { score: 9, comment: null });
+    expect((await till.sync([next])).body.acks[0].status).toBe('applied');
+  });
+});
