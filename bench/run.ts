@@ -1,8 +1,10 @@
 /** npm run bench: every benchmark, figures printed. `npm run bench -- rules` runs one. */
 import { benchRules } from './rules';
+import { benchServer } from './server';
 
 const suites: Record<string, () => void | Promise<void>> = {
   rules: benchRules,
+  server: benchServer,
 };
 
 const wanted = process.argv.slice(2);

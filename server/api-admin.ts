@@ -133,7 +133,10 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
     method: 'GET',
     path: '/program',
     allow: ['admin', 'integration', 'device'],
-    handler: async () => ({ status: 200, body: ctx.programs.current() }),
+    handler: async () => {
+      await ctx.programs.refresh(ctx.db);
+      return { status: 200, body: ctx.programs.current() };
+    },
   });
 
   router.add({

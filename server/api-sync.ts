@@ -89,6 +89,7 @@ export function syncRoutes(router: Router, ctx: AppContext): void {
       }
       if (body.device_id !== who.device_id)
         throw new ApiError(403, 'forbidden', 'device_id does not match the token');
+      await ctx.programs.refresh(ctx.db);
       const acks = body.events.length > 0 ? await push(ctx, who, body.events) : [];
       const pulled = await pull(ctx, who, body.cursor, body.limit ?? DEFAULT_PULL);
       const programVersion = ctx.programs.current().version;

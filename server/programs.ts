@@ -33,6 +33,12 @@ export class ProgramRegistry {
     );
   }
 
+  /** Picks up versions another process (the admin CLI) published since the last look. */
+  async refresh(q: Queryable): Promise<void> {
+    const row = await q.get<{ v: number | null }>(`SELECT MAX(version) AS v FROM programs`);
+    if (Number(row?.v ?? 0) > this.current().version) await this.load(q);
+  }
+
   private set(published: PublishedProgram[]): void {
     this.published = published;
     this.history = programHistory(published);

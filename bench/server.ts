@@ -1,0 +1,299 @@
+/**
+ * Server benchmarks:
+ * - sync ingest: events per second through POST /sync in batches of 100 (four devices pushing
+ *   at once), on SQLite and on PostgreSQL; beside it, the rate of inserting the same rows
+ *   straight into the same database in transactions of 100 (the limit).
+ * - GET /customers/{id}/points latency with 100,000 members and 1,000,000 events stored.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  GENESIS_HASH,
+  PROTOCOL_VERSION,
+  canonicalJson,
+  type EventEnvelope,
+} from '../shared/protocol';
+import { DEFAULT_PROGRAM, formatInstant, type Payload } from '../shared/rules';
+import { hashEnvelope } from '../server';
+import { startServer, TestDevice, type Backend, type Running } from '../test/support/server';
+import { fmt, summarizeTimes } from './stats';
+
+const BATCH = 100;
+
+/** Builds a device's chain of events: enrollments and purchases for its own members. */
+function chain(
+  deviceId: string,
+  storeId: string,
+  count: number,
+  startSeq = 0,
+  startHash = GENESIS_HASH,
+): EventEnvelope[] {
+  const out: EventEnvelope[] = [];
+  let prev = startHash;
+  const members: string[] = [];
+  const t0 = Date.now() - 30 * 86_400_000;
+  for (let i = 0; i < count; i += 1) {
+    const enroll = members.length === 0 || i % 10 === 0;
+    const member = enroll ? randomUUID() : (members[i % members.length] as string);
+    if (enroll) members.push(member);
+    const amount = 5_000 + ((i * 7_919) % 95_000);
+    const payload = enroll
+      ? ({
+          card_number: `c-${member}`,
+          referral_code: `r-${member}`,
+          referred_by: null,
+          birthday: null,
+          name: 'Bench',
+          phone: null,
+          phone_hash: null,
+          consent: true,
+        } satisfies Payload<'member_enrolled'>)
+      : ({
+          purchase_id: randomUUID(),
+          receipt_id: null,
+          amount,
+          lines: [{ sku: 'latte', category: 'drink', quantity: 1, unit_price: amount }],
+          coupon_code: null,
+          coupon_discount: 0,
+          membership_discount: 0,
+          points_redeemed: 0,
+          amount_paid: amount,
+          points_earned: Math.floor((amount * 2) / 100),
+          stamps_added: 1,
+          offline: false,
+        } satisfies Payload<'purchase_recorded'>);
+    const unsigned = {
+      event_id: randomUUID(),
+      device_id: deviceId,
+      seq: startSeq + i + 1,
+      type: enroll ? 'member_enrolled' : 'purchase_recorded',
+      occurred_at: formatInstant('Asia/Seoul', t0 + i * 1_000),
+      store_id: storeId,
+      staff_id: null,
+      member_id: member,
+      program_version: DEFAULT_PROGRAM.version,
+      payload,
+      prev_hash: prev,
+    };
+    const event = {
+      ...unsigned,
+      hash: hashEnvelope(unsigned as unknown as EventEnvelope),
+    } as unknown as EventEnvelope;
+    prev = event.hash;
+    out.push(event);
+  }
+  return out;
+}
+
+async function ingest(
+  backend: Backend,
+  perDevice: number,
+): Promise<{ rate: number; limit: number }> {
+  const s = await startServer(backend);
+  try {
+    const devices = await Promise.all(
+      [1, 2, 3, 4].map((i) => TestDevice.pair(s, 'store-1', 'cashier', `bench-${i}`)),
+    );
+    const chains = devices.map((d) => chain(d.device_id, 'store-1', perDevice));
+    // Warm up the connection and the JIT on a short chain of another device.
+    const warm = await TestDevice.pair(s, 'store-1', 'cashier', 'warm');
+    for (const batch of split(chain(warm.device_id, 'store-1', 300), BATCH)) await warm.sync(batch);
+
+    const t0 = performance.now();
+    await Promise.all(
+      devices.map(async (d, i) => {
+        for (const batch of split(chains[i] as EventEnvelope[], BATCH)) {
+          const res = await s.api(
+            'POST',
+            '/sync',
+            {
+              protocol: PROTOCOL_VERSION,
+              device_id: d.device_id,
+              events: batch,
+              cursor: 0,
+              limit: 1,
+            },
+            d.token,
+          );
+          if (
+            res.status !== 200 ||
+            res.body.acks.some((a: { status: string }) => a.status !== 'applied')
+          )
+            throw new Error(`ingest failed: ${JSON.stringify(res.body).slice(0, 300)}`);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const total = perDevice * devices.length;
+    const rate = total / seconds;
+    const limit = await directInsertRate(s, total);
+    return { rate, limit };
+  } finally {
+    await s.close();
+  }
+}
+
+function split<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The same rows inserted straight into the events table, 100 per transaction. */
+async function directInsertRate(s: Running, total: number): Promise<number> {
+  const db = s.app.ctx.db;
+  const rows = chain('direct-device', 'store-1', total);
+  const base =
+    Number((await db.get<{ v: number }>(`SELECT MAX(server_seq) AS v FROM events`))?.v ?? 0) +
+    1_000_000;
+  const t0 = performance.now();
+  let n = 0;
+  for (const batch of split(rows, BATCH)) {
+    await db.transaction(async (tx) => {
+      for (const e of batch) {
+        n += 1;
+        await tx.run(
+          `INSERT INTO events (server_seq, event_id, device_id, seq, type, member_id, store_id, occurred_at, body, hash, status, reason, flags, received_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'applied', NULL, NULL, ?)`,
+          [
+            base + n,
+            e.event_id,
+            e.device_id,
+            e.seq,
+            e.type,
+            e.member_id,
+            e.store_id,
+            e.occurred_at,
+            JSON.stringify(e),
+            e.hash,
+            new Date().toISOString(),
+          ],
+        );
+      }
+    });
+  }
+  return total / ((performance.now() - t0) / 1000);
+}
+
+async function pointsLatency(backend: Backend, members: number, events: number): Promise<void> {
+  const s = await startServer(backend);
+  try {
+    const db = s.app.ctx.db;
+    const t0 = performance.now();
+    const perMember = Math.floor(events / members);
+    const enrolledAt = Date.now() - 300 * 86_400_000;
+    let seq = 0;
+    const ids: string[] = [];
+    for (let m0 = 0; m0 < members; m0 += 1_000) {
+      await db.transaction(async (tx) => {
+        for (let m = m0; m < Math.min(members, m0 + 1_000); m += 1) {
+          const id = `m-${m}`;
+          ids.push(id);
+          await tx.run(
+            `INSERT INTO members (member_id, card_number, referral_code, store_id, enrolled_at, last_seq) VALUES (?, ?, ?, 'store-1', ?, ?)`,
+            [id, `card-${m}`, `ref-${m}`, formatInstant('Asia/Seoul', enrolledAt), 0],
+          );
+          for (let k = 0; k < perMember; k += 1) {
+            seq += 1;
+            const at = formatInstant('Asia/Seoul', enrolledAt + k * 86_400_000 * 3 + m);
+            const amount = 3_000 + ((m * 31 + k * 7) % 60_000);
+            const body =
+              k === 0
+                ? {
+                    type: 'member_enrolled',
+                    payload: {
+                      card_number: `card-${m}`,
+                      referral_code: `ref-${m}`,
+                      referred_by: null,
+                      birthday: null,
+                      name: null,
+                      phone: null,
+                      phone_hash: null,
+                      consent: true,
+                    },
+                  }
+                : {
+                    type: 'purchase_recorded',
+                    payload: {
+                      purchase_id: `p-${m}-${k}`,
+                      receipt_id: null,
+                      amount,
+                      lines: [],
+                      coupon_code: null,
+                      coupon_discount: 0,
+                      membership_discount: 0,
+                      points_redeemed: 0,
+                      amount_paid: amount,
+                      points_earned: Math.floor(amount / 50),
+                      stamps_added: 0,
+                      offline: false,
+                    },
+                  };
+            const event = {
+              event_id: `e-${seq}`,
+              device_id: 'seed',
+              seq,
+              occurred_at: at,
+              store_id: 'store-1',
+              staff_id: null,
+              member_id: id,
+              program_version: 1,
+              prev_hash: GENESIS_HASH,
+              hash: GENESIS_HASH,
+              ...body,
+            };
+            await tx.run(
+              `INSERT INTO events (server_seq, event_id, device_id, seq, type, member_id, store_id, occurred_at, body, hash, status, reason, flags, received_at) VALUES (?, ?, 'seed', ?, ?, ?, 'store-1', ?, ?, ?, 'applied', NULL, NULL, ?)`,
+              [seq, event.event_id, seq, event.type, id, at, canonicalJson(event), event.hash, at],
+            );
+          }
+          await tx.run(`UPDATE members SET last_seq = ? WHERE member_id = ?`, [seq, id]);
+        }
+      });
+    }
+    await db.run(`UPDATE counters SET value = ? WHERE name = 'server_seq'`, [seq]);
+    console.log(
+      `  seeded ${members.toLocaleString()} members, ${seq.toLocaleString()} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const times: number[] = [];
+    let x = 12_345;
+    for (let i = 0; i < 2_000; i += 1) {
+      x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
+      const id = ids[x % ids.length] as string;
+      const q0 = performance.now();
+      const res = await fetch(`${s.base}/customers/${id}/points`, {
+        headers: { authorization: `Bearer test-admin-token-0123456789` },
+      });
+      await res.json();
+      times.push(performance.now() - q0);
+      if (res.status !== 200) throw new Error(`points failed: ${res.status}`);
+    }
+    const t = summarizeTimes(times);
+    console.log(
+      `  GET /customers/{id}/points (${backend}, random members, cold cache)   median ${fmt(t.median_ms)}   p95 ${fmt(t.p95_ms)}   (${t.runs} requests)   target p95 < 10 ms`,
+    );
+  } finally {
+    await s.close();
+  }
+}
+
+export async function benchServer(): Promise<void> {
+  const perDevice = Number(process.env.BENCH_INGEST_PER_DEVICE ?? 5_000);
+  console.log(
+    `\n# server: sync ingest, ${perDevice * 4} events from 4 devices in batches of ${BATCH}`,
+  );
+  for (const backend of ['sqlite', 'postgres'] as const) {
+    const { rate, limit } = await ingest(backend, perDevice);
+    const target =
+      backend === 'sqlite' ? '>= 50 % of the limit and >= 20,000/s' : '>= 40 % of the limit';
+    console.log(
+      `  ${backend.padEnd(8)} POST /sync ${Math.round(rate).toLocaleString().padStart(8)} events/s   direct inserts ${Math.round(limit).toLocaleString().padStart(8)} rows/s   = ${((rate / limit) * 100).toFixed(0)} % of the limit   target ${target}`,
+    );
+  }
+  const members = Number(process.env.BENCH_MEMBERS ?? 100_000);
+  const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+  console.log(
+    `\n# server: points latency with ${members.toLocaleString()} members and ${events.toLocaleString()} events`,
+  );
+  for (const backend of ['sqlite', 'postgres'] as const)
+    await pointsLatency(backend, members, events);
+}

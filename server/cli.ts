@@ -1,0 +1,141 @@
+/**
+ * npm run admin -- <command>: administration from the shell, on the same data as npm start
+ * (LOYALTY_DATA_DIR or DATABASE_URL).
+ *
+ *   store create <store_id> <name>
+ *   device create --store <store_id> --role cashier|kiosk --name <name>
+ *   staff create --store <store_id> --name <name> --pin <digits> --role cashier|manager
+ *   integration create --name <name>
+ *   admin-token create
+ *   program export [file]
+ *   program import <file>
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createContext } from './context';
+import { createDevice, createStaff, createStore, createToken } from './api-admin';
+import { loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { ApiError } from './errors';
+import { ProgramError } from '../shared/rules';
+
+const USAGE = `usage: npm run admin -- <command>
+  store create <store_id> <name>
+  device create --store <store_id> --role cashier|kiosk --name <name>
+  staff create --store <store_id> --name <name> --pin <digits> --role cashier|manager
+  integration create --name <name>
+  admin-token create
+  program export [file]
+  program import <file>`;
+
+function flags(args: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i] as string;
+    if (a.startsWith('--')) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new Error(`${a} needs a value`);
+      out[a.slice(2)] = value;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+function need(f: Record<string, string>, name: string, allowed?: readonly string[]): string {
+  const v = f[name];
+  if (!v) throw new Error(`--${name} is required`);
+  if (allowed && !allowed.includes(v))
+    throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
+  return v;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [noun, verb, ...rest] = argv;
+  if (!noun || noun === 'help' || noun === '--help') {
+    console.log(USAGE);
+    return noun ? 0 : 2;
+  }
+  const config = loadConfig();
+  const db = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { file: config.sqliteFile },
+  );
+  const ctx = await createContext(db);
+  try {
+    const f = flags(rest);
+    switch (`${noun} ${verb ?? ''}`) {
+      case 'store create': {
+        const [id, ...name] = rest;
+        if (!id || name.length === 0) throw new Error('store create <store_id> <name>');
+        await createStore(ctx, id, name.join(' '));
+        console.log(`store ${id} created`);
+        return 0;
+      }
+      case 'device create': {
+        const d = await createDevice(
+          ctx,
+          need(f, 'store'),
+          need(f, 'role', ['cashier', 'kiosk']) as 'cashier' | 'kiosk',
+          need(f, 'name'),
+        );
+        console.log(`device ${d.device_id}`);
+        console.log(`pairing code: ${d.pairing_code}  (single use, expires ${d.expires_at})`);
+        return 0;
+      }
+      case 'staff create': {
+        const pin = need(f, 'pin');
+        if (!/^\d{4,8}$/.test(pin)) throw new Error('--pin must be 4 to 8 digits');
+        const id = await createStaff(
+          ctx,
+          need(f, 'store'),
+          need(f, 'name'),
+          pin,
+          need(f, 'role', ['cashier', 'manager']) as 'cashier' | 'manager',
+        );
+        console.log(`staff ${id} created`);
+        return 0;
+      }
+      case 'integration create': {
+        const token = await createToken(ctx, 'integration', need(f, 'name'));
+        console.log(`integration token (shown once): ${token}`);
+        return 0;
+      }
+      case 'admin-token create': {
+        const token = await createToken(ctx, 'admin', 'admin (cli)');
+        console.log(`admin token (shown once): ${token}`);
+        return 0;
+      }
+      case 'program export': {
+        const text = `${JSON.stringify(ctx.programs.current(), null, 2)}\n`;
+        if (rest[0]) writeFileSync(rest[0], text);
+        else process.stdout.write(text);
+        return 0;
+      }
+      case 'program import': {
+        if (!rest[0]) throw new Error('program import <file>');
+        const program = await ctx.programs.publish(
+          db,
+          JSON.parse(readFileSync(rest[0], 'utf8')),
+          Date.now(),
+        );
+        console.log(`program version ${program.version} published`);
+        return 0;
+      }
+      default:
+        console.error(USAGE);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ProgramError) {
+      console.error(`error: the program definition is invalid:`);
+      for (const issue of error.issues)
+        console.error(`  ${issue.path || '(program)'}: ${issue.message}`);
+    } else if (error instanceof ApiError || error instanceof Error) {
+      console.error(`error: ${error.message}`);
+    } else console.error('error:', error);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
