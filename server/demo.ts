@@ -60,13 +60,23 @@ if (seeded) {
 const token = await createToken(app.ctx, 'admin', 'demo seeding');
 const port = await app.listen(0);
 const base = `http://127.0.0.1:${port}/api/v1`;
-const call = async (method: string, path: string, body?: unknown): Promise<any> => {
+/** The fields of the API's answers the demo reads back. */
+interface Json {
+  customer_id: string;
+  referral_code: string;
+  card_number: string;
+  available_points: number;
+  purchase_id: string;
+  tier: string;
+  points: { total_points: number };
+}
+const call = async (method: string, path: string, body?: unknown): Promise<Json> => {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const json = await res.json();
+  const json = (await res.json()) as Json;
   if (res.status >= 400) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
   return json;
 };
