@@ -13,8 +13,12 @@ import {
   type EventEnvelope,
 } from '../shared/protocol';
 import { DEFAULT_PROGRAM, formatInstant, type Payload } from '../shared/rules';
-import { hashEnvelope } from '../server';
-import { startServer, TestDevice, type Backend, type Running } from '../test/support/server';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashEnvelope, openDatabase, type Database } from '../server';
+import { ADMIN_TOKEN, createPgDatabase, startServer, type Backend } from '../test/support/server';
 import { fmt, summarizeTimes } from './stats';
 
 const BATCH = 100;
@@ -84,51 +88,148 @@ function chain(
   return out;
 }
 
+interface Spawned {
+  readonly base: string;
+  readonly db: { file?: string; url?: string };
+  stop(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** The endpoint as `npm start` runs it, in its own process (the load comes from this one). */
+async function spawnServer(backend: Backend): Promise<Spawned> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOYALTY_ADMIN_TOKEN: ADMIN_TOKEN };
+  const db: { file?: string; url?: string } = {};
+  let drop = async (): Promise<void> => undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'loyalty-bench-'));
+  if (backend === 'sqlite') {
+    env.LOYALTY_DATA_DIR = dir;
+    db.file = join(dir, 'loyalty.db');
+  } else {
+    const created = await createPgDatabase();
+    env.DATABASE_URL = created.url;
+    db.url = created.url;
+    drop = created.drop;
+  }
+  const profile = process.env.BENCH_SERVER_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise<string>((resolveBase, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolveBase(`${m[1]}/api/v1`);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  child.stdout.resume();
+  return {
+    base,
+    db,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+    async cleanup() {
+      await drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The fields of the answers the benchmark reads back. */
+interface Answer {
+  pairing_code: string;
+  device_id: string;
+  token: string;
+  acks: { status: string }[];
+}
+
+async function post(base: string, path: string, body: string, token: string): Promise<Answer> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
+  const json = (await res.json()) as Answer;
+  if (res.status >= 400) throw new Error(`${path}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function pair(base: string, name: string): Promise<{ device_id: string; token: string }> {
+  const made = await post(
+    base,
+    '/devices',
+    JSON.stringify({ store_id: 'store-1', role: 'cashier', name }),
+    ADMIN_TOKEN,
+  );
+  return post(
+    base,
+    '/devices/pair',
+    JSON.stringify({ pairing_code: made.pairing_code }),
+    ADMIN_TOKEN,
+  );
+}
+
 async function ingest(
   backend: Backend,
   perDevice: number,
 ): Promise<{ rate: number; limit: number }> {
-  const s = await startServer(backend);
+  const server = await spawnServer(backend);
   try {
-    const devices = await Promise.all(
-      [1, 2, 3, 4].map((i) => TestDevice.pair(s, 'store-1', 'cashier', `bench-${i}`)),
+    const devices = await Promise.all([1, 2, 3, 4].map((i) => pair(server.base, `bench-${i}`)));
+    // Request bodies are made before the clock starts: the figure is the server's.
+    const bodies = devices.map((d) =>
+      split(chain(d.device_id, 'store-1', perDevice), BATCH).map((events) =>
+        JSON.stringify({
+          protocol: PROTOCOL_VERSION,
+          device_id: d.device_id,
+          events,
+          cursor: 0,
+          limit: 1,
+        }),
+      ),
     );
-    const chains = devices.map((d) => chain(d.device_id, 'store-1', perDevice));
-    // Warm up the connection and the JIT on a short chain of another device.
-    const warm = await TestDevice.pair(s, 'store-1', 'cashier', 'warm');
-    for (const batch of split(chain(warm.device_id, 'store-1', 300), BATCH)) await warm.sync(batch);
-
+    const warm = await pair(server.base, 'warm');
+    for (const events of split(chain(warm.device_id, 'store-1', 500), BATCH)) {
+      await post(
+        server.base,
+        '/sync',
+        JSON.stringify({
+          protocol: PROTOCOL_VERSION,
+          device_id: warm.device_id,
+          events,
+          cursor: 0,
+          limit: 1,
+        }),
+        warm.token,
+      );
+    }
     const t0 = performance.now();
     await Promise.all(
       devices.map(async (d, i) => {
-        for (const batch of split(chains[i] as EventEnvelope[], BATCH)) {
-          const res = await s.api(
-            'POST',
-            '/sync',
-            {
-              protocol: PROTOCOL_VERSION,
-              device_id: d.device_id,
-              events: batch,
-              cursor: 0,
-              limit: 1,
-            },
-            d.token,
-          );
-          if (
-            res.status !== 200 ||
-            res.body.acks.some((a: { status: string }) => a.status !== 'applied')
-          )
-            throw new Error(`ingest failed: ${JSON.stringify(res.body).slice(0, 300)}`);
+        for (const body of bodies[i] as string[]) {
+          const res = await post(server.base, '/sync', body, d.token);
+          if (res.acks.some((a) => a.status !== 'applied'))
+            throw new Error(`ingest failed: ${JSON.stringify(res.acks[0])}`);
         }
       }),
     );
-    const seconds = (performance.now() - t0) / 1000;
-    const total = perDevice * devices.length;
-    const rate = total / seconds;
-    const limit = await directInsertRate(s, total);
+    const rate = (perDevice * devices.length) / ((performance.now() - t0) / 1000);
+    await server.stop();
+    const db = await openDatabase(server.db);
+    const limit = await directInsertRate(db, perDevice * devices.length);
+    await db.close();
     return { rate, limit };
   } finally {
-    await s.close();
+    await server.stop();
+    await server.cleanup();
   }
 }
 
@@ -139,8 +240,7 @@ function split<T>(items: T[], size: number): T[][] {
 }
 
 /** The same rows inserted straight into the events table, 100 per transaction. */
-async function directInsertRate(s: Running, total: number): Promise<number> {
-  const db = s.app.ctx.db;
+async function directInsertRate(db: Database, total: number): Promise<number> {
   const rows = chain('direct-device', 'store-1', total);
   const base =
     Number((await db.get<{ v: number }>(`SELECT MAX(server_seq) AS v FROM events`))?.v ?? 0) +

@@ -135,24 +135,20 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       const pinHash = body.pin ? await hashPin(body.pin) : null;
       const program = ctx.programs.programs().at(at);
       const result = await withWriter(ctx, async (w) => {
-        await w.tx.run(
-          `INSERT INTO members (member_id, card_number, referral_code, phone, phone_hash, name, birthday, pin_hash, referred_by, store_id, consent, enrolled_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            memberId,
-            card,
-            code,
-            body.phone,
-            hash,
-            body.name,
-            body.birthday ?? null,
-            pinHash,
-            referrer?.member_id ?? null,
-            store,
-            body.consent ? 1 : 0,
-            formatInstant(program.time_zone, at),
-          ],
-        );
+        w.insertMember({
+          member_id: memberId,
+          card_number: card,
+          referral_code: code,
+          phone: body.phone,
+          phone_hash: hash,
+          name: body.name,
+          birthday: body.birthday ?? null,
+          pin_hash: pinHash,
+          referred_by: referrer?.member_id ?? null,
+          store_id: store,
+          consent: body.consent ? 1 : 0,
+          enrolled_at: formatInstant(program.time_zone, at),
+        });
         await w.serverEvent(store, 'member_enrolled', memberId, at, null, {
           card_number: card,
           referral_code: code,

@@ -123,6 +123,7 @@ async function push(ctx: AppContext, who: Caller, raw: unknown[]): Promise<Ack[]
     );
     if (!device) throw new ApiError(403, 'forbidden', 'this device is no longer registered');
     const chain: Chain = { seq: Number(device.last_seq), hash: device.last_hash || GENESIS_HASH };
+    await w.prefetch(idsOf(raw));
     const acks: Ack[] = [];
     for (const item of raw) acks.push(await pushOne(ctx, w, who, chain, item));
     await w.tx.run(`UPDATE devices SET last_seq = ?, last_hash = ? WHERE device_id = ?`, [
@@ -162,11 +163,9 @@ async function pushOne(
       reason: 'wrong_device',
       message: `event of device ${h.device_id} pushed by ${who.device_id ?? '?'}`,
     };
-  const existing = await w.tx.get<{ hash: string }>(`SELECT hash FROM events WHERE event_id = ?`, [
-    h.event_id,
-  ]);
-  if (existing) {
-    return existing.hash === h.hash
+  const existing = await w.storedHash(h.event_id);
+  if (existing !== null) {
+    return existing === h.hash
       ? { event_id: h.event_id, status: 'duplicate' }
       : {
           event_id: h.event_id,
@@ -257,12 +256,36 @@ function sanitize(item: unknown, h: v.InferOutput<typeof ChainSchema>): EventEnv
   } as unknown as EventEnvelope;
 }
 
+/** Every id a batch will ask about, so that one query each answers them all. */
+function idsOf(raw: unknown[]): Parameters<Writer['prefetch']>[0] {
+  const events: string[] = [];
+  const members: string[] = [];
+  const purchases: string[] = [];
+  const cards: string[] = [];
+  for (const item of raw) {
+    const e = item as {
+      event_id?: unknown;
+      member_id?: unknown;
+      payload?: { purchase_id?: unknown; card_number?: unknown; referred_by?: unknown };
+    };
+    if (typeof e?.event_id === 'string') events.push(e.event_id);
+    if (typeof e?.member_id === 'string') {
+      if (e.member_id.startsWith('card:')) cards.push(e.member_id.slice(5));
+      else members.push(e.member_id);
+    }
+    const p = e?.payload;
+    if (p && typeof p === 'object') {
+      if (typeof p.purchase_id === 'string') purchases.push(p.purchase_id);
+      if (typeof p.card_number === 'string') cards.push(p.card_number);
+      if (typeof p.referred_by === 'string') members.push(p.referred_by);
+    }
+  }
+  return { events, members, purchases, cards };
+}
+
 async function resolveMember(w: Writer, event: EventEnvelope): Promise<string> {
   if (!event.member_id.startsWith('card:')) return event.member_id;
-  const row = await w.tx.get<{ member_id: string }>(
-    `SELECT member_id FROM members WHERE card_number = ?`,
-    [event.member_id.slice(5)],
-  );
+  const row = await w.memberByCard(event.member_id.slice(5));
   return row?.member_id ?? event.member_id;
 }
 
@@ -286,11 +309,7 @@ async function judge(
   if (event.type === 'member_enrolled') {
     if (await w.member(event.member_id))
       return reject('member_exists', `member ${event.member_id} exists`);
-    const card = await w.tx.get(
-      `SELECT 1 AS one FROM members WHERE card_number = ? OR referral_code = ?`,
-      [event.payload.card_number, event.payload.referral_code],
-    );
-    if (card)
+    if (await w.cardOrCodeTaken(event.payload.card_number, event.payload.referral_code))
       return reject('card_in_use', 'the card number or referral code belongs to another member');
     return { status: 'applied' };
   }
@@ -298,11 +317,7 @@ async function judge(
   const row = await w.member(memberId);
   if (!row) return reject('unknown_member', `no member ${event.member_id}`);
   if (event.type === 'purchase_recorded') {
-    if (
-      await w.tx.get(`SELECT 1 AS one FROM purchases WHERE purchase_id = ?`, [
-        event.payload.purchase_id,
-      ])
-    ) {
+    if ((await w.purchaseOwner(event.payload.purchase_id)) !== null) {
       return reject(
         'duplicate_purchase',
         `purchase ${event.payload.purchase_id} is recorded already`,
@@ -310,11 +325,7 @@ async function judge(
     }
   }
   if (event.type === 'purchase_refunded') {
-    const p = await w.tx.get<{ member_id: string }>(
-      `SELECT member_id FROM purchases WHERE purchase_id = ?`,
-      [event.payload.purchase_id],
-    );
-    if (!p || p.member_id !== row.member_id)
+    if ((await w.purchaseOwner(event.payload.purchase_id)) !== row.member_id)
       return reject('unknown_purchase', `no purchase ${event.payload.purchase_id} for this member`);
   }
   if (event.type === 'points_adjusted') {
@@ -342,23 +353,20 @@ async function enroll(
   let referredBy = p.referred_by;
   if (referredBy && (referredBy === event.member_id || !(await w.member(referredBy))))
     referredBy = null;
-  await w.tx.run(
-    `INSERT INTO members (member_id, card_number, referral_code, phone, phone_hash, name, birthday, pin_hash, referred_by, store_id, consent, enrolled_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
-    [
-      event.member_id,
-      p.card_number,
-      p.referral_code,
-      who.role === 'kiosk' ? null : p.phone,
-      hash,
-      p.name,
-      p.birthday,
-      referredBy,
-      event.store_id,
-      p.consent ? 1 : 0,
-      event.occurred_at,
-    ],
-  );
+  w.insertMember({
+    member_id: event.member_id,
+    card_number: p.card_number,
+    referral_code: p.referral_code,
+    phone: who.role === 'kiosk' ? null : p.phone,
+    phone_hash: hash,
+    name: p.name,
+    birthday: p.birthday,
+    pin_hash: null,
+    referred_by: referredBy,
+    store_id: event.store_id,
+    consent: p.consent ? 1 : 0,
+    enrolled_at: event.occurred_at,
+  });
 }
 
 async function pull(

@@ -7,6 +7,8 @@
  * cursor never skips an event that commits late. SQLite has one writer anyway.
  */
 import {
+  advance,
+  apply,
   checkPurchase,
   checkRefund,
   formatInstant,
@@ -126,9 +128,70 @@ export interface Appended {
   readonly flags: readonly Disagreement[];
 }
 
+/** What a Writer buffers: rows written once, as multi-row statements, when it closes. */
+interface Pending {
+  members: MemberRow[];
+  events: unknown[][];
+  purchases: unknown[][];
+  conflicts: unknown[][];
+  lastSeq: Map<string, number>;
+}
+
+const EVENT_COLUMNS =
+  '(server_seq, event_id, device_id, seq, type, member_id, store_id, occurred_at, body, hash, status, reason, flags, received_at)';
+const MEMBER_COLUMNS = [
+  'member_id',
+  'card_number',
+  'referral_code',
+  'phone',
+  'phone_hash',
+  'name',
+  'birthday',
+  'pin_hash',
+  'pin_failures',
+  'pin_locked_until_ms',
+  'referred_by',
+  'store_id',
+  'consent',
+  'enrolled_at',
+  'last_seq',
+] as const;
+
+/** Events whose effect can overdraw a balance or reuse a coupon (and so make a conflict). */
+function mayConflict(event: EventEnvelope): boolean {
+  switch (event.type) {
+    case 'purchase_recorded':
+      return event.payload.points_redeemed > 0 || event.payload.coupon_code !== null;
+    case 'purchase_refunded':
+    case 'coupon_used':
+      return true;
+    case 'points_adjusted':
+      return event.payload.points < 0;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Writes events in one transaction. Reads of members, purchases and event ids are answered from
+ * what this writer knows (prefetched per batch, or written by it); writes are buffered and sent
+ * as multi-row statements by close(), so a batch of 100 events costs a handful of round trips.
+ */
 export class Writer {
   private seq = 0;
   private readonly touched = new Map<string, { events: LedgerEvent[]; last_seq: number }>();
+  private readonly members = new Map<string, MemberRow | null>();
+  private readonly purchases = new Map<string, string | null>();
+  private readonly eventHashes = new Map<string, string | null>();
+  private readonly cards = new Map<string, string | null>();
+  private readonly codes = new Set<string>();
+  private readonly pending: Pending = {
+    members: [],
+    events: [],
+    purchases: [],
+    conflicts: [],
+    lastSeq: new Map(),
+  };
 
   private constructor(
     private readonly ctx: LedgerContext,
@@ -145,14 +208,122 @@ export class Writer {
     return writer;
   }
 
+  /** Reads, in one query each, what a batch of events will ask about. */
+  async prefetch(ids: {
+    events?: string[];
+    members?: string[];
+    purchases?: string[];
+    cards?: string[];
+  }): Promise<void> {
+    const fresh = (list: string[] | undefined, known: Map<string, unknown>): string[] =>
+      [...new Set(list ?? [])].filter((x) => !known.has(x));
+    for (const chunk of chunks(fresh(ids.events, this.eventHashes))) {
+      for (const id of chunk) this.eventHashes.set(id, null);
+      const rows = await this.tx.all<{ event_id: string; hash: string }>(
+        `SELECT event_id, hash FROM events WHERE event_id IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) this.eventHashes.set(r.event_id, r.hash);
+    }
+    for (const chunk of chunks(fresh(ids.cards, this.cards))) {
+      for (const c of chunk) this.cards.set(c, null);
+      const rows = await this.tx.all<MemberRow>(
+        `SELECT * FROM members WHERE card_number IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) {
+        this.cards.set(r.card_number, r.member_id);
+        this.members.set(r.member_id, r);
+      }
+    }
+    for (const chunk of chunks(fresh(ids.members, this.members))) {
+      for (const id of chunk) this.members.set(id, null);
+      const rows = await this.tx.all<MemberRow>(
+        `SELECT * FROM members WHERE member_id IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) this.members.set(r.member_id, r);
+    }
+    for (const chunk of chunks(fresh(ids.purchases, this.purchases))) {
+      for (const id of chunk) this.purchases.set(id, null);
+      const rows = await this.tx.all<{ purchase_id: string; member_id: string }>(
+        `SELECT purchase_id, member_id FROM purchases WHERE purchase_id IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) this.purchases.set(r.purchase_id, r.member_id);
+    }
+    // Events of the members not in the cache, in one query.
+    const missing = [...this.members.values()].filter(
+      (r): r is MemberRow =>
+        r !== null &&
+        !this.touched.has(r.member_id) &&
+        this.ctx.cache.get(r.member_id, Number(r.last_seq)) === undefined,
+    );
+    for (const chunk of chunks(missing.map((r) => r.member_id))) {
+      const rows = await this.tx.all<{ member_id: string; body: string }>(
+        `SELECT member_id, body FROM events WHERE member_id IN (${marks(chunk.length)}) AND status = 'applied' ORDER BY server_seq`,
+        chunk,
+      );
+      const byMember = new Map<string, LedgerEvent[]>(chunk.map((id) => [id, []]));
+      for (const r of rows) byMember.get(r.member_id)?.push(JSON.parse(r.body) as LedgerEvent);
+      for (const [id, events] of byMember)
+        this.ctx.cache.set(id, events, Number((this.members.get(id) as MemberRow).last_seq));
+    }
+  }
+
   async member(memberId: string): Promise<MemberRow | undefined> {
-    return memberRow(this.tx, memberId);
+    if (!this.members.has(memberId))
+      this.members.set(memberId, (await memberRow(this.tx, memberId)) ?? null);
+    return this.members.get(memberId) ?? undefined;
+  }
+
+  async memberByCard(card: string): Promise<MemberRow | undefined> {
+    if (!this.cards.has(card)) await this.prefetch({ cards: [card] });
+    const id = this.cards.get(card);
+    return id ? this.member(id) : undefined;
+  }
+
+  /** The hash stored under an event id, or null. */
+  async storedHash(eventId: string): Promise<string | null> {
+    if (!this.eventHashes.has(eventId)) await this.prefetch({ events: [eventId] });
+    return this.eventHashes.get(eventId) ?? null;
+  }
+
+  /** The member a purchase belongs to, or null. */
+  async purchaseOwner(purchaseId: string): Promise<string | null> {
+    if (!this.purchases.has(purchaseId)) await this.prefetch({ purchases: [purchaseId] });
+    return this.purchases.get(purchaseId) ?? null;
+  }
+
+  /** True when a card number or referral code is taken (stored, or written by this writer). */
+  async cardOrCodeTaken(card: string, code: string): Promise<boolean> {
+    if ((await this.memberByCard(card)) || this.codes.has(code)) return true;
+    return (
+      (await this.tx.get(`SELECT 1 AS one FROM members WHERE referral_code = ?`, [code])) !==
+      undefined
+    );
+  }
+
+  insertMember(
+    row: Omit<MemberRow, 'pin_failures' | 'pin_locked_until_ms' | 'last_seq'>,
+  ): MemberRow {
+    const full: MemberRow = { ...row, pin_failures: 0, pin_locked_until_ms: 0, last_seq: 0 };
+    this.members.set(full.member_id, full);
+    this.cards.set(full.card_number, full.member_id);
+    this.codes.add(full.referral_code);
+    this.pending.members.push(full);
+    return full;
   }
 
   /** The member's applied events including those this transaction appended. */
   async events(row: MemberRow): Promise<LedgerEvent[]> {
     const mine = this.touched.get(row.member_id);
     if (mine) return mine.events;
+    if (
+      Number(row.last_seq) === 0 &&
+      this.pending.members.some((m) => m.member_id === row.member_id)
+    )
+      return [];
     return loadEvents(this.ctx, this.tx, row);
   }
 
@@ -176,118 +347,139 @@ export class Writer {
     const serverSeq = (this.seq += 1);
     let flags: Disagreement[] = [];
     const row = status === 'applied' ? await this.member(event.member_id) : undefined;
-    // The member's events before this one (read before the insert below).
     const prior = row ? await this.events(row) : [];
-    let stateBefore: MemberState | undefined;
     const at = parseInstant(event.occurred_at);
+    let before: MemberState | undefined;
     if (row && (event.type === 'purchase_recorded' || event.type === 'purchase_refunded')) {
-      stateBefore = await this.state(row, at);
+      before = await this.state(row, at);
       const program = this.ctx.programs.programs().version(event.program_version);
       flags =
         event.type === 'purchase_recorded'
-          ? checkPurchase(stateBefore, program, event, at)
-          : checkRefund(stateBefore, program, event, at);
+          ? checkPurchase(before, program, event, at)
+          : checkRefund(before, program, event, at);
     }
-    await this.tx.run(
-      `INSERT INTO events (server_seq, event_id, device_id, seq, type, member_id, store_id, occurred_at, body, hash, status, reason, flags, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        serverSeq,
-        event.event_id,
-        event.device_id,
-        event.seq,
-        event.type,
-        event.member_id,
-        event.store_id,
-        event.occurred_at,
-        body,
-        event.hash,
-        status,
-        reason,
-        flags.length > 0 ? JSON.stringify(flags) : null,
-        new Date(now).toISOString(),
-      ],
-    );
+    this.pending.events.push([
+      serverSeq,
+      event.event_id,
+      event.device_id,
+      event.seq,
+      event.type,
+      event.member_id,
+      event.store_id,
+      event.occurred_at,
+      body,
+      event.hash,
+      status,
+      reason,
+      flags.length > 0 ? JSON.stringify(flags) : null,
+      new Date(now).toISOString(),
+    ]);
+    this.eventHashes.set(event.event_id, event.hash);
     if (status === 'applied' && row) {
       const events = [...prior, event];
       this.touched.set(row.member_id, { events, last_seq: serverSeq });
-      await this.tx.run(`UPDATE members SET last_seq = ? WHERE member_id = ?`, [
-        serverSeq,
-        row.member_id,
-      ]);
+      row.last_seq = serverSeq;
+      this.pending.lastSeq.set(row.member_id, serverSeq);
       if (event.type === 'purchase_recorded') {
-        await this.tx.run(
-          `INSERT INTO purchases (purchase_id, member_id, store_id, event_id) VALUES (?, ?, ?, ?)`,
-          [event.payload.purchase_id, row.member_id, event.store_id, event.event_id],
-        );
+        this.purchases.set(event.payload.purchase_id, row.member_id);
+        this.pending.purchases.push([
+          event.payload.purchase_id,
+          row.member_id,
+          event.store_id,
+          event.event_id,
+        ]);
       }
-      await this.recordConflicts(row, events, Math.max(now, at), event.store_id);
-      await this.referral(row, event, stateBefore, at);
+      const firstPurchase = before?.purchase_count === 0;
+      const referralBack =
+        before && event.type === 'purchase_refunded'
+          ? this.referralReversed(before, event, at)
+          : false;
+      if (mayConflict(event)) this.recordConflicts(row, prior, event, before, Math.max(now, at));
+      await this.referral(row, event, at, firstPurchase, referralBack);
     }
     return { server_seq: serverSeq, status, flags };
   }
 
-  private async recordConflicts(
+  /**
+   * Conflicts the member's ledger shows with this event in it. In the usual case (the event is
+   * the member's latest) the state before it is advanced by one event instead of replayed.
+   */
+  private recordConflicts(
     row: MemberRow,
-    events: LedgerEvent[],
+    prior: LedgerEvent[],
+    event: EventEnvelope,
+    before: MemberState | undefined,
     asOf: number,
-    storeId: string,
-  ): Promise<void> {
-    const state = replay(row.member_id, events, this.ctx.programs.programs(), asOf);
+  ): void {
+    const at = parseInstant(event.occurred_at);
+    const last = prior[prior.length - 1];
+    const programs = this.ctx.programs.programs();
+    let state: MemberState;
+    if (before && (!last || parseInstant(last.occurred_at) <= at)) {
+      state = before;
+      advance(state, programs, at);
+      apply(state, programs, event, at);
+    } else {
+      state = replay(row.member_id, [...prior, event], programs, asOf);
+    }
     for (const c of state.conflicts) {
-      await this.tx.run(
-        `INSERT INTO conflicts (event_id, kind, member_id, store_id, points, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (event_id, kind) DO NOTHING`,
-        [
-          c.event_id,
-          c.kind,
-          row.member_id,
-          storeId,
-          c.points,
-          c.detail,
-          new Date(this.ctx.now()).toISOString(),
-        ],
-      );
+      this.pending.conflicts.push([
+        c.event_id,
+        c.kind,
+        row.member_id,
+        event.store_id,
+        c.points,
+        c.detail,
+        new Date(this.ctx.now()).toISOString(),
+      ]);
     }
   }
 
-  /** The referrer's 5,000 points at the referee's first purchase, and their reversal. */
+  private referralReversed(
+    before: MemberState,
+    event: EventEnvelope & { type: 'purchase_refunded' },
+    at: number,
+  ): boolean {
+    const p = event.payload;
+    const program = this.ctx.programs.programs().version(event.program_version);
+    const figures = refundFigures(
+      before,
+      program,
+      p.lines.length > 0
+        ? { purchase_id: p.purchase_id, lines: p.lines, amount: p.amount }
+        : { purchase_id: p.purchase_id, amount: p.amount },
+      at,
+    );
+    return figures.ok && figures.value.referral_reversed > 0;
+  }
+
+  /** The referrer's points at the referee's first purchase, and their reversal. */
   private async referral(
     row: MemberRow,
     event: EventEnvelope,
-    before: MemberState | undefined,
     at: number,
+    firstPurchase: boolean,
+    reversed: boolean,
   ): Promise<void> {
-    if (!row.referred_by || !before) return;
+    if (!row.referred_by) return;
+    const isFirst = event.type === 'purchase_recorded' && firstPurchase;
+    if (!isFirst && !reversed) return;
     const referrer = await this.member(row.referred_by);
-    if (!referrer) return;
     const program = this.ctx.programs.programs().version(event.program_version);
-    if (!program.referral.enabled) return;
-    if (event.type === 'purchase_recorded' && before.purchase_count === 0) {
-      await this.serverEvent(event.store_id, 'referral_rewarded', referrer.member_id, at, null, {
-        referee_id: row.member_id,
-        purchase_id: event.payload.purchase_id,
-        points: program.referral.referrer_points,
-      });
-    }
-    if (event.type === 'purchase_refunded') {
-      const p = event.payload;
-      const figures = refundFigures(
-        before,
-        program,
-        p.lines.length > 0
-          ? { purchase_id: p.purchase_id, lines: p.lines, amount: p.amount }
-          : { purchase_id: p.purchase_id, amount: p.amount },
-        at,
-      );
-      if (figures.ok && figures.value.referral_reversed > 0) {
-        await this.serverEvent(event.store_id, 'referral_reversed', referrer.member_id, at, null, {
-          referee_id: row.member_id,
-          purchase_id: p.purchase_id,
-          points: program.referral.referrer_points,
-        });
-      }
-    }
+    if (!referrer || !program.referral.enabled) return;
+    const payload = {
+      referee_id: row.member_id,
+      purchase_id: (event.payload as { purchase_id: string }).purchase_id,
+      points: program.referral.referrer_points,
+    };
+    await this.serverEvent(
+      event.store_id,
+      isFirst ? 'referral_rewarded' : 'referral_reversed',
+      referrer.member_id,
+      at,
+      null,
+      payload,
+    );
   }
 
   /** Records an event the server itself makes, on the store's server chain. */
@@ -342,8 +534,48 @@ export class Writer {
     return event;
   }
 
-  /** Writes the counter; call last, inside the transaction. */
+  /** Sends the buffered rows and the counter; call last, inside the transaction. */
   async close(): Promise<void> {
+    const p = this.pending;
+    for (const chunk of chunks(p.members, 50)) {
+      await this.tx.run(
+        `INSERT INTO members (${MEMBER_COLUMNS.join(', ')}) VALUES ${chunk.map(() => `(${marks(MEMBER_COLUMNS.length)})`).join(', ')}`,
+        chunk.flatMap((m) =>
+          MEMBER_COLUMNS.map((c) => (c === 'last_seq' ? (p.lastSeq.get(m.member_id) ?? 0) : m[c])),
+        ),
+      );
+    }
+    for (const chunk of chunks(p.events, 100)) {
+      await this.tx.run(
+        `INSERT INTO events ${EVENT_COLUMNS} VALUES ${chunk.map(() => `(${marks(14)})`).join(', ')}`,
+        chunk.flat(),
+      );
+    }
+    for (const chunk of chunks(p.purchases, 200)) {
+      await this.tx.run(
+        `INSERT INTO purchases (purchase_id, member_id, store_id, event_id) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        chunk.flat(),
+      );
+    }
+    for (const chunk of chunks(p.conflicts, 100)) {
+      await this.tx.run(
+        `INSERT INTO conflicts (event_id, kind, member_id, store_id, points, detail, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (event_id, kind) DO NOTHING`,
+        chunk.flat(),
+      );
+    }
+    const inserted = new Set(p.members.map((m) => m.member_id));
+    const updates = [...p.lastSeq].filter(([id]) => !inserted.has(id));
+    if (this.ctx.db.kind === 'postgres') {
+      for (const chunk of chunks(updates, 500)) {
+        await this.tx.run(
+          `UPDATE members AS m SET last_seq = v.s FROM (VALUES ${chunk.map(() => '(?::text, ?::bigint)').join(', ')}) AS v(id, s) WHERE m.member_id = v.id`,
+          chunk.flat(),
+        );
+      }
+    } else {
+      for (const [id, s] of updates)
+        await this.tx.run(`UPDATE members SET last_seq = ? WHERE member_id = ?`, [s, id]);
+    }
     await this.tx.run(`UPDATE counters SET value = ? WHERE name = 'server_seq'`, [this.seq]);
   }
 
@@ -351,6 +583,16 @@ export class Writer {
   committed(): void {
     for (const [memberId, m] of this.touched) this.ctx.cache.set(memberId, m.events, m.last_seq);
   }
+}
+
+function chunks<T>(items: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function marks(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
 }
 
 /** Runs `fn` with a Writer in one transaction; the cache learns the result only after commit. */

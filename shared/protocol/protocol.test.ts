@@ -25,6 +25,9 @@ const unsigned: UnsignedEvent = {
 describe('event envelope and hash chain', () => {
   it('hashes the canonical form: key order does not matter, content does', async () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe('{"a":[{"c":null,"d":2}],"b":1}');
+    // The top-level hash is left out; a nested key named hash is kept (the slow path).
+    expect(canonicalJson({ hash: 'x', b: { hash: 'y', a: 1 } })).toBe('{"b":{"a":1,"hash":"y"}}');
+    expect(canonicalJson({ z: undefined, y: [undefined, 'é'] })).toBe('{"y":[null,"é"]}');
     const signed = await signEvent(unsigned);
     expect(signed.hash).toMatch(/^[0-9a-f]{64}$/);
     const reordered = Object.fromEntries(Object.entries(signed).reverse()) as typeof signed;
