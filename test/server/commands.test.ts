@@ -1,0 +1,107 @@
+/** The commands of the README, run as a newcomer runs them: npm start's server, the admin CLI, the demo. */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const dataDir = mkdtempSync(join(tmpdir(), 'loyalty-cmd-'));
+const env = {
+  ...process.env,
+  LOYALTY_DATA_DIR: dataDir,
+  DATABASE_URL: '',
+  LOYALTY_ADMIN_TOKEN: '',
+};
+
+function run(script: string, args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('the commands a newcomer runs', () => {
+  it('admin CLI: creates stores, devices with pairing codes and staff, and round-trips the program', () => {
+    expect(run('server/cli.ts', ['store', 'create', 'store-7', 'Busan', 'branch']).out).toContain(
+      'store store-7 created',
+    );
+    const device = run('server/cli.ts', [
+      'device',
+      'create',
+      '--store',
+      'store-7',
+      '--role',
+      'kiosk',
+      '--name',
+      'Door',
+    ]);
+    expect(device.out).toMatch(/pairing code: \d{8}/);
+    expect(
+      run('server/cli.ts', [
+        'staff',
+        'create',
+        '--store',
+        'store-7',
+        '--name',
+        'Park',
+        '--pin',
+        '12',
+        '--role',
+        'manager',
+      ]),
+    ).toMatchObject({ code: 1, err: expect.stringContaining('--pin must be 4 to 8 digits') });
+    const file = join(dataDir, 'program.json');
+    expect(run('server/cli.ts', ['program', 'export', file]).code).toBe(0);
+    const program = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...program, signup_bonus: 'lots' }));
+    const bad = run('server/cli.ts', ['program', 'import', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('signup_bonus');
+    writeFileSync(file, JSON.stringify({ ...program, signup_bonus: 3_000 }));
+    expect(run('server/cli.ts', ['program', 'import', file]).out).toContain(
+      'program version 2 published',
+    );
+    expect(run('server/cli.ts', ['bogus']).code).toBe(2);
+  });
+
+  it('demo: seeds once, and says so the second time', () => {
+    const first = run('server/demo.ts', []);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toMatch(/Seeded store \S+: 12 members, \d+ purchases/);
+    expect(run('server/demo.ts', []).out).toContain('already');
+  }, 120_000);
+
+  it('npm start: serves the API and the demo POS, with the data the CLI and the demo wrote', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: root,
+      env: { ...env, PORT: '0' },
+    });
+    try {
+      let out = '';
+      const base = await new Promise<string>((ok, fail) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m && out.includes('Pair a device')) ok(m[1] as string);
+        });
+        child.once('exit', (code) => fail(new Error(`exited ${code}: ${out}`)));
+      });
+      expect(out).toContain('npm run admin -- device create');
+      const health = await fetch(`${base}/api/v1/health`);
+      expect(await health.json()).toEqual({ ok: true, version: expect.any(String) });
+      const pos = await fetch(`${base}/demo-pos/`);
+      expect(pos.status).toBe(200);
+      expect(await pos.text()).toContain('id="cart-total"');
+      const program = await fetch(`${base}/api/v1/program`);
+      expect(program.status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
+});
