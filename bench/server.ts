@@ -18,7 +18,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashEnvelope, openDatabase, type Database } from '../server';
-import { ADMIN_TOKEN, createPgDatabase, startServer, type Backend } from '../test/support/server';
+import {
+  ADMIN_TOKEN,
+  createPgDatabase,
+  purchase,
+  startServer,
+  type Backend,
+} from '../test/support/server';
 import { fmt, summarizeTimes } from './stats';
 
 const BATCH = 100;
@@ -51,20 +57,10 @@ function chain(
           phone_hash: null,
           consent: true,
         } satisfies Payload<'member_enrolled'>)
-      : ({
-          purchase_id: randomUUID(),
-          receipt_id: null,
-          amount,
+      : purchase(randomUUID(), amount, {
           lines: [{ sku: 'latte', category: 'drink', quantity: 1, unit_price: amount }],
-          coupon_code: null,
-          coupon_discount: 0,
-          membership_discount: 0,
-          points_redeemed: 0,
-          amount_paid: amount,
-          points_earned: Math.floor((amount * 2) / 100),
           stamps_added: 1,
-          offline: false,
-        } satisfies Payload<'purchase_recorded'>);
+        });
     const unsigned = {
       event_id: randomUUID(),
       device_id: deviceId,

@@ -14,6 +14,7 @@ import {
   formatInstant,
   parseInstant,
   refundFigures,
+  refundInputOf,
   replay,
   type Disagreement,
   type EventType,
@@ -442,14 +443,7 @@ export class Writer {
   ): boolean {
     const p = event.payload;
     const program = this.ctx.programs.programs().version(event.program_version);
-    const figures = refundFigures(
-      before,
-      program,
-      p.lines.length > 0
-        ? { purchase_id: p.purchase_id, lines: p.lines, amount: p.amount }
-        : { purchase_id: p.purchase_id, amount: p.amount },
-      at,
-    );
+    const figures = refundFigures(before, program, refundInputOf(p), at);
     return figures.ok && figures.value.referral_reversed > 0;
   }
 

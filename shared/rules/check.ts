@@ -6,7 +6,7 @@
 import { quoteCheckout } from './checkout';
 import type { EventOf } from './events';
 import type { Program } from './program';
-import { refundFigures } from './refund';
+import { refundFigures, refundInputOf } from './refund';
 import type { MemberState } from './state';
 
 export interface Disagreement {
@@ -55,14 +55,7 @@ export function checkRefund(
   at: number,
 ): Disagreement[] {
   const p = event.payload;
-  const figures = refundFigures(
-    before,
-    program,
-    p.lines.length > 0
-      ? { purchase_id: p.purchase_id, lines: p.lines, amount: p.amount }
-      : { purchase_id: p.purchase_id, amount: p.amount },
-    at,
-  );
+  const figures = refundFigures(before, program, refundInputOf(p), at);
   if (!figures.ok)
     return [{ field: figures.error.code, recorded: p, expected: figures.error.message }];
   const f = figures.value;

@@ -74,6 +74,7 @@ export {
 export {
   quoteRefund,
   refundFigures,
+  refundInputOf,
   refundableQuantity,
   type RefundInput,
   type RefundQuote,

@@ -10,7 +10,7 @@
  */
 import { couponStatus } from './coupons';
 import { ok, refuse, type Result } from './errors';
-import type { RefundLine } from './events';
+import type { Payload, RefundLine } from './events';
 import { balanceOf } from './lots';
 import { mulDivFloor } from './money';
 import type { Program } from './program';
@@ -20,6 +20,13 @@ export interface RefundInput {
   readonly purchase_id: string;
   readonly amount?: number;
   readonly lines?: readonly RefundLine[];
+}
+
+/** The refund a purchase_refunded event asks for (by lines when it names lines). */
+export function refundInputOf(p: Payload<'purchase_refunded'>): RefundInput {
+  return p.lines.length > 0
+    ? { purchase_id: p.purchase_id, lines: p.lines, amount: p.amount }
+    : { purchase_id: p.purchase_id, amount: p.amount };
 }
 
 export interface RefundQuote {

@@ -11,7 +11,7 @@ import { purchaseEffects } from './checkout';
 import { compareEvents, type EventOf, type LedgerEvent } from './events';
 import { consume, credit, expireLots, restore, reverse } from './lots';
 import type { Program, Programs } from './program';
-import { refundFigures } from './refund';
+import { refundFigures, refundInputOf } from './refund';
 import type { ConflictKind, MemberState, PurchaseRecord } from './state';
 import { createState } from './state';
 import { monthStart } from './tiers';
@@ -421,10 +421,7 @@ function refund(
   const p = event.payload;
   const record = state.purchases.get(p.purchase_id) as PurchaseRecord;
   if (record.refund_ids.includes(p.refund_id)) return;
-  const input =
-    p.lines.length > 0
-      ? { purchase_id: p.purchase_id, lines: p.lines, amount: p.amount }
-      : { purchase_id: p.purchase_id, amount: p.amount };
+  const input = refundInputOf(p);
   const figures = refundFigures(state, program, input, at);
   if (!figures.ok) {
     conflict(state, 'refund_invalid', event, at, 0, figures.error.message);

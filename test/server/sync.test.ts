@@ -1,28 +1,15 @@
 /** POST /sync against the real server, on SQLite and on PostgreSQL, with test devices. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, TestDevice, enrollment, startServer, type Running } from '../support/server';
+import {
+  BACKENDS,
+  TestDevice,
+  enrollment,
+  purchase,
+  startServer,
+  type Running,
+} from '../support/server';
 import type { Payload } from '../../shared/rules';
-
-const purchase = (
-  id: string,
-  amount: number,
-  extra: Partial<Payload<'purchase_recorded'>> = {},
-): Payload<'purchase_recorded'> => ({
-  purchase_id: id,
-  receipt_id: null,
-  amount,
-  lines: [],
-  coupon_code: null,
-  coupon_discount: 0,
-  membership_discount: 0,
-  points_redeemed: 0,
-  amount_paid: amount,
-  points_earned: Math.floor(amount / 50),
-  stamps_added: 0,
-  offline: false,
-  ...extra,
-});
 
 describe.each(BACKENDS)('sync on %s', (backend) => {
   let s: Running;

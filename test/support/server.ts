@@ -232,3 +232,26 @@ export function enrollment(
     ...extra,
   };
 }
+
+/** A purchase_recorded payload paid in full in money at 2 % (override what a test needs). */
+export function purchase(
+  id: string,
+  amount: number,
+  extra: Partial<Payload<'purchase_recorded'>> = {},
+): Payload<'purchase_recorded'> {
+  return {
+    purchase_id: id,
+    receipt_id: null,
+    amount,
+    lines: [],
+    coupon_code: null,
+    coupon_discount: 0,
+    membership_discount: 0,
+    points_redeemed: 0,
+    amount_paid: amount,
+    points_earned: Math.floor(amount / 50),
+    stamps_added: 0,
+    offline: false,
+    ...extra,
+  };
+}
