@@ -4,6 +4,7 @@
  * and Node.
  */
 import type { EventEnvelope, UnsignedEvent } from './envelope';
+import { sha256HexSync } from './sha256';
 
 /** JSON with object keys sorted at every level, no whitespace; `hash` itself is left out. */
 export function canonicalJson(value: unknown): string {
@@ -62,6 +63,11 @@ function hex(buffer: ArrayBuffer): string {
 
 export async function sha256Hex(text: string): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+}
+
+/** The same hash, synchronously (inside an IndexedDB transaction). */
+export function hashEventSync(event: UnsignedEvent | EventEnvelope): string {
+  return sha256HexSync(canonicalJson(event));
 }
 
 /** The hash of an event: SHA-256 over its canonical form, which includes prev_hash. */

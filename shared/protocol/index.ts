@@ -8,7 +8,8 @@ export {
   type UnsignedEvent,
   type EnvelopeIssue,
 } from './envelope';
-export { canonicalJson, sha256Hex, hashEvent, signEvent, verifyEvent } from './hash';
+export { canonicalJson, sha256Hex, hashEvent, hashEventSync, signEvent, verifyEvent } from './hash';
+export { sha256HexSync } from './sha256';
 export {
   SyncRequestSchema,
   MAX_SYNC_BATCH,

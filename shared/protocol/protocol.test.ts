@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   GENESIS_HASH,
   canonicalJson,
+  hashEventSync,
   parseEnvelope,
+  sha256HexSync,
   signEvent,
   verifyEvent,
   type UnsignedEvent,
@@ -21,6 +24,18 @@ const unsigned: UnsignedEvent = {
   payload: { points: 500, reason: 'broken cup', approved_by: 'manager-1' },
   prev_hash: GENESIS_HASH,
 };
+
+describe('SHA-256 without WebCrypto', () => {
+  it('matches node:crypto on texts of every length around the block edges', () => {
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000]) {
+      const text = 'ç가'.repeat(n).slice(0, n);
+      expect(sha256HexSync(text)).toBe(createHash('sha256').update(text).digest('hex'));
+    }
+  });
+  it('hashes an event the same way as the asynchronous form', async () => {
+    expect(hashEventSync(unsigned)).toBe((await signEvent(unsigned)).hash);
+  });
+});
 
 describe('event envelope and hash chain', () => {
   it('hashes the canonical form: key order does not matter, content does', async () => {

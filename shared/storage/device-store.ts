@@ -1,0 +1,269 @@
+/**
+ * What a device keeps and how it writes: pairing, recording events into the outbox (one
+ * transaction, hashed into the device chain inside it), members as the server sent them, and
+ * the view the cashier sees: the server's events plus this device's not yet confirmed ones.
+ */
+import Dexie from 'dexie';
+import { GENESIS_HASH, hashEventSync, type EventEnvelope } from '../protocol';
+import {
+  DEFAULT_PROGRAM,
+  formatInstant,
+  parseInstant,
+  parseProgram,
+  programHistory,
+  replay,
+  type EventType,
+  type LedgerEvent,
+  type MemberState,
+  type Payload,
+  type Program,
+  type Programs,
+} from '../rules';
+import type { DeviceDb } from './schema';
+import {
+  DeviceRowSchema,
+  OwnEventRowSchema,
+  StorageError,
+  SyncRowSchema,
+  checkRow,
+  type DeviceRow,
+  type MemberRow,
+  type OwnEventRow,
+  type SyncRow,
+} from './schema';
+
+export interface Pairing {
+  readonly device_id: string;
+  readonly token: string;
+  readonly store_id: string;
+  readonly role: 'cashier' | 'kiosk';
+  readonly program: unknown;
+  readonly phone_key: string;
+  readonly staff: readonly { staff_id: string; name: string; role: string; pin_hash: string }[];
+}
+
+export function initialSync(): SyncRow {
+  return {
+    id: 'sync',
+    cursor: 0,
+    program_version: 0,
+    last_success_at: null,
+    last_attempt_at: null,
+    attempt: 0,
+    backoff_until: 0,
+    offline_since: null,
+    paused: null,
+    last_error: null,
+    clock_offset_ms: 0,
+    lease_owner: null,
+    lease_until: 0,
+  };
+}
+
+/** Stores a pairing (a new device identity starts a new chain and a new cursor). */
+export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairing): Promise<void> {
+  const program = parseProgram(pairing.program);
+  await db.transaction('rw', [db.device, db.sync, db.programs], async () => {
+    await db.device.put({
+      id: 'self',
+      device_id: pairing.device_id,
+      store_id: pairing.store_id,
+      role: pairing.role,
+      endpoint: endpoint.replace(/\/+$/, ''),
+      token: pairing.token,
+      phone_key: pairing.phone_key,
+      seq: 0,
+      last_hash: GENESIS_HASH,
+      staff: [...pairing.staff],
+    });
+    await db.sync.put({ ...initialSync(), program_version: program.version });
+    await db.programs.put({ version: program.version, definition: program, effective_from: 0 });
+  });
+}
+
+export async function deviceOf(db: DeviceDb): Promise<DeviceRow> {
+  const row = await db.device.get('self');
+  if (!row) throw new StorageError('not_paired', 'this device is not paired with an endpoint yet');
+  return checkRow(DeviceRowSchema, row, 'device identity');
+}
+
+export async function syncStateOf(db: DeviceDb): Promise<SyncRow> {
+  const row = await db.sync.get('sync');
+  return row ? checkRow(SyncRowSchema, row, 'sync state') : initialSync();
+}
+
+/** The program versions this device holds (the default program before the first pairing). */
+export async function programsOf(db: DeviceDb): Promise<Programs> {
+  const rows = await db.programs.orderBy('version').toArray();
+  if (rows.length === 0) return programHistory([{ program: DEFAULT_PROGRAM, effective_from: 0 }]);
+  return programHistory(
+    rows.map((r) => ({ program: parseProgram(r.definition), effective_from: r.effective_from })),
+  );
+}
+
+export interface Draft<T extends EventType = EventType> {
+  readonly type: T;
+  readonly member_id: string;
+  readonly payload: Payload<T>;
+  readonly staff_id: string | null;
+  /** Defaults to the device's clock corrected by the offset learned from the server. */
+  readonly occurred_at?: number;
+}
+
+/**
+ * Records events: each gets the next seq and is chained to the previous hash, and the outbox
+ * rows and the device's chain head are written in one transaction (nothing else is awaited in
+ * it: the hash is computed synchronously). Returns the envelopes.
+ */
+export async function recordEvents(
+  db: DeviceDb,
+  drafts: readonly Draft[],
+  now: number,
+  program: Program,
+): Promise<EventEnvelope[]> {
+  try {
+    return await db.transaction('rw', [db.device, db.outbox, db.sync], async () => {
+      const device = await deviceOf(db);
+      const sync = await syncStateOf(db);
+      const out: EventEnvelope[] = [];
+      let seq = device.seq;
+      let prev = device.last_hash;
+      const rows: OwnEventRow[] = [];
+      for (const d of drafts) {
+        seq += 1;
+        const unsigned = {
+          event_id: crypto.randomUUID(),
+          device_id: device.device_id,
+          seq,
+          type: d.type,
+          occurred_at: formatInstant(
+            program.time_zone,
+            d.occurred_at ?? now + sync.clock_offset_ms,
+          ),
+          store_id: device.store_id,
+          staff_id: d.staff_id,
+          member_id: d.member_id,
+          program_version: program.version,
+          payload: d.payload,
+          prev_hash: prev,
+        };
+        const event = {
+          ...unsigned,
+          hash: hashEventSync(unsigned as unknown as EventEnvelope),
+        } as unknown as EventEnvelope;
+        prev = event.hash;
+        out.push(event);
+        rows.push({
+          seq,
+          event_id: event.event_id,
+          member_id: d.member_id,
+          status: 'pending',
+          reason: null,
+          message: null,
+          flags: null,
+          event,
+          recorded_at: now,
+        });
+      }
+      await db.outbox.bulkAdd(rows);
+      await db.device.update('self', { seq, last_hash: prev });
+      return out;
+    });
+  } catch (error) {
+    throw storageFailure(error);
+  }
+}
+
+/** Quota and eviction are states the UI shows, not crashes. */
+export function storageFailure(error: unknown): unknown {
+  const name = (error as { name?: string; inner?: { name?: string } } | null)?.name;
+  const inner = (error as { inner?: { name?: string } } | null)?.inner?.name;
+  if (
+    name === 'QuotaExceededError' ||
+    inner === 'QuotaExceededError' ||
+    error instanceof Dexie.QuotaExceededError
+  ) {
+    return new StorageError('quota_exceeded', 'the device storage is full: sync, then free space');
+  }
+  return error;
+}
+
+export async function pendingEvents(db: DeviceDb, limit: number): Promise<OwnEventRow[]> {
+  const rows = await db.outbox.where('status').equals('pending').sortBy('seq');
+  return rows
+    .slice(0, limit)
+    .map((r) => checkRow(OwnEventRowSchema, r, 'outbox entry') as unknown as OwnEventRow);
+}
+
+export async function rejectedEvents(db: DeviceDb): Promise<OwnEventRow[]> {
+  return db.outbox.where('status').equals('rejected').sortBy('seq');
+}
+
+export async function outboxCount(db: DeviceDb): Promise<number> {
+  return db.outbox.where('status').equals('pending').count();
+}
+
+export async function memberRow(
+  db: DeviceDb,
+  key: { member_id?: string; card_number?: string; phone_hash?: string; referral_code?: string },
+): Promise<MemberRow | undefined> {
+  if (key.member_id) return db.members.get(key.member_id);
+  if (key.card_number) return db.members.where('card_number').equals(key.card_number).first();
+  if (key.phone_hash) return db.members.where('phone_hash').equals(key.phone_hash).first();
+  if (key.referral_code)
+    return db.members.where('referral_code').equals(key.referral_code.toUpperCase()).first();
+  return undefined;
+}
+
+/**
+ * A member's events as this device knows them: the server's, plus this device's own that the
+ * server has not confirmed back yet (pending, or synced but not pulled yet). Rejected events
+ * are left out: they are shown as rejected, not counted.
+ */
+export async function memberEvents(db: DeviceDb, memberId: string): Promise<LedgerEvent[]> {
+  const [row, own] = await Promise.all([
+    db.members.get(memberId),
+    db.outbox.where('member_id').equals(memberId).toArray(),
+  ]);
+  const server = row?.events ?? [];
+  const known = new Set(server.map((e) => e.event_id));
+  const mine = own
+    .filter((o) => o.status !== 'rejected' && !known.has(o.event_id))
+    .map((o) => o.event as unknown as LedgerEvent);
+  return mine.length === 0 ? server : [...server, ...mine];
+}
+
+/** The member's state for display: server snapshot + this device's unsynced events. */
+export async function memberStateOf(
+  db: DeviceDb,
+  memberId: string,
+  at: number,
+): Promise<MemberState> {
+  const [events, programs] = await Promise.all([memberEvents(db, memberId), programsOf(db)]);
+  return replay(memberId, events, programs, at);
+}
+
+/**
+ * While the device cannot reach the endpoint: since when, and the points this member redeemed
+ * on this device since then (for the offline redemption caps). Null when online.
+ */
+export async function offlineContext(
+  db: DeviceDb,
+  memberId: string,
+): Promise<{ since: number; redeemed_by_member: number } | null> {
+  const sync = await syncStateOf(db);
+  if (sync.offline_since === null) return null;
+  const since = sync.offline_since;
+  const own = await db.outbox.where('member_id').equals(memberId).toArray();
+  let redeemed = 0;
+  for (const o of own) {
+    const e = o.event;
+    if (
+      o.status !== 'rejected' &&
+      e.type === 'purchase_recorded' &&
+      parseInstant(e.occurred_at) >= since - 5 * 60_000
+    )
+      redeemed += e.payload.points_redeemed;
+  }
+  return { since, redeemed_by_member: redeemed };
+}

@@ -1,0 +1,128 @@
+/**
+ * Applying a sync response: the acks to the outbox, the changes to the members, newer program
+ * versions, the staff list and the new cursor, all in one transaction, so a crash leaves either
+ * all of it or none (the cursor never runs ahead of the changes it stands for).
+ */
+import type { Ack, Change } from '../protocol';
+import type { LedgerEvent } from '../rules';
+import { parseProgram } from '../rules';
+import { syncStateOf } from './device-store';
+import type { DeviceDb, MemberRow } from './schema';
+
+export interface SyncResponse {
+  readonly acks: readonly Ack[];
+  readonly changes: readonly Change[];
+  readonly cursor: number;
+  readonly more: boolean;
+  readonly program_version: number;
+  readonly programs: readonly { program: unknown; effective_from: string }[];
+  readonly staff: readonly { staff_id: string; name: string; role: string; pin_hash: string }[];
+  readonly server_time: string;
+}
+
+export async function applySyncResponse(
+  db: DeviceDb,
+  response: SyncResponse,
+  sentAt: number,
+  receivedAt: number,
+): Promise<void> {
+  // Parse what needs parsing before the transaction (nothing is awaited inside it but Dexie).
+  const programs = response.programs.map((p) => ({
+    program: parseProgram(p.program),
+    effective_from: Date.parse(p.effective_from),
+  }));
+  const byMember = new Map<string, { seq: number; event: LedgerEvent }[]>();
+  for (const c of response.changes) {
+    const list = byMember.get(c.member_id) ?? [];
+    list.push({ seq: c.server_seq, event: c.event as LedgerEvent });
+    byMember.set(c.member_id, list);
+  }
+  const serverTime = Date.parse(response.server_time);
+  const offset = Number.isNaN(serverTime) ? 0 : Math.round(serverTime - (sentAt + receivedAt) / 2);
+
+  await db.transaction('rw', [db.outbox, db.members, db.programs, db.sync, db.device], async () => {
+    for (const ack of response.acks) {
+      const row = await db.outbox.where('event_id').equals(ack.event_id).first();
+      if (!row) continue;
+      if (ack.status === 'rejected') {
+        // A chain rejection (gap, broken chain, bad hash) is the device's fault to fix; the event
+        // stays pending so it goes again once fixed. A business rejection is final and shown.
+        const retry = ack.reason === 'seq_gap' || ack.reason === 'chain_broken';
+        await db.outbox.update(row.seq, {
+          status: retry ? 'pending' : 'rejected',
+          reason: ack.reason ?? null,
+          message: ack.message ?? null,
+        });
+      } else {
+        await db.outbox.update(row.seq, {
+          status: 'synced',
+          reason: null,
+          message: null,
+          flags: ack.flags ? [...ack.flags] : null,
+        });
+      }
+    }
+    const ids = [...byMember.keys()];
+    const existing = await db.members.bulkGet(ids);
+    const rows: MemberRow[] = [];
+    ids.forEach((id, i) => {
+      const incoming = byMember.get(id) ?? [];
+      const row: MemberRow = existing[i] ?? {
+        member_id: id,
+        card_number: `unknown:${id}`,
+        referral_code: '',
+        phone_hash: null,
+        name: null,
+        events: [],
+        last_server_seq: 0,
+      };
+      const have = new Set(row.events.map((e) => e.event_id));
+      const events = [...row.events];
+      for (const { seq, event } of incoming) {
+        if (seq <= row.last_server_seq || have.has(event.event_id)) continue;
+        events.push(event);
+        have.add(event.event_id);
+        if (event.type === 'member_enrolled') {
+          row.card_number = event.payload.card_number;
+          row.referral_code = event.payload.referral_code;
+          row.phone_hash = event.payload.phone_hash;
+          row.name = event.payload.name;
+        }
+        if (event.type === 'member_updated') {
+          if (event.payload.phone_hash !== undefined) row.phone_hash = event.payload.phone_hash;
+          if (event.payload.name !== undefined) row.name = event.payload.name;
+        }
+      }
+      rows.push({
+        ...row,
+        events,
+        last_server_seq: Math.max(row.last_server_seq, ...incoming.map((x) => x.seq)),
+      });
+    });
+    if (rows.length > 0) await db.members.bulkPut(rows);
+    for (const p of programs)
+      await db.programs.put({
+        version: p.program.version,
+        definition: p.program,
+        effective_from: p.effective_from,
+      });
+    if (response.staff.length > 0) await db.device.update('self', { staff: [...response.staff] });
+    const sync = await syncStateOf(db);
+    await db.sync.put({
+      ...sync,
+      cursor: response.cursor,
+      program_version: Math.max(
+        sync.program_version,
+        response.program_version,
+        ...programs.map((p) => p.program.version),
+      ),
+      last_success_at: receivedAt,
+      attempt: 0,
+      backoff_until: 0,
+      offline_since: null,
+      paused: null,
+      last_error: null,
+      clock_offset_ms: offset,
+    });
+  });
+}

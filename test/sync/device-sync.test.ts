@@ -1,0 +1,163 @@
+/** The device store and sync client against the real server (SQLite), devices on fake-indexeddb. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeviceUnderTest } from '../support/device';
+import { startServer, type Running } from '../support/server';
+import { GENESIS_HASH, hashEventSync, type EventEnvelope } from '../../shared/protocol';
+import { rejectedEvents, syncStateOf } from '../../shared/storage';
+import { BACKOFF_MAX_MS, backoffDelay } from '../../shared/sync';
+
+let s: Running;
+beforeAll(async () => {
+  s = await startServer('sqlite');
+});
+afterAll(async () => {
+  await s.close();
+});
+
+const serverBalance = async (id: string, at?: number): Promise<number> => {
+  const q = at === undefined ? '' : `?as_of=${encodeURIComponent(new Date(at).toISOString())}`;
+  return (await s.api('GET', `/customers/${id}/points${q}`)).body.total_points;
+};
+
+describe('device store and sync client', () => {
+  it('chains what it records and syncs it; the server then says what the device showed', async () => {
+    const till = await DeviceUnderTest.pair(s);
+    const id = await till.enroll();
+    const sale = await till.sell(id, { amount: 56_789 });
+    expect(sale?.points_earned).toBe(2_271);
+    expect(await till.balance(id)).toBe(3_271);
+    const rows = await till.db.outbox.orderBy('seq').toArray();
+    expect(rows.map((r) => r.seq)).toEqual([1, 2]);
+    expect(rows[0]?.event.prev_hash).toBe(GENESIS_HASH);
+    expect(rows[1]?.event.prev_hash).toBe(rows[0]?.event.hash);
+    for (const r of rows) expect(hashEventSync(r.event as EventEnvelope)).toBe(r.event.hash);
+
+    const outcome = await till.client.sync();
+    expect(outcome).toMatchObject({ ok: true, pushed: 2 });
+    expect(await till.outbox()).toBe(0);
+    expect(await serverBalance(id)).toBe(3_271);
+    expect(await till.balance(id)).toBe(3_271);
+    // The member came back from the server: the device's view is now the server's events.
+    expect((await till.db.members.get(id))?.events.length).toBe(2);
+  });
+
+  it('keeps selling offline, backs off with jitter, and catches up when the endpoint is back', async () => {
+    const till = await DeviceUnderTest.pair(s);
+    const id = await till.enroll();
+    await till.client.sync();
+    till.fault = 'offline';
+    await till.sell(id, { amount: 10_000 });
+    const first = await till.client.sync();
+    expect(first).toMatchObject({ ok: false, reason: 'offline' });
+    const state = await syncStateOf(till.db);
+    expect(state.offline_since).not.toBeNull();
+    expect(state.backoff_until - till.now()).toBeGreaterThan(0);
+    expect((await till.client.sync()).ok).toBe(false); // still backing off: no request made
+    await till.sell(id, { amount: 20_000 });
+    expect(await till.outbox()).toBe(2);
+    till.fault = 'none';
+    expect(await till.client.sync({ force: true })).toMatchObject({ ok: true, pushed: 2 });
+    expect(await till.outbox()).toBe(0);
+    expect(await serverBalance(id)).toBe(await till.balance(id));
+    expect((await syncStateOf(till.db)).offline_since).toBeNull();
+  });
+
+  it('grows the backoff from about a second to at most ten minutes', () => {
+    expect([1, 2, 3].map((n) => backoffDelay(n, () => 0))).toEqual([500, 1_000, 2_000]);
+    expect([1, 2, 3].map((n) => backoffDelay(n, () => 1))).toEqual([1_000, 2_000, 4_000]);
+    expect(backoffDelay(40, () => 1)).toBe(BACKOFF_MAX_MS);
+  });
+
+  it('pauses on 401 and keeps the outbox', async () => {
+    const till = await DeviceUnderTest.pair(s);
+    const id = await till.enroll();
+    await s.app.ctx.db.run(
+      `UPDATE tokens SET revoked_at = 'now' WHERE device_id = (SELECT device_id FROM devices ORDER BY created_at DESC LIMIT 1)`,
+    );
+    const outcome = await till.client.sync();
+    expect(outcome).toMatchObject({ ok: false, reason: 'unauthorized' });
+    expect((await syncStateOf(till.db)).paused).toBe('unauthorized');
+    expect(await till.outbox()).toBe(1);
+    expect(await till.balance(id)).toBe(1_000);
+  });
+
+  it('keeps a rejected event, shows why, and leaves it out of the balance', async () => {
+    const till = await DeviceUnderTest.pair(s);
+    const id = await till.enroll();
+    await till.record([
+      {
+        type: 'points_adjusted',
+        member_id: id,
+        staff_id: null,
+        payload: { points: 50_000, reason: 'no manager approved this', approved_by: 'nobody' },
+      },
+    ]);
+    expect(await till.balance(id)).toBe(51_000);
+    await till.client.sync();
+    const rejected = await rejectedEvents(till.db);
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        status: 'rejected',
+        reason: 'forbidden_for_role',
+        message: expect.stringContaining('manager'),
+      }),
+    ]);
+    expect(await till.balance(id)).toBe(1_000);
+    expect(await serverBalance(id)).toBe(1_000);
+  });
+
+  it('lets two offline tills spend the same points: both kept, a debt and a conflict, and both views equal the server', async () => {
+    const a = await DeviceUnderTest.pair(s);
+    const b = await DeviceUnderTest.pair(s);
+    const id = await a.enroll();
+    await a.sell(id, { amount: 200_000 }); // first purchase: 8,000 -> 9,000 points
+    await a.client.sync();
+    await b.client.sync();
+    expect(await b.balance(id)).toBe(9_000);
+    a.fault = 'offline';
+    b.fault = 'offline';
+    await a.client.sync();
+    await b.client.sync();
+    expect(await a.sell(id, { amount: 8_000, redeem_points: 8_000 })).not.toBeNull();
+    b.skewMs = 1_000;
+    expect(await b.sell(id, { amount: 7_000, redeem_points: 7_000 })).not.toBeNull();
+    a.fault = 'none';
+    b.fault = 'none';
+    await a.client.sync({ force: true });
+    await b.client.sync({ force: true });
+    await a.client.sync({ force: true });
+    const later = Date.now() + 10_000;
+    expect(await serverBalance(id, later)).toBe(-6_000);
+    expect(await a.balance(id, later)).toBe(-6_000);
+    expect(await b.balance(id, later)).toBe(-6_000);
+    const conflicts = (await s.api('GET', '/conflicts')).body.conflicts.filter(
+      (c: { member_id: string }) => c.member_id === id,
+    );
+    expect(conflicts).toEqual([expect.objectContaining({ kind: 'overdrawn', points: 6_000 })]);
+  });
+
+  it('survives a lost response and a duplicated push: nothing lost, nothing counted twice', async () => {
+    const till = await DeviceUnderTest.pair(s);
+    const id = await till.enroll();
+    await till.sell(id, { amount: 30_000 });
+    till.fault = 'drop_response';
+    expect((await till.client.sync()).ok).toBe(false);
+    expect(await till.outbox()).toBe(2); // the server has them; the device does not know yet
+    till.fault = 'duplicate';
+    expect((await till.client.sync({ force: true })).ok).toBe(true);
+    till.fault = 'none';
+    expect(await till.outbox()).toBe(0);
+    expect(await serverBalance(id)).toBe(1_000 + 1_200);
+    expect(await till.balance(id)).toBe(2_200);
+  });
+
+  it('survives the device dying between recording and pushing', async () => {
+    const till = await DeviceUnderTest.pair(s);
+    const id = await till.enroll();
+    await till.sell(id, { amount: 40_000 });
+    till.restart();
+    expect(await till.outbox()).toBe(2);
+    await till.client.sync();
+    expect(await serverBalance(id)).toBe(2_600);
+  });
+});
