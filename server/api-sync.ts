@@ -163,9 +163,18 @@ async function pushOne(
       reason: 'wrong_device',
       message: `event of device ${h.device_id} pushed by ${who.device_id ?? '?'}`,
     };
-  const existing = await w.storedHash(h.event_id);
+  const existing = await w.stored(h.event_id);
   if (existing !== null) {
-    return existing === h.hash
+    // The same event again (a lost response, a retried push): the same verdict as the first time.
+    if (existing.hash === h.hash && existing.status === 'rejected') {
+      return {
+        event_id: h.event_id,
+        status: 'rejected',
+        reason: (existing.reason ?? 'invalid_event') as RejectReason,
+        message: 'rejected when first received',
+      };
+    }
+    return existing.hash === h.hash
       ? { event_id: h.event_id, status: 'duplicate' }
       : {
           event_id: h.event_id,

@@ -183,7 +183,10 @@ export class Writer {
   private readonly touched = new Map<string, { events: LedgerEvent[]; last_seq: number }>();
   private readonly members = new Map<string, MemberRow | null>();
   private readonly purchases = new Map<string, string | null>();
-  private readonly eventHashes = new Map<string, string | null>();
+  private readonly eventHashes = new Map<
+    string,
+    { hash: string; status: string; reason: string | null } | null
+  >();
   private readonly cards = new Map<string, string | null>();
   private readonly codes = new Set<string>();
   private readonly pending: Pending = {
@@ -220,11 +223,17 @@ export class Writer {
       [...new Set(list ?? [])].filter((x) => !known.has(x));
     for (const chunk of chunks(fresh(ids.events, this.eventHashes))) {
       for (const id of chunk) this.eventHashes.set(id, null);
-      const rows = await this.tx.all<{ event_id: string; hash: string }>(
-        `SELECT event_id, hash FROM events WHERE event_id IN (${marks(chunk.length)})`,
+      const rows = await this.tx.all<{
+        event_id: string;
+        hash: string;
+        status: string;
+        reason: string | null;
+      }>(
+        `SELECT event_id, hash, status, reason FROM events WHERE event_id IN (${marks(chunk.length)})`,
         chunk,
       );
-      for (const r of rows) this.eventHashes.set(r.event_id, r.hash);
+      for (const r of rows)
+        this.eventHashes.set(r.event_id, { hash: r.hash, status: r.status, reason: r.reason });
     }
     for (const chunk of chunks(fresh(ids.cards, this.cards))) {
       for (const c of chunk) this.cards.set(c, null);
@@ -284,8 +293,10 @@ export class Writer {
     return id ? this.member(id) : undefined;
   }
 
-  /** The hash stored under an event id, or null. */
-  async storedHash(eventId: string): Promise<string | null> {
+  /** What is stored under an event id (its hash and verdict), or null. */
+  async stored(
+    eventId: string,
+  ): Promise<{ hash: string; status: string; reason: string | null } | null> {
     if (!this.eventHashes.has(eventId)) await this.prefetch({ events: [eventId] });
     return this.eventHashes.get(eventId) ?? null;
   }
@@ -375,7 +386,7 @@ export class Writer {
       flags.length > 0 ? JSON.stringify(flags) : null,
       new Date(now).toISOString(),
     ]);
-    this.eventHashes.set(event.event_id, event.hash);
+    this.eventHashes.set(event.event_id, { hash: event.hash, status, reason });
     if (status === 'applied' && row) {
       const events = [...prior, event];
       this.touched.set(row.member_id, { events, last_seq: serverSeq });

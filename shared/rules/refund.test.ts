@@ -119,6 +119,27 @@ describe('refunds (PROGRAM.md section 8)', () => {
     expect(late.coupon_restored).toBe(false);
   });
 
+  it('takes back a free unit by its line: no money, no points, its stamp', () => {
+    const till = member();
+    const sale = till.sell(seoul('2026-03-05T10:00:00'), {
+      lines: [drink(1, 0, 'free-tasting'), drink(2, 4_000)],
+    });
+    const q = till.refund(seoul('2026-03-06T10:00:00'), {
+      purchase_id: sale.purchase_id,
+      lines: [{ sku: 'free-tasting', quantity: 1 }],
+    });
+    expect(q).toMatchObject({
+      amount: 0,
+      amount_refunded: 0,
+      points_reversed: 0,
+      stamps_removed: 1,
+      full: false,
+    });
+    expect(() =>
+      till.refund(seoul('2026-03-06T11:00:00'), { purchase_id: sale.purchase_id, amount: 0 }),
+    ).toThrow(/nothing to refund/);
+  });
+
   it('refuses refunding more than the purchase', () => {
     const till = member();
     const sale = till.sell(seoul('2026-03-05T10:00:00'), { amount: 10_000 });

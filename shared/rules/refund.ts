@@ -164,7 +164,8 @@ export function refundFigures(
       { refundable: whole - before },
     );
   }
-  if (value === 0 && !(whole === 0 && before === 0))
+  // Returning free units (price 0) by lines is a refund of nothing but their stamps.
+  if (value === 0 && lines.length === 0 && !(whole === 0 && before === 0))
     return refuse('refund_empty', 'nothing to refund');
 
   const paid = purchase.amount_paid;

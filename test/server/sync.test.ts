@@ -120,6 +120,14 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
       ['applied', undefined],
     ]);
     expect((await s.api('GET', `/customers/${id}/points`)).body.total_points).toBe(1_000);
+    // The same push again (its response was lost): the same verdicts, not "duplicate".
+    const again = await kiosk.sync([sale, feedback]);
+    expect(
+      again.body.acks.map((a: { status: string; reason?: string }) => [a.status, a.reason]),
+    ).toEqual([
+      ['rejected', 'forbidden_for_role'],
+      ['duplicate', undefined],
+    ]);
   });
 
   it('refuses writes for another store, device or the future, and unknown members', async () => {

@@ -82,24 +82,35 @@ export async function startServer(
     open = () => openDatabase({ url: created.url });
     cleanup = created.drop;
   }
-  const launch = async (): Promise<Running> => {
+  const launch = async (wanted = 0): Promise<Running> => {
     const app = await createApp(await open(), options);
     await bootstrap(app.ctx, { adminToken: ADMIN_TOKEN });
-    const port = await app.listen(0);
+    const port = await app.listen(wanted);
     const base = `http://127.0.0.1:${port}/api/v1`;
     const running: Running = {
       app,
       base,
       async api(method, path, body, token = ADMIN_TOKEN, headers = {}) {
-        const res = await fetch(`${base}${path}`, {
-          method,
-          headers: {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...headers,
-          },
-          body:
-            body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        // A keep-alive socket to a server that restarted on this port fails once: retry once.
+        const send = () =>
+          fetch(`${base}${path}`, {
+            method,
+            headers: {
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+              ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+              ...headers,
+            },
+            body:
+              body === undefined
+                ? undefined
+                : typeof body === 'string'
+                  ? body
+                  : JSON.stringify(body),
+          });
+        const res = await send().catch((error: unknown) => {
+          if ((error as { cause?: { code?: string } })?.cause?.code === 'UND_ERR_SOCKET')
+            return send();
+          throw error;
         });
         const text = await res.text();
         let parsed: unknown = text;
@@ -114,9 +125,10 @@ export async function startServer(
         await app.close();
         await cleanup();
       },
+      /** Stops and starts the server on the same port and database (devices keep their URL). */
       async restart() {
         await app.close();
-        return launch();
+        return launch(port);
       },
     };
     return running;
