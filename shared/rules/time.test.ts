@@ -62,6 +62,21 @@ describe('calendar arithmetic in the program zone', () => {
     );
   });
 
+  it('parses the forms events are written in exactly as Date.parse does', () => {
+    for (const text of [
+      '2026-03-31T23:30:00+09:00',
+      '2026-03-31T23:30:00.123+09:00',
+      '2026-03-31T14:30:00Z',
+      '2026-03-31T14:30:00.007Z',
+      '2028-02-29T00:00:00-08:00',
+      '1999-12-31T23:59:59+05:45',
+    ]) {
+      expect(parseInstant(text), text).toBe(Date.parse(text));
+    }
+    expect(() => parseInstant('2026-02-30T10:00:00+09:00')).toThrow();
+    expect(parseInstant('2026-03-31T23:30+09:00')).toBe(Date.parse('2026-03-31T23:30:00+09:00'));
+  });
+
   it('refuses times without an offset', () => {
     expect(() => parseInstant('2026-03-31T23:30:00')).toThrow(/offset/);
     expect(() => parseInstant('yesterday')).toThrow();

@@ -231,7 +231,16 @@ function digits(text: string, from: number, count: number): number {
  * Date.parse (a replay parses every event's time); NaN when the text is not of that form.
  */
 function parseCommon(text: string): number {
-  if (text.length !== 25 && text.length !== 20) return Number.NaN;
+  // YYYY-MM-DDTHH:MM:SS, then optionally .sss, then Z or ±HH:MM.
+  let zoneAt = 19;
+  let millis = 0;
+  if (text.charCodeAt(19) === 46) {
+    millis = digits(text, 20, 3);
+    if (millis < 0) return Number.NaN;
+    zoneAt = 23;
+  }
+  const length = text.length - zoneAt;
+  if (length !== 6 && length !== 1) return Number.NaN;
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84)
     return Number.NaN;
   if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return Number.NaN;
@@ -246,15 +255,15 @@ function parseCommon(text: string): number {
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
     return Number.NaN;
   let offset = 0;
-  if (text.length === 20) {
-    if (text.charCodeAt(19) !== 90) return Number.NaN;
+  if (length === 1) {
+    if (text.charCodeAt(zoneAt) !== 90) return Number.NaN;
   } else {
-    const sign = text.charCodeAt(19);
-    const oh = digits(text, 20, 2);
-    const om = digits(text, 23, 2);
+    const sign = text.charCodeAt(zoneAt);
+    const oh = digits(text, zoneAt + 1, 2);
+    const om = digits(text, zoneAt + 4, 2);
     if (
       (sign !== 43 && sign !== 45) ||
-      text.charCodeAt(22) !== 58 ||
+      text.charCodeAt(zoneAt + 3) !== 58 ||
       oh < 0 ||
       om < 0 ||
       oh > 23 ||
@@ -264,20 +273,32 @@ function parseCommon(text: string): number {
     offset = (oh * 60 + om) * 60_000 * (sign === 45 ? -1 : 1);
   }
   return (
-    dayNumber(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 - offset
+    dayNumber(year, month, day) * MS_PER_DAY +
+    ((hour * 60 + minute) * 60 + second) * 1000 +
+    millis -
+    offset
   );
 }
 
+/** Date.parse for the other ISO forms (no seconds, more fraction digits), with a real calendar date. */
+function parseOther(text: string): number {
+  if (!ISO_WITH_OFFSET.test(text)) return Number.NaN;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  return Date.parse(text);
+}
+
 export function isIsoInstant(text: string): boolean {
-  if (!Number.isNaN(parseCommon(text))) return true;
-  return ISO_WITH_OFFSET.test(text) && !Number.isNaN(Date.parse(text));
+  return !Number.isNaN(parseCommon(text)) || !Number.isNaN(parseOther(text));
 }
 
 export function parseInstant(text: string): number {
   const fast = parseCommon(text);
   if (!Number.isNaN(fast)) return fast;
-  const ms = Date.parse(text);
-  if (!ISO_WITH_OFFSET.test(text) || Number.isNaN(ms)) {
+  const ms = parseOther(text);
+  if (Number.isNaN(ms)) {
     throw new RangeError(`not an ISO 8601 time with offset: ${text}`);
   }
   return ms;
