@@ -109,10 +109,20 @@ async function spawnServer(backend: Backend): Promise<Spawned> {
   const profile = process.env.BENCH_SERVER_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`]
     : [];
-  const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'server/main.ts'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      'server/main.ts',
+    ],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const base = await new Promise<string>((resolveBase, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
