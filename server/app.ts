@@ -89,6 +89,18 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
       return;
     }
     if (url.pathname === '/api/v1' || url.pathname.startsWith('/api/v1/')) {
+      // Devices call the API from their own origins (an extension, a kiosk served elsewhere)
+      // with a bearer token and no cookies: any origin may, the token decides what it may do.
+      res.setHeader('access-control-allow-origin', '*');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
+          'access-control-allow-headers': 'authorization, content-type, idempotency-key',
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
       void api(req, res, url);
       return;
     }

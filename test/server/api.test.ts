@@ -37,6 +37,19 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     }
   });
 
+  it('lets devices call it from their own origin (CORS with bearer tokens)', async () => {
+    const pre = await fetch(`${s.base}/customers`, {
+      method: 'OPTIONS',
+      headers: { origin: 'chrome-extension://abc', 'access-control-request-method': 'POST' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-headers')).toContain('authorization');
+    const health = await fetch(`${s.base}/health`, {
+      headers: { origin: 'chrome-extension://abc' },
+    });
+    expect(health.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('enrolls a member with the signup bonus and a welcome coupon, and finds it by phone and card', async () => {
     const c = await enroll('010-1111-2222', { birthday: '1991-02-03', pin: '4321' });
     expect(c).toMatchObject({

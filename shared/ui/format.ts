@@ -1,0 +1,53 @@
+/** Numbers and words the cashier and the member read, in Korean (default) and English. */
+export type Locale = 'ko' | 'en';
+
+const wonFormat = new Intl.NumberFormat('ko-KR');
+
+/** Won the Korean way: 12,345원 (ko) or ₩12,345 (en). */
+export function formatWon(amount: number, locale: Locale = 'ko'): string {
+  return locale === 'ko' ? `${wonFormat.format(amount)}원` : `₩${wonFormat.format(amount)}`;
+}
+
+export function formatPoints(points: number, locale: Locale = 'ko'): string {
+  return locale === 'ko' ? `${wonFormat.format(points)}P` : `${wonFormat.format(points)} pts`;
+}
+
+const WORDS = {
+  online: { ko: '온라인', en: 'Online' },
+  offline: { ko: '오프라인', en: 'Offline' },
+  waiting: { ko: '동기화 대기', en: 'Waiting to sync' },
+  last_sync: { ko: '마지막 동기화', en: 'Last sync' },
+  never: { ko: '없음', en: 'never' },
+  rejected: { ko: '거부된 기록', en: 'Rejected' },
+  card_number: { ko: '카드 번호', en: 'Card number' },
+  find: { ko: '회원 찾기', en: 'Find member' },
+  not_found: { ko: '회원을 찾을 수 없습니다', en: 'No member found' },
+  tier: { ko: '등급', en: 'Tier' },
+  points: { ko: '포인트', en: 'Points' },
+  expiring: { ko: '30일 내 소멸 예정', en: 'Expiring in 30 days' },
+  to_next: { ko: '다음 등급까지', en: 'To next tier' },
+  stamps: { ko: '스탬프', en: 'Stamps' },
+  coupons: { ko: '쿠폰', en: 'Coupons' },
+  amount: { ko: '결제 금액', en: 'Amount' },
+  redeem: { ko: '사용 포인트', en: 'Points to use' },
+  use_all: { ko: '전액 사용', en: 'Use all' },
+  earn: { ko: '적립 예정', en: 'Points earned' },
+  pay: { ko: '결제할 금액', en: 'To pay' },
+  confirm: { ko: '확인', en: 'Confirm sale' },
+  recorded: { ko: '기록되었습니다', en: 'Recorded' },
+  sync_now: { ko: '지금 동기화', en: 'Sync now' },
+  not_paired: {
+    ko: '이 기기는 아직 연결되지 않았습니다. 옵션에서 연결하세요.',
+    en: 'This device is not paired yet: pair it in the options.',
+  },
+  endpoint: { ko: '서버 주소', en: 'Endpoint URL' },
+  pairing_code: { ko: '연결 코드', en: 'Pairing code' },
+  pair: { ko: '연결', en: 'Pair' },
+  paired: { ko: '연결됨', en: 'Paired' },
+} as const;
+
+export type Word = keyof typeof WORDS;
+
+export function t(word: Word, locale: Locale = 'ko'): string {
+  return WORDS[word][locale];
+}
