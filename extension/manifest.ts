@@ -14,5 +14,14 @@ export const manifest = defineManifest({
   options_page: 'options.html',
   // Minimal permissions: storage quota, the periodic sync alarm, the side panel. The API is
   // reached with CORS and a bearer token, so no host permission is needed for it.
-  permissions: ['storage', 'unlimitedStorage', 'alarms', 'sidePanel'],
+  permissions: ['storage', 'unlimitedStorage', 'alarms', 'sidePanel', 'scripting'],
+  // The POS bridge runs on the demo POS that npm start serves on this machine out of the box;
+  // other POS sites are granted at run time from the options page (optional permissions).
+  content_scripts: [
+    {
+      matches: ['http://127.0.0.1/demo-pos/*', 'http://localhost/demo-pos/*'],
+      js: ['src/pos-bridge.ts'],
+    },
+  ],
+  optional_host_permissions: ['https://*/*', 'http://*/*'],
 });

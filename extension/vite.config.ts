@@ -2,7 +2,7 @@
 import { crx } from '@crxjs/vite-plugin';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
-import { manifest } from './manifest';
+import { manifest } from './manifest.ts';
 
 export default defineConfig({
   root: import.meta.dirname,

@@ -9,12 +9,19 @@ import { statusOf } from './status';
 
 const SYNC_ALARM = 'sync';
 
-const handlers: { [K in RequestKind]: () => Promise<Replies[K]> } = {
+const handlers: {
+  [K in RequestKind]: (sender: chrome.runtime.MessageSender) => Promise<Replies[K]>;
+} = {
   'sync-now': async () => {
     await syncClient().sync({ force: true });
     return statusOf(deviceDb());
   },
   status: () => statusOf(deviceDb()),
+  'pos-hello': async (sender) => {
+    if (sender.tab?.id === undefined) return { ok: false };
+    await chrome.storage.session.set({ pos_tab: sender.tab.id });
+    return { ok: true };
+  },
 };
 
 chrome.runtime.onInstalled.addListener(() => {
@@ -34,6 +41,6 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, reply) => {
     return false;
   }
   const kind = parsed.output.kind;
-  void handlers[kind]().then(reply, (error: unknown) => reply({ error: String(error) }));
+  void handlers[kind](sender).then(reply, (error: unknown) => reply({ error: String(error) }));
   return true;
 });

@@ -7,6 +7,8 @@ import * as v from 'valibot';
 export const REQUESTS = {
   'sync-now': v.object({ kind: v.literal('sync-now') }),
   status: v.object({ kind: v.literal('status') }),
+  /** From the POS bridge: this tab shows a POS page (the panel talks to the last one). */
+  'pos-hello': v.object({ kind: v.literal('pos-hello') }),
 } as const;
 
 export type RequestKind = keyof typeof REQUESTS;
@@ -27,6 +29,7 @@ export interface StatusReply {
 export interface Replies {
   'sync-now': StatusReply;
   status: StatusReply;
+  'pos-hello': { ok: boolean };
 }
 
 export async function ask<K extends RequestKind>(request: RequestOf<K>): Promise<Replies[K]> {

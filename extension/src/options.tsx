@@ -5,6 +5,76 @@ import { savePairing, type Pairing } from '../../shared/storage';
 import { t } from '../../shared/ui';
 import { deviceDb } from './device';
 import { ask } from './messages';
+import { DEFAULT_SELECTORS, type Selectors } from './pos-selectors';
+import bridgeScript from './pos-bridge?script';
+
+/**
+ * Lets the bridge run on the shop's POS site: asks for that one origin at run time (no host is
+ * granted up front) and registers the content script there.
+ */
+async function allowPos(origin: string, selectors: Selectors): Promise<string> {
+  const url = new URL(origin);
+  const pattern = `${url.protocol}//${url.hostname}/*`;
+  const granted = await chrome.permissions.request({ origins: [pattern] });
+  if (!granted) return 'permission refused';
+  await chrome.storage.local.set({ pos_selectors: selectors });
+  const id = `pos-${url.hostname}`;
+  await chrome.scripting.unregisterContentScripts({ ids: [id] }).catch(() => undefined);
+  await chrome.scripting.registerContentScripts([
+    { id, matches: [pattern], js: [bridgeScript], persistAcrossSessions: true },
+  ]);
+  return `bridge active on ${pattern}`;
+}
+
+function PosSettings() {
+  const [origin, setOrigin] = useState('');
+  const [sel, setSel] = useState<Selectors>(DEFAULT_SELECTORS);
+  const [result, setResult] = useState<string | null>(null);
+  useEffect(() => {
+    void chrome.storage.local
+      .get('pos_selectors')
+      .then((s) => s.pos_selectors && setSel(s.pos_selectors as Selectors));
+  }, []);
+  const field = (key: keyof Selectors, label: string) => (
+    <label>
+      {label}
+      <input
+        name={`selector-${key}`}
+        value={sel[key]}
+        onInput={(e) => setSel({ ...sel, [key]: e.currentTarget.value })}
+      />
+    </label>
+  );
+  return (
+    <form
+      class="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void allowPos(origin, sel).then(setResult, (err: unknown) => setResult(String(err)));
+      }}
+    >
+      <h2>POS</h2>
+      <p>
+        The demo POS of this endpoint works out of the box. For another POS site, give its address
+        and where its cart is.
+      </p>
+      <label>
+        POS URL
+        <input
+          name="pos-origin"
+          placeholder="https://pos.example.com"
+          value={origin}
+          onInput={(e) => setOrigin(e.currentTarget.value)}
+        />
+      </label>
+      {field('total', 'Total (CSS selector; data-amount or text)')}
+      {field('line', 'Cart lines (data-sku, data-category, data-quantity, data-unit-price)')}
+      {field('discount', 'Loyalty discount field')}
+      <button type="submit">Allow</button>
+      {result && <p>{result}</p>}
+    </form>
+  );
+}
 
 function Options() {
   const [endpoint, setEndpoint] = useState('http://127.0.0.1:8787');
@@ -76,6 +146,7 @@ function Options() {
         </button>
         {error && <p class="error">{error}</p>}
       </form>
+      <PosSettings />
     </main>
   );
 }

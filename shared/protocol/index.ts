@@ -19,3 +19,4 @@ export {
   type RejectReason,
   type Change,
 } from './sync-messages';
+export { verifyPinHash, phoneHashOf, normalizePhone } from './pin';

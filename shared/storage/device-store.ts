@@ -101,12 +101,24 @@ export async function programsOf(db: DeviceDb): Promise<Programs> {
   );
 }
 
+/** Offsets under this are clock noise; above it the device clock is wrong and is corrected. */
+const CLOCK_TOLERANCE_MS = 2 * 60_000;
+
+/**
+ * The time to record and display at: the device clock, corrected by the offset learned from
+ * the server's clock at the last sync when the device clock is off by more than two minutes.
+ */
+export async function correctedNow(db: DeviceDb, raw: number = Date.now()): Promise<number> {
+  const offset = (await syncStateOf(db)).clock_offset_ms;
+  return Math.abs(offset) > CLOCK_TOLERANCE_MS ? raw + offset : raw;
+}
+
 export interface Draft<T extends EventType = EventType> {
   readonly type: T;
   readonly member_id: string;
   readonly payload: Payload<T>;
   readonly staff_id: string | null;
-  /** Defaults to the device's clock corrected by the offset learned from the server. */
+  /** Defaults to `now` (take it from correctedNow). */
   readonly occurred_at?: number;
 }
 
@@ -122,9 +134,8 @@ export async function recordEvents(
   program: Program,
 ): Promise<EventEnvelope[]> {
   try {
-    return await db.transaction('rw', [db.device, db.outbox, db.sync], async () => {
+    return await db.transaction('rw', [db.device, db.outbox], async () => {
       const device = await deviceOf(db);
-      const sync = await syncStateOf(db);
       const out: EventEnvelope[] = [];
       let seq = device.seq;
       let prev = device.last_hash;
@@ -136,10 +147,7 @@ export async function recordEvents(
           device_id: device.device_id,
           seq,
           type: d.type,
-          occurred_at: formatInstant(
-            program.time_zone,
-            d.occurred_at ?? now + sync.clock_offset_ms,
-          ),
+          occurred_at: formatInstant(program.time_zone, d.occurred_at ?? now),
           store_id: device.store_id,
           staff_id: d.staff_id,
           member_id: d.member_id,

@@ -15,6 +15,7 @@ export {
   syncStateOf,
   programsOf,
   recordEvents,
+  correctedNow,
   pendingEvents,
   rejectedEvents,
   outboxCount,

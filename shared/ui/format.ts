@@ -44,10 +44,46 @@ const WORDS = {
   pairing_code: { ko: '연결 코드', en: 'Pairing code' },
   pair: { ko: '연결', en: 'Pair' },
   paired: { ko: '연결됨', en: 'Paired' },
+  enrolled: { ko: '가입되었습니다', en: 'Enrolled' },
+  refunded: { ko: '환불되었습니다', en: 'Refunded' },
+  referral_unknown: { ko: '추천 코드를 찾을 수 없습니다', en: 'Unknown referral code' },
+  manager_pin_wrong: { ko: '매니저 PIN이 올바르지 않습니다', en: 'Wrong manager PIN' },
+  adjust_invalid: {
+    ko: '포인트와 사유(3자 이상)를 입력하세요',
+    en: 'Enter points and a reason (3+ characters)',
+  },
+  no_pos: { ko: 'POS 화면에서 장바구니를 읽을 수 없습니다', en: 'No POS cart on the active tab' },
+  locked: { ko: '잠김: 직원 PIN을 입력하세요', en: 'Locked: enter your staff PIN' },
+  staff_pin: { ko: '직원 PIN', en: 'Staff PIN' },
+  unlock: { ko: '잠금 해제', en: 'Unlock' },
+  pin_wrong: { ko: 'PIN이 올바르지 않습니다', en: 'Wrong PIN' },
+  lock: { ko: '잠금', en: 'Lock' },
+  search: { ko: '카드 번호, 회원 코드 또는 전화번호', en: 'Card number, member code or phone' },
+  checkout: { ko: '결제', en: 'Checkout' },
+  enroll: { ko: '가입', en: 'Enroll' },
+  refund: { ko: '환불', en: 'Refund' },
+  adjust: { ko: '포인트 조정', en: 'Adjust points' },
+  name: { ko: '이름', en: 'Name' },
+  phone: { ko: '전화번호', en: 'Phone' },
+  birthday: { ko: '생일 (YYYY-MM-DD)', en: 'Birthday (YYYY-MM-DD)' },
+  referral: { ko: '추천 코드', en: 'Referral code' },
+  coupon: { ko: '쿠폰', en: 'Coupon' },
+  no_coupon: { ko: '사용 안 함', en: 'None' },
+  take_cart: { ko: 'POS 장바구니 가져오기', en: 'Take the POS cart' },
+  refund_all: { ko: '전체 환불', en: 'Refund all' },
+  reason: { ko: '사유', en: 'Reason' },
+  manager_pin: { ko: '매니저 PIN', en: 'Manager PIN' },
+  perks: { ko: '혜택', en: 'Perks' },
+  member_code: { ko: '회원 코드', en: 'Member code' },
 } as const;
 
 export type Word = keyof typeof WORDS;
 
 export function t(word: Word, locale: Locale = 'ko'): string {
   return WORDS[word][locale];
+}
+
+/** A word if `text` names one, else the text itself (messages from the rules are English). */
+export function say(text: string, locale: Locale = 'ko'): string {
+  return text in WORDS ? WORDS[text as Word][locale] : text;
 }

@@ -1,2 +1,2 @@
 /** What both front ends show the same way: formats and words (ko, en). */
-export { formatWon, formatPoints, t, type Locale, type Word } from './format';
+export { formatWon, formatPoints, t, say, type Locale, type Word } from './format';

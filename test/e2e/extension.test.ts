@@ -1,7 +1,9 @@
 /**
  * End to end in real Chromium (Debian's, driven by playwright-core): build the extension, load
- * it, pair it with the endpoint running on loopback, find a member, sell with points, cut the
- * endpoint, sell offline, bring it back, and see the server's numbers equal the panel's.
+ * it, pair it with the endpoint on loopback, unlock with a staff PIN, find a member, take the
+ * cart from the demo POS page, sell with a coupon and points (the discount goes back into the
+ * POS page), cut the endpoint, sell and refund offline, bring it back, and see the server's
+ * numbers equal the panel's.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { startServer, type Running } from '../support/server';
 const root = resolve(import.meta.dirname, '../..');
 const extensionDir = resolve(root, 'dist/extension');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const poll = { timeout: 15_000 };
 
 describe('cashier extension in Chromium', () => {
   let server: Running;
@@ -23,7 +26,9 @@ describe('cashier extension in Chromium', () => {
 
   beforeAll(async () => {
     await build({ configFile: resolve(root, 'extension/vite.config.ts'), logLevel: 'warn' });
-    server = await startServer('sqlite');
+    server = await startServer('sqlite', {
+      static: { '/demo-pos/': resolve(root, 'server/demo-pos') },
+    });
     profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -51,9 +56,17 @@ describe('cashier extension in Chromium', () => {
 
   const points = async (panel: Page): Promise<string> =>
     (await panel.getByTestId('points').textContent()) ?? '';
+  const serverPoints = async (id: string): Promise<number> =>
+    (await server.api('GET', `/customers/${id}/points`)).body.total_points;
 
-  it('pairs, sells online and offline, and agrees with the server', async () => {
+  it('pairs, unlocks, enrolls, sells from the POS cart with a coupon and points, sells and refunds offline, and agrees with the server', async () => {
     const origin = server.base.replace(/\/api\/v1$/, '');
+    await server.api('POST', '/staff', {
+      store_id: 'store-1',
+      name: 'Park',
+      pin: '2468',
+      role: 'manager',
+    });
     const member = (
       await server.api('POST', '/customers', { name: 'Kim Minji', phone: '01012345678' })
     ).body;
@@ -67,72 +80,99 @@ describe('cashier extension in Chromium', () => {
     await options.fill('input[name=pairing_code]', device.pairing_code);
     await options.click('button[type=submit]');
     await expect
-      .poll(async () => options.getByTestId('paired').textContent(), { timeout: 15_000 })
+      .poll(async () => options.getByTestId('paired').textContent(), poll)
       .toContain(device.device_id);
+
+    // The shop's POS page with a cart: 2 americanos and a bag of beans, 47,000 won.
+    const pos = await context.newPage();
+    await pos.goto(`${origin}/demo-pos/`);
+    await pos.click('button[data-sku=americano]');
+    await pos.click('button[data-sku=americano]');
+    await pos.click('button[data-sku=beans-1kg]');
+    await expect.poll(async () => pos.textContent('#cart-total'), poll).toBe('₩47,000');
 
     const panel = await context.newPage();
     panel.on('pageerror', (e) => console.error('side panel error:', e.message));
-    panel.on(
-      'console',
-      (m) => m.type() === 'error' && console.error('side panel console:', m.text()),
-    );
     await panel.goto(`chrome-extension://${extensionId}/sidepanel.html`);
-    // The member came down with the first sync: find it as a scanner would (digits + Enter).
+    await panel.fill('input[name=staff_pin]', '1111');
+    await panel.click('[data-testid=unlock] button');
+    await expect.poll(async () => panel.locator('.error').textContent(), poll).toContain('PIN');
+    await panel.fill('input[name=staff_pin]', '2468');
+    await panel.click('[data-testid=unlock] button');
+    await expect.poll(async () => panel.locator('input[name=search]').count(), poll).toBe(1);
+
+    // A member who already has a card: found as a scanner would (digits + Enter).
     await expect
-      .poll(
-        async () => {
-          await panel.fill('input[name=card]', member.card_number);
-          await panel.press('input[name=card]', 'Enter');
-          return (await panel.getByTestId('member').count()) > 0;
-        },
-        { timeout: 15_000 },
-      )
-      .toBe(true);
+      .poll(async () => {
+        await panel.fill('input[name=search]', member.card_number);
+        await panel.press('input[name=search]', 'Enter');
+        return panel.getByTestId('member').count();
+      }, poll)
+      .toBe(1);
     expect(await points(panel)).toBe('1,000P');
 
-    await panel.fill('input[name=amount]', '50000');
-    await expect
-      .poll(async () => panel.getByTestId('quote').textContent(), { timeout: 10_000 })
-      .toContain('2,000P');
-    await panel.click('button[name=confirm]');
-    await expect.poll(async () => points(panel), { timeout: 10_000 }).toBe('3,000P');
-    await expect
-      .poll(
-        async () =>
-          (await server.api('GET', `/customers/${member.customer_id}/points`)).body.total_points,
-        { timeout: 15_000 },
-      )
-      .toBe(3_000);
+    // A new customer enrolls at the till (and gets the signup points and the welcome coupon).
+    await panel.click('button[name=show-enroll]');
+    await panel.fill('input[name=enroll-name]', 'Lee Seojun');
+    await panel.fill('input[name=enroll-phone]', '010-9876-5432');
+    await panel.fill('input[name=enroll-birthday]', '1992-07-14');
+    await panel.click('button[name=enroll]');
+    await expect.poll(async () => points(panel), poll).toBe('1,000P');
+    const newCard = (await panel.getByTestId('card').textContent()) ?? '';
+    expect(newCard).toMatch(/^8\d{11}$/);
 
-    // Cut the endpoint: the till goes on selling, and the sale waits in the outbox.
+    await panel.click('button[name=take-cart]');
+    await expect.poll(async () => panel.inputValue('input[name=amount]'), poll).toBe('47000');
+    await panel.selectOption('select[name=coupon]', { index: 1 }); // the welcome coupon, 10 % off
+    await panel.fill('input[name=redeem]', '1000');
+    // 47,000 - 4,700 - 1,000 = 41,300 paid; first purchase x2 at 2 %: 1,652 points; 2 stamps.
+    await expect
+      .poll(async () => panel.getByTestId('quote').textContent(), poll)
+      .toContain('41,300원');
+    expect(await panel.getByTestId('quote').textContent()).toContain('1,652P');
+    await panel.click('button[name=confirm]');
+    await expect.poll(async () => points(panel), poll).toBe('1,652P');
+    await expect.poll(async () => pos.inputValue('#loyalty-discount'), poll).toBe('5700');
+    const enrolled = async () =>
+      (await server.api('GET', `/customers/lookup?card_number=${newCard}`)).body;
+    await expect.poll(async () => (await enrolled()).points?.total_points, poll).toBe(1_652);
+    expect((await enrolled()).stamps.count).toBe(2);
+    expect((await enrolled()).name).toBe('Lee Seojun');
+    expect(await serverPoints(member.customer_id)).toBe(1_000);
+
+    // Cut the endpoint: the till goes on selling and refunding; the events wait in the outbox.
     const port = new URL(origin).port;
     await server.app.close();
     await panel.fill('input[name=amount]', '20000');
-    await panel.fill('input[name=redeem]', '1000');
-    await expect
-      .poll(async () => panel.getByTestId('quote').textContent(), { timeout: 10_000 })
-      .toContain('19,000원');
+    await panel.fill('input[name=redeem]', '');
+    await panel.selectOption('select[name=coupon]', '');
+    await expect.poll(async () => panel.getByTestId('quote').textContent(), poll).toContain('400P');
     await panel.click('button[name=confirm]');
-    await expect
-      .poll(async () => points(panel), { timeout: 10_000 })
-      .toBe(`${(3_000 - 1_000 + 380).toLocaleString('en-US')}P`);
-    await expect
-      .poll(async () => panel.getByTestId('pending').textContent(), { timeout: 15_000 })
-      .toContain('1');
+    await expect.poll(async () => points(panel), poll).toBe('2,052P');
+    await panel.click('button[name=tab-refund]');
+    await panel.locator('[data-testid=refund] button[name=refund-all]').first().click();
+    await expect.poll(async () => points(panel), poll).toBe('1,652P');
+    await expect.poll(async () => panel.getByTestId('pending').textContent(), poll).toContain('2');
 
-    // Bring it back on the same port and database; sync; the server says what the panel said.
+    // Bring the endpoint back on the same port and database; sync; the numbers agree.
     server = await server.restart();
     expect(new URL(server.base).port).toBe(port);
-    await panel.getByRole('button', { name: /동기화|Sync/ }).click();
+    await panel.click('button[name=sync]');
     await expect
-      .poll(
-        async () =>
-          (await server.api('GET', `/customers/${member.customer_id}/points`)).body.total_points,
-        { timeout: 20_000 },
-      )
-      .toBe(2_380);
-    await expect
-      .poll(async () => panel.getByTestId('pending').textContent(), { timeout: 15_000 })
+      .poll(async () => panel.getByTestId('pending').textContent(), { timeout: 20_000 })
       .toContain('0');
-  }, 120_000);
+    const customerId = (await enrolled()).customer_id;
+    expect(await serverPoints(customerId)).toBe(1_652);
+    expect(await serverPoints(member.customer_id)).toBe(1_000);
+    const history = (await server.api('GET', `/customers/${customerId}/history`)).body.items.map(
+      (i: { kind: string; points: number }) => [i.kind, i.points],
+    );
+    expect(history).toEqual([
+      ['refund_reversal', -400],
+      ['purchase', 400],
+      ['purchase', 1_652],
+      ['redeem', -1_000],
+      ['signup', 1_000],
+    ]);
+  }, 180_000);
 });

@@ -309,6 +309,15 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     expect((await s.api('GET', '/program', undefined, paired.body.token)).status).toBe(200);
   });
 
+  it('makes PIN and phone hashes that devices can check offline', async () => {
+    const { verifyPinHash, phoneHashOf } = await import('../../shared/protocol');
+    const { hashPin, phoneHash } = await import('../../server/crypto');
+    const stored = await hashPin('2468');
+    expect(verifyPinHash('2468', stored)).toBe(true);
+    expect(verifyPinHash('2469', stored)).toBe(false);
+    expect(phoneHashOf('key-1', '010-1234-5678')).toBe(phoneHash('key-1', '01012345678'));
+  });
+
   it('locks a member PIN after 5 wrong tries', async () => {
     const c = await enroll('010-2000-0007', { pin: '1357' });
     expect(

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import {
   DeviceDb,
+  correctedNow,
   memberStateOf,
   offlineContext,
   outboxCount,
@@ -98,7 +99,7 @@ export class DeviceUnderTest {
 
   async record(drafts: Draft[]): Promise<void> {
     const programs = await programsOf(this.db);
-    await recordEvents(this.db, drafts, this.now(), programs.latest());
+    await recordEvents(this.db, drafts, await correctedNow(this.db, this.now()), programs.latest());
   }
 
   async enroll(extra: Partial<Payload<'member_enrolled'>> = {}): Promise<string> {

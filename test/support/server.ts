@@ -68,7 +68,7 @@ export async function createPgDatabase(): Promise<{ url: string; drop: () => Pro
 
 export async function startServer(
   backend: Backend,
-  options: { now?: () => number; lookupsPerMinute?: number } = {},
+  options: { now?: () => number; lookupsPerMinute?: number; static?: Record<string, string> } = {},
 ): Promise<Running> {
   let cleanup: () => Promise<void>;
   let open: () => Promise<Awaited<ReturnType<typeof openDatabase>>>;

@@ -1,0 +1,226 @@
+/** The side panel's forms: checkout, enroll, refund, manual adjustment. */
+import { useEffect, useState } from 'preact/hooks';
+import { formatPoints, formatWon, t } from '../../../shared/ui';
+import {
+  adjust,
+  confirmSale,
+  enroll,
+  quote,
+  recentPurchases,
+  refund,
+  takeCart,
+  writeDiscount,
+} from './actions';
+import { usePanel, type View } from './store';
+
+export function Tabs() {
+  const { view, member, locale, set } = usePanel();
+  if (!member) return null;
+  const tab = (v: View, label: Parameters<typeof t>[0]) => (
+    <button
+      type="button"
+      name={`tab-${v}`}
+      class={view === v ? '' : 'secondary'}
+      onClick={() => set({ view: v })}
+    >
+      {t(label, locale)}
+    </button>
+  );
+  return (
+    <div class="row">
+      {tab('checkout', 'checkout')}
+      {tab('refund', 'refund')}
+      {tab('adjust', 'adjust')}
+    </div>
+  );
+}
+
+export function Checkout() {
+  const { member, amount, redeem, coupon, lines, quote: q, locale, set } = usePanel();
+  if (!member) return null;
+  const update = (p: Parameters<typeof set>[0]) => {
+    set(p);
+    void quote();
+  };
+  return (
+    <form
+      class="card"
+      data-testid="checkout"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void confirmSale().then((done) => done && writeDiscount(done.discount));
+      }}
+    >
+      <button class="secondary" type="button" name="take-cart" onClick={() => void takeCart()}>
+        {t('take_cart', locale)}
+      </button>
+      {lines.length > 0 && (
+        <p data-testid="lines">{lines.map((l) => `${l.sku} x${l.quantity}`).join(', ')}</p>
+      )}
+      <label>
+        {t('amount', locale)}
+        <input
+          name="amount"
+          inputMode="numeric"
+          value={amount}
+          readOnly={lines.length > 0}
+          onInput={(e) => update({ amount: e.currentTarget.value })}
+        />
+      </label>
+      <label>
+        {t('coupon', locale)}
+        <select
+          name="coupon"
+          value={coupon}
+          onChange={(e) => update({ coupon: e.currentTarget.value })}
+        >
+          <option value="">{t('no_coupon', locale)}</option>
+          {member.coupons
+            .filter((c) => c.kind !== 'service')
+            .map((c) => (
+              <option value={c.code} key={c.code}>
+                {c.name} ({c.code})
+              </option>
+            ))}
+        </select>
+      </label>
+      <label>
+        {t('redeem', locale)}
+        <input
+          name="redeem"
+          inputMode="numeric"
+          value={redeem}
+          onInput={(e) => update({ redeem: e.currentTarget.value })}
+        />
+      </label>
+      <button
+        class="secondary"
+        type="button"
+        name="use-all"
+        onClick={() => update({ redeem: String(q?.max_redeemable ?? 0) })}
+      >
+        {t('use_all', locale)}
+      </button>
+      {q && (
+        <p data-testid="quote">
+          {t('pay', locale)}: {formatWon(q.amount_paid, locale)} · {t('earn', locale)}:{' '}
+          {formatPoints(q.points_earned, locale)}
+          {q.stamps_added > 0 ? ` · ${t('stamps', locale)} +${q.stamps_added}` : ''}
+        </p>
+      )}
+      <button type="submit" name="confirm">
+        {t('confirm', locale)}
+      </button>
+    </form>
+  );
+}
+
+export function Enroll() {
+  const locale = usePanel((s) => s.locale);
+  const [form, setForm] = useState({ name: '', phone: '', birthday: '', referral: '' });
+  const field = (name: keyof typeof form, label: Parameters<typeof t>[0]) => (
+    <label>
+      {t(label, locale)}
+      <input
+        name={`enroll-${name}`}
+        value={form[name]}
+        onInput={(e) => setForm({ ...form, [name]: e.currentTarget.value })}
+      />
+    </label>
+  );
+  return (
+    <form
+      class="card"
+      data-testid="enroll"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (form.name.trim()) void enroll(form);
+      }}
+    >
+      {field('name', 'name')}
+      {field('phone', 'phone')}
+      {field('birthday', 'birthday')}
+      {field('referral', 'referral')}
+      <button type="submit" name="enroll">
+        {t('enroll', locale)}
+      </button>
+    </form>
+  );
+}
+
+export function Refund() {
+  const { memberId, locale } = usePanel();
+  const [purchases, setPurchases] = useState<Awaited<ReturnType<typeof recentPurchases>>>([]);
+  useEffect(() => {
+    void recentPurchases().then(setPurchases);
+  }, [memberId]);
+  return (
+    <section class="card" data-testid="refund">
+      {purchases.map((p) => (
+        <div class="row" key={p.purchase_id}>
+          <span>
+            {new Date(p.at).toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US')} ·{' '}
+            {formatWon(p.amount, locale)}
+          </span>
+          <button
+            type="button"
+            name="refund-all"
+            onClick={() =>
+              void refund(p.purchase_id).then(() => recentPurchases().then(setPurchases))
+            }
+          >
+            {t('refund_all', locale)}
+          </button>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export function Adjust() {
+  const locale = usePanel((s) => s.locale);
+  const [form, setForm] = useState({ points: '', reason: '', pin: '' });
+  return (
+    <form
+      class="card"
+      data-testid="adjust"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void adjust(Number(form.points), form.reason, form.pin).then(() =>
+          setForm({ points: '', reason: '', pin: '' }),
+        );
+      }}
+    >
+      <label>
+        {t('points', locale)}
+        <input
+          name="adjust-points"
+          inputMode="numeric"
+          value={form.points}
+          onInput={(e) => setForm({ ...form, points: e.currentTarget.value })}
+        />
+      </label>
+      <label>
+        {t('reason', locale)}
+        <input
+          name="adjust-reason"
+          value={form.reason}
+          onInput={(e) => setForm({ ...form, reason: e.currentTarget.value })}
+        />
+      </label>
+      <label>
+        {t('manager_pin', locale)}
+        <input
+          name="adjust-pin"
+          type="password"
+          inputMode="numeric"
+          value={form.pin}
+          onInput={(e) => setForm({ ...form, pin: e.currentTarget.value })}
+        />
+      </label>
+      <button type="submit" name="adjust">
+        {t('adjust', locale)}
+      </button>
+    </form>
+  );
+}

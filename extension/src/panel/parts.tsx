@@ -1,0 +1,179 @@
+/** The side panel's pieces: lock screen, status bar, search, member card. */
+import { useState } from 'preact/hooks';
+import { formatPoints, formatWon, say as word, t } from '../../../shared/ui';
+import { ask } from '../messages';
+import { find, lock, refreshStatus, unlock } from './actions';
+import { usePanel } from './store';
+
+export function Unlock() {
+  const locale = usePanel((s) => s.locale);
+  const [pin, setPin] = useState('');
+  const [wrong, setWrong] = useState(false);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      class="card"
+      data-testid="unlock"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        // scrypt takes ~0.1 s: let the button show it is working first.
+        setTimeout(() => {
+          void unlock(pin).then((ok) => {
+            setWrong(!ok);
+            setPin('');
+            setBusy(false);
+          });
+        }, 0);
+      }}
+    >
+      <p>{t('locked', locale)}</p>
+      <label>
+        {t('staff_pin', locale)}
+        <input
+          name="staff_pin"
+          type="password"
+          inputMode="numeric"
+          autoFocus
+          value={pin}
+          onInput={(e) => setPin(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" disabled={busy}>
+        {t('unlock', locale)}
+      </button>
+      {wrong && <p class="error">{t('pin_wrong', locale)}</p>}
+    </form>
+  );
+}
+
+export function StatusBar() {
+  const { status, staff, locale, set } = usePanel();
+  if (!status) return null;
+  if (!status.paired) return <div class="status">{t('not_paired', locale)}</div>;
+  const online = status.offline_since === null && status.paused === null;
+  return (
+    <div class="status" data-testid="status">
+      <span class={online ? 'online' : 'offline'} data-testid="online">
+        {online ? t('online', locale) : t('offline', locale)}
+      </span>
+      <span data-testid="pending">
+        {t('waiting', locale)}: {status.pending}
+      </span>
+      <span>
+        {t('last_sync', locale)}:{' '}
+        {status.last_success_at
+          ? new Date(status.last_success_at).toLocaleTimeString(locale === 'ko' ? 'ko-KR' : 'en-US')
+          : t('never', locale)}
+      </span>
+      {status.rejected > 0 && (
+        <span class="error" data-testid="rejected" title={status.last_error ?? ''}>
+          {t('rejected', locale)}: {status.rejected}
+        </span>
+      )}
+      <button
+        class="secondary"
+        type="button"
+        name="sync"
+        onClick={() => void ask({ kind: 'sync-now' }).then(refreshStatus)}
+      >
+        {t('sync_now', locale)}
+      </button>
+      <button
+        class="secondary"
+        type="button"
+        onClick={() => set({ locale: locale === 'ko' ? 'en' : 'ko' })}
+      >
+        {locale === 'ko' ? 'EN' : '한국어'}
+      </button>
+      {staff && (
+        <button class="secondary" type="button" name="lock" onClick={lock}>
+          {t('lock', locale)} ({staff.name})
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Search() {
+  const { search, locale, set } = usePanel();
+  return (
+    <form
+      class="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void find();
+      }}
+    >
+      <label>
+        {t('search', locale)}
+        <input
+          name="search"
+          autoFocus
+          value={search}
+          onInput={(e) => set({ search: e.currentTarget.value })}
+        />
+      </label>
+      <div class="row">
+        <button type="submit">{t('find', locale)}</button>
+        <button
+          class="secondary"
+          type="button"
+          name="show-enroll"
+          onClick={() => set({ view: 'enroll', member: null, memberId: null })}
+        >
+          {t('enroll', locale)}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function Message() {
+  const { message, locale } = usePanel();
+  if (!message) return null;
+  return (
+    <p data-testid="message" class={message.error ? 'error' : ''}>
+      {word(message.text, locale)}
+    </p>
+  );
+}
+
+export function MemberCard() {
+  const { member, locale } = usePanel();
+  if (!member) return null;
+  return (
+    <section class="card" data-testid="member">
+      <dl>
+        <dt>{t('tier', locale)}</dt>
+        <dd data-testid="tier">{member.tier_name}</dd>
+        {member.perks.length > 0 && (
+          <>
+            <dt>{t('perks', locale)}</dt>
+            <dd>{member.perks.join(', ')}</dd>
+          </>
+        )}
+        <dt>{t('points', locale)}</dt>
+        <dd class="big" data-testid="points">
+          {formatPoints(member.points.total_points, locale)}
+        </dd>
+        <dt>{t('expiring', locale)}</dt>
+        <dd>{formatPoints(member.points.points_expiring_soon, locale)}</dd>
+        <dt>{t('to_next', locale)}</dt>
+        <dd>
+          {member.next_tier
+            ? `${member.next_tier}: ${formatWon(member.amount_to_next_tier, locale)}`
+            : '-'}
+        </dd>
+        <dt>{t('stamps', locale)}</dt>
+        <dd data-testid="stamps">
+          {member.stamps.count} / {member.stamps.per_card}
+        </dd>
+        <dt>{t('card_number', locale)}</dt>
+        <dd data-testid="card">{member.card_number}</dd>
+        <dt>{t('member_code', locale)}</dt>
+        <dd>{member.referral_code}</dd>
+      </dl>
+    </section>
+  );
+}

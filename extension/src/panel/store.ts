@@ -1,0 +1,52 @@
+/** The side panel's state (zustand): who is at the till, the member on screen, the sale. */
+import { create } from 'zustand';
+import type { Line, MemberSummary, Quote } from '../../../shared/rules';
+import type { Locale } from '../../../shared/ui';
+import type { StatusReply } from '../messages';
+
+export type View = 'checkout' | 'enroll' | 'refund' | 'adjust';
+
+export interface Staff {
+  readonly staff_id: string;
+  readonly name: string;
+  readonly role: string;
+}
+
+export interface PanelState {
+  locale: Locale;
+  staff: Staff | null;
+  lastTouch: number;
+  status: StatusReply | null;
+  search: string;
+  memberId: string | null;
+  member: MemberSummary | null;
+  view: View;
+  message: { text: string; error: boolean } | null;
+  amount: string;
+  redeem: string;
+  coupon: string;
+  lines: Line[];
+  quote: Quote | null;
+  set(p: Partial<PanelState>): void;
+}
+
+export const usePanel = create<PanelState>((set) => ({
+  locale: 'ko',
+  staff: null,
+  lastTouch: Date.now(),
+  status: null,
+  search: '',
+  memberId: null,
+  member: null,
+  view: 'checkout',
+  message: null,
+  amount: '',
+  redeem: '',
+  coupon: '',
+  lines: [],
+  quote: null,
+  set: (p) => set(p),
+}));
+
+export const say = (text: string, error = false): void =>
+  usePanel.getState().set({ message: { text, error } });
