@@ -1,27 +1,46 @@
 /**
- * The service worker: periodic sync with chrome.alarms (no state kept only in memory: Chrome
- * stops idle workers), and the typed message handlers. Listeners are registered at top level.
+ * The service worker: the till's logic (till.ts) behind one typed, validated message map,
+ * and periodic sync with chrome.alarms. No state lives only in memory (Chrome stops idle
+ * workers); listeners are registered at top level.
  */
 import * as v from 'valibot';
 import { deviceDb, syncClient } from './device';
-import { AnyRequest, type Replies, type RequestKind } from './messages';
+import { RequestSchema } from './message-schemas';
+import type { Replies, Request } from './messages';
 import { statusOf } from './status';
+import * as till from './till';
 
 const SYNC_ALARM = 'sync';
 
-const handlers: {
-  [K in RequestKind]: (sender: chrome.runtime.MessageSender) => Promise<Replies[K]>;
-} = {
+type Handlers = {
+  [K in Request['kind']]: (
+    request: Extract<Request, { kind: K }>,
+    sender: chrome.runtime.MessageSender,
+  ) => Promise<Replies[K]>;
+};
+
+const handlers: Handlers = {
   'sync-now': async () => {
     await syncClient().sync({ force: true });
     return statusOf(deviceDb());
   },
   status: () => statusOf(deviceDb()),
-  'pos-hello': async (sender) => {
+  'pos-hello': async (_r, sender) => {
     if (sender.tab?.id === undefined) return { ok: false };
     await chrome.storage.session.set({ pos_tab: sender.tab.id });
     return { ok: true };
   },
+  unlock: (r) => till.unlock(r.pin),
+  find: (r) => till.find(r.search),
+  member: (r) => till.member(r.member_id),
+  quote: (r) => till.quote(r),
+  sell: (r) => till.sell(r),
+  enroll: (r) => till.enroll(r),
+  recent: (r) => till.recentPurchases(r.member_id),
+  refund: (r) => till.refund(r),
+  adjust: (r) => till.adjust(r),
+  'take-cart': () => till.takeCart(),
+  'pos-discount': (r) => till.writeDiscount(r.amount),
 };
 
 chrome.runtime.onInstalled.addListener(() => {
@@ -35,12 +54,16 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 
 chrome.runtime.onMessage.addListener((message: unknown, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
-  const parsed = v.safeParse(AnyRequest, message);
+  const parsed = v.safeParse(RequestSchema, message);
   if (!parsed.success) {
-    reply({ error: 'bad message' });
+    reply({ error: `bad message: ${parsed.issues[0]?.message ?? ''}` });
     return false;
   }
-  const kind = parsed.output.kind;
-  void handlers[kind](sender).then(reply, (error: unknown) => reply({ error: String(error) }));
+  const request = parsed.output as Request;
+  const handle = handlers[request.kind] as (
+    r: Request,
+    s: chrome.runtime.MessageSender,
+  ) => Promise<unknown>;
+  void handle(request, sender).then(reply, (error: unknown) => reply({ error: String(error) }));
   return true;
 });

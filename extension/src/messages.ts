@@ -1,20 +1,10 @@
 /**
- * Messages between the extension's parts: one typed, validated map. Each request has a schema;
- * the service worker answers only messages from this extension.
+ * Messages from the extension's pages and the POS bridge to the service worker: their types
+ * and `ask`. The schemas the worker validates them with are in message-schemas.ts (kept out of
+ * the side panel's bundle).
  */
-import * as v from 'valibot';
-
-export const REQUESTS = {
-  'sync-now': v.object({ kind: v.literal('sync-now') }),
-  status: v.object({ kind: v.literal('status') }),
-  /** From the POS bridge: this tab shows a POS page (the panel talks to the last one). */
-  'pos-hello': v.object({ kind: v.literal('pos-hello') }),
-} as const;
-
-export type RequestKind = keyof typeof REQUESTS;
-export type RequestOf<K extends RequestKind> = v.InferOutput<(typeof REQUESTS)[K]>;
-
-export const AnyRequest = v.variant('kind', Object.values(REQUESTS));
+import type { Line, MemberSummary, Quote } from '../../shared/rules';
+import type { Outcome, RecentPurchase, SaleInput, Staff } from './till';
 
 export interface StatusReply {
   readonly paired: boolean;
@@ -26,12 +16,65 @@ export interface StatusReply {
   readonly last_error: string | null;
 }
 
+export type Request =
+  | { kind: 'sync-now' }
+  | { kind: 'status' }
+  | { kind: 'pos-hello' }
+  | { kind: 'unlock'; pin: string }
+  | { kind: 'find'; search: string }
+  | { kind: 'member'; member_id: string }
+  | ({ kind: 'quote' } & SaleInput)
+  | ({ kind: 'sell' } & SaleInput)
+  | {
+      kind: 'enroll';
+      name: string;
+      phone: string;
+      birthday: string;
+      referral: string;
+      staff_id: string | null;
+    }
+  | { kind: 'recent'; member_id: string }
+  | {
+      kind: 'refund';
+      member_id: string;
+      purchase_id: string;
+      amount?: number;
+      staff_id: string | null;
+    }
+  | {
+      kind: 'adjust';
+      member_id: string;
+      points: number;
+      reason: string;
+      manager_pin: string;
+      staff_id: string | null;
+    }
+  | { kind: 'take-cart' }
+  | { kind: 'pos-discount'; amount: number };
+
 export interface Replies {
   'sync-now': StatusReply;
   status: StatusReply;
   'pos-hello': { ok: boolean };
+  unlock: Staff | null;
+  find: string | null;
+  member: MemberSummary;
+  quote: Outcome<Quote>;
+  sell: Outcome<{ discount: number }>;
+  enroll: Outcome<string>;
+  recent: RecentPurchase[];
+  refund: Outcome<null>;
+  adjust: Outcome<null>;
+  'take-cart': { amount: number; lines: Line[] } | null;
+  'pos-discount': boolean;
 }
 
-export async function ask<K extends RequestKind>(request: RequestOf<K>): Promise<Replies[K]> {
-  return (await chrome.runtime.sendMessage(request)) as Replies[K];
+export type RequestKind = Request['kind'];
+
+export async function ask<R extends Request>(request: R): Promise<Replies[R['kind']]> {
+  const reply = (await chrome.runtime.sendMessage(request)) as
+    Replies[R['kind']] | { error: string };
+  if (reply && typeof reply === 'object' && 'error' in reply && typeof reply.error === 'string')
+    throw new Error(reply.error);
+  return reply as Replies[R['kind']];
 }

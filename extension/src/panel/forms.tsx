@@ -1,16 +1,7 @@
 /** The side panel's forms: checkout, enroll, refund, manual adjustment. */
 import { useEffect, useState } from 'preact/hooks';
 import { formatPoints, formatWon, t } from '../../../shared/ui';
-import {
-  adjust,
-  confirmSale,
-  enroll,
-  quote,
-  recentPurchases,
-  refund,
-  takeCart,
-  writeDiscount,
-} from './actions';
+import { adjust, confirmSale, enroll, quote, recentPurchases, refund, takeCart } from './actions';
 import { usePanel, type View } from './store';
 
 export function Tabs() {
@@ -48,7 +39,7 @@ export function Checkout() {
       data-testid="checkout"
       onSubmit={(e) => {
         e.preventDefault();
-        void confirmSale().then((done) => done && writeDiscount(done.discount));
+        void confirmSale();
       }}
     >
       <button class="secondary" type="button" name="take-cart" onClick={() => void takeCart()}>

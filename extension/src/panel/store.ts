@@ -6,11 +6,8 @@ import type { StatusReply } from '../messages';
 
 export type View = 'checkout' | 'enroll' | 'refund' | 'adjust';
 
-export interface Staff {
-  readonly staff_id: string;
-  readonly name: string;
-  readonly role: string;
-}
+export type { Staff } from '../till';
+import type { Staff } from '../till';
 
 export interface PanelState {
   locale: Locale;

@@ -1,0 +1,54 @@
+/** The runtime schemas of the messages the service worker answers (it validates each one). */
+import * as v from 'valibot';
+import { LineSchema } from '../../shared/rules';
+
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+const staff = v.nullable(id);
+const sale = {
+  member_id: id,
+  amount: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  lines: v.array(LineSchema),
+  redeem: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  coupon: v.nullable(v.string()),
+  staff_id: staff,
+};
+
+export const RequestSchema = v.variant('kind', [
+  v.object({ kind: v.literal('sync-now') }),
+  v.object({ kind: v.literal('status') }),
+  v.object({ kind: v.literal('pos-hello') }),
+  v.object({ kind: v.literal('unlock'), pin: v.pipe(v.string(), v.maxLength(16)) }),
+  v.object({ kind: v.literal('find'), search: v.pipe(v.string(), v.maxLength(100)) }),
+  v.object({ kind: v.literal('member'), member_id: id }),
+  v.object({ kind: v.literal('quote'), ...sale }),
+  v.object({ kind: v.literal('sell'), ...sale }),
+  v.object({
+    kind: v.literal('enroll'),
+    name: v.pipe(v.string(), v.maxLength(100)),
+    phone: v.pipe(v.string(), v.maxLength(30)),
+    birthday: v.pipe(v.string(), v.maxLength(10)),
+    referral: v.pipe(v.string(), v.maxLength(20)),
+    staff_id: staff,
+  }),
+  v.object({ kind: v.literal('recent'), member_id: id }),
+  v.object({
+    kind: v.literal('refund'),
+    member_id: id,
+    purchase_id: id,
+    amount: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
+    staff_id: staff,
+  }),
+  v.object({
+    kind: v.literal('adjust'),
+    member_id: id,
+    points: v.pipe(v.number(), v.safeInteger()),
+    reason: v.pipe(v.string(), v.maxLength(500)),
+    manager_pin: v.pipe(v.string(), v.maxLength(16)),
+    staff_id: staff,
+  }),
+  v.object({ kind: v.literal('take-cart') }),
+  v.object({
+    kind: v.literal('pos-discount'),
+    amount: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  }),
+]);

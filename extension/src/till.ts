@@ -1,0 +1,285 @@
+/**
+ * What the till does, in the service worker: every read and write of the device store and
+ * every rule runs here, so the side panel is only a view (and stays small). Each function takes
+ * plain arguments and returns plain data, so it can answer a message.
+ */
+import { phoneHashOf, verifyPinHash } from '../../shared/protocol';
+import {
+  purchasePayload,
+  quoteCheckout,
+  quoteRefund,
+  summarize,
+  type Line,
+  type MemberSummary,
+  type Quote,
+} from '../../shared/rules';
+import {
+  correctedNow,
+  deviceOf,
+  memberRow,
+  memberStateOf,
+  offlineContext,
+  programsOf,
+  recordEvents,
+  type Draft,
+} from '../../shared/storage';
+import { deviceDb, syncClient } from './device';
+
+export interface Staff {
+  readonly staff_id: string;
+  readonly name: string;
+  readonly role: string;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+const fail = <T>(message: string): Outcome<T> => ({ ok: false, message });
+
+export interface SaleInput {
+  readonly member_id: string;
+  readonly amount: number;
+  readonly lines: Line[];
+  readonly redeem: number;
+  readonly coupon: string | null;
+  readonly staff_id: string | null;
+}
+
+export async function unlock(pin: string): Promise<Staff | null> {
+  const device = await deviceOf(deviceDb());
+  const staff = device.staff.find((s) => verifyPinHash(pin, s.pin_hash));
+  return staff ? { staff_id: staff.staff_id, name: staff.name, role: staff.role } : null;
+}
+
+export async function member(memberId: string): Promise<MemberSummary> {
+  const db = deviceDb();
+  const now = await correctedNow(db);
+  const programs = await programsOf(db);
+  return summarize(await memberStateOf(db, memberId, now), programs.at(now));
+}
+
+/** Finds a member by card number, member code (referral code) or phone number. */
+export async function find(search: string): Promise<string | null> {
+  const text = search.trim();
+  if (!text) return null;
+  const db = deviceDb();
+  const device = await deviceOf(db);
+  const digits = text.replace(/[^\d]/g, '');
+  const row =
+    (await memberRow(db, { card_number: text })) ??
+    (await memberRow(db, { referral_code: text })) ??
+    (digits.length >= 9
+      ? await memberRow(db, { phone_hash: phoneHashOf(device.phone_key, text) })
+      : undefined);
+  if (row) return row.member_id;
+  // Enrolled here and not synced yet: the outbox knows.
+  const own = await db.outbox.where('status').notEqual('rejected').toArray();
+  const hit = own.find(
+    (r) =>
+      r.event.type === 'member_enrolled' &&
+      (r.event.payload.card_number === text ||
+        r.event.payload.referral_code === text.toUpperCase()),
+  );
+  return hit ? hit.member_id : null;
+}
+
+export async function quote(input: SaleInput): Promise<Outcome<Quote>> {
+  const db = deviceDb();
+  const now = await correctedNow(db);
+  const program = (await programsOf(db)).at(now);
+  const state = await memberStateOf(db, input.member_id, now);
+  const device = await deviceOf(db);
+  const amount =
+    input.lines.length > 0
+      ? input.lines.reduce((s, l) => s + l.quantity * l.unit_price, 0)
+      : input.amount;
+  const q = quoteCheckout(
+    state,
+    program,
+    {
+      amount,
+      lines: input.lines,
+      redeem_points: input.redeem,
+      coupon_code: input.coupon,
+      store_id: device.store_id,
+      offline: await offlineContext(db, input.member_id),
+    },
+    now,
+  );
+  return q.ok ? q : fail(q.error.message);
+}
+
+async function record(drafts: Draft[]): Promise<void> {
+  const db = deviceDb();
+  await recordEvents(db, drafts, await correctedNow(db), (await programsOf(db)).latest());
+  void syncClient().sync();
+}
+
+export async function sell(input: SaleInput): Promise<Outcome<{ discount: number }>> {
+  const q = await quote(input);
+  if (!q.ok) return q;
+  const offline = (await offlineContext(deviceDb(), input.member_id)) !== null;
+  await record([
+    {
+      type: 'purchase_recorded',
+      member_id: input.member_id,
+      staff_id: input.staff_id,
+      payload: purchasePayload(q.value, { purchase_id: crypto.randomUUID() }, input.lines, offline),
+    },
+  ]);
+  return { ok: true, value: { discount: q.value.amount - q.value.amount_paid } };
+}
+
+export async function enroll(input: {
+  name: string;
+  phone: string;
+  birthday: string;
+  referral: string;
+  staff_id: string | null;
+}): Promise<Outcome<string>> {
+  const db = deviceDb();
+  const device = await deviceOf(db);
+  const referral = input.referral.trim();
+  const referrer = referral ? await memberRow(db, { referral_code: referral }) : undefined;
+  if (referral && !referrer) return fail('referral_unknown');
+  if (!input.name.trim()) return fail('name');
+  if (input.birthday.trim() && !/^\d{4}-\d{2}-\d{2}$/.test(input.birthday.trim()))
+    return fail('birthday');
+  const id = crypto.randomUUID();
+  const card = `8${Array.from(crypto.getRandomValues(new Uint8Array(11)), (b) => String(b % 10)).join('')}`;
+  const code = Array.from(
+    crypto.getRandomValues(new Uint8Array(7)),
+    (b) => '23456789ABCDEFGHJKLMNPQRSTUVWXYZ'[b % 32],
+  ).join('');
+  await record([
+    {
+      type: 'member_enrolled',
+      member_id: id,
+      staff_id: input.staff_id,
+      payload: {
+        card_number: card,
+        referral_code: code,
+        referred_by: referrer?.member_id ?? null,
+        birthday: input.birthday.trim() || null,
+        name: input.name.trim(),
+        phone: input.phone.replace(/[^\d+]/g, '') || null,
+        phone_hash: input.phone.trim() ? phoneHashOf(device.phone_key, input.phone) : null,
+        consent: true,
+      },
+    },
+  ]);
+  return { ok: true, value: id };
+}
+
+export interface RecentPurchase {
+  readonly purchase_id: string;
+  readonly at: number;
+  readonly amount: number;
+  readonly left: number;
+}
+
+/** The member's recent purchases with something left to refund, newest first. */
+export async function recentPurchases(memberId: string): Promise<RecentPurchase[]> {
+  const db = deviceDb();
+  const state = await memberStateOf(db, memberId, await correctedNow(db));
+  return [...state.purchases.values()]
+    .filter((p) => p.refunded_gross < p.amount)
+    .sort((a, b) => b.occurred_at - a.occurred_at)
+    .slice(0, 10)
+    .map((p) => ({
+      purchase_id: p.purchase_id,
+      at: p.occurred_at,
+      amount: p.amount,
+      left: p.amount - p.refunded_gross,
+    }));
+}
+
+export async function refund(input: {
+  member_id: string;
+  purchase_id: string;
+  amount?: number;
+  staff_id: string | null;
+}): Promise<Outcome<null>> {
+  const db = deviceDb();
+  const now = await correctedNow(db);
+  const q = quoteRefund(
+    await memberStateOf(db, input.member_id, now),
+    (await programsOf(db)).at(now),
+    input.amount
+      ? { purchase_id: input.purchase_id, amount: input.amount }
+      : { purchase_id: input.purchase_id },
+    now,
+  );
+  if (!q.ok) return fail(q.error.message);
+  const f = q.value;
+  await record([
+    {
+      type: 'purchase_refunded',
+      member_id: input.member_id,
+      staff_id: input.staff_id,
+      payload: {
+        refund_id: crypto.randomUUID(),
+        purchase_id: input.purchase_id,
+        amount: f.amount,
+        lines: [...f.lines],
+        amount_refunded: f.amount_refunded,
+        points_reversed: f.points_reversed,
+        points_restored: f.points_restored,
+        coupon_restored: f.coupon_restored,
+        stamps_removed: f.stamps_removed,
+      },
+    },
+  ]);
+  return { ok: true, value: null };
+}
+
+/** A manual adjustment: a reason and a manager's PIN. */
+export async function adjust(input: {
+  member_id: string;
+  points: number;
+  reason: string;
+  manager_pin: string;
+  staff_id: string | null;
+}): Promise<Outcome<null>> {
+  const device = await deviceOf(deviceDb());
+  const manager = device.staff.find(
+    (s) => s.role === 'manager' && verifyPinHash(input.manager_pin, s.pin_hash),
+  );
+  if (!manager) return fail('manager_pin_wrong');
+  if (!Number.isSafeInteger(input.points) || input.points === 0 || input.reason.trim().length < 3)
+    return fail('adjust_invalid');
+  await record([
+    {
+      type: 'points_adjusted',
+      member_id: input.member_id,
+      staff_id: input.staff_id,
+      payload: { points: input.points, reason: input.reason.trim(), approved_by: manager.staff_id },
+    },
+  ]);
+  return { ok: true, value: null };
+}
+
+/** The POS page the cashier last worked in (the bridge says hello from it). */
+async function posTab(): Promise<number | undefined> {
+  const stored = await chrome.storage.session.get('pos_tab');
+  return typeof stored.pos_tab === 'number' ? stored.pos_tab : undefined;
+}
+
+export async function takeCart(): Promise<{ amount: number; lines: Line[] } | null> {
+  const tab = await posTab();
+  if (tab === undefined) return null;
+  try {
+    return (
+      ((await chrome.tabs.sendMessage(tab, { kind: 'read-cart' })) as
+        { amount: number; lines: Line[] } | undefined) ?? null
+    );
+  } catch {
+    return null;
+  }
+}
+
+export async function writeDiscount(amount: number): Promise<boolean> {
+  const tab = await posTab();
+  if (tab === undefined) return false;
+  return Boolean(
+    await chrome.tabs.sendMessage(tab, { kind: 'write-discount', amount }).catch(() => false),
+  );
+}
