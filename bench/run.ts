@@ -1,10 +1,12 @@
 /** npm run bench: every benchmark, figures printed. `npm run bench -- rules` runs one. */
 import { benchRules } from './rules';
 import { benchServer } from './server';
+import { benchExtension } from './extension';
 
 const suites: Record<string, () => void | Promise<void>> = {
   rules: benchRules,
   server: benchServer,
+  extension: benchExtension,
 };
 
 const wanted = process.argv.slice(2);

@@ -11,14 +11,15 @@ import {
   summarize,
   type Line,
   type MemberSummary,
+  type Program,
   type Quote,
 } from '../../shared/rules';
 import {
+  checkoutContext,
   correctedNow,
   deviceOf,
   memberRow,
   memberStateOf,
-  offlineContext,
   programsOf,
   recordEvents,
   type Draft,
@@ -82,49 +83,74 @@ export async function find(search: string): Promise<string | null> {
 }
 
 export async function quote(input: SaleInput): Promise<Outcome<Quote>> {
-  const db = deviceDb();
-  const now = await correctedNow(db);
-  const program = (await programsOf(db)).at(now);
-  const state = await memberStateOf(db, input.member_id, now);
-  const device = await deviceOf(db);
+  return (await quoteIn(input)).outcome;
+}
+
+/** Quotes on one consistent read of the device store (one IndexedDB transaction). */
+async function quoteIn(
+  input: SaleInput,
+): Promise<{ outcome: Outcome<Quote>; now: number; program: Program; offline: boolean }> {
+  const c = await checkoutContext(deviceDb(), input.member_id, Date.now());
   const amount =
     input.lines.length > 0
       ? input.lines.reduce((s, l) => s + l.quantity * l.unit_price, 0)
       : input.amount;
   const q = quoteCheckout(
-    state,
-    program,
+    c.state,
+    c.program,
     {
       amount,
       lines: input.lines,
       redeem_points: input.redeem,
       coupon_code: input.coupon,
-      store_id: device.store_id,
-      offline: await offlineContext(db, input.member_id),
+      store_id: c.device.store_id,
+      offline: c.offline,
     },
-    now,
+    c.now,
   );
-  return q.ok ? q : fail(q.error.message);
+  return {
+    outcome: q.ok ? q : fail(q.error.message),
+    now: c.now,
+    program: c.program,
+    offline: c.offline !== null,
+  };
 }
 
-async function record(drafts: Draft[]): Promise<void> {
+let pendingSync: ReturnType<typeof setTimeout> | undefined;
+
+async function record(drafts: Draft[], now?: number, program?: Program): Promise<void> {
   const db = deviceDb();
-  await recordEvents(db, drafts, await correctedNow(db), (await programsOf(db)).latest());
-  void syncClient().sync();
+  await recordEvents(
+    db,
+    drafts,
+    now ?? (await correctedNow(db)),
+    program ?? (await programsOf(db)).latest(),
+  );
+  // Push soon, once for a burst of sales (the alarm is the backstop if the worker is stopped).
+  clearTimeout(pendingSync);
+  pendingSync = setTimeout(() => void syncClient().sync(), 1_000);
 }
 
 export async function sell(input: SaleInput): Promise<Outcome<{ discount: number }>> {
-  const q = await quote(input);
+  const { outcome: q, now, program, offline } = await quoteIn(input);
   if (!q.ok) return q;
-  const offline = (await offlineContext(deviceDb(), input.member_id)) !== null;
-  await record([
-    {
-      type: 'purchase_recorded',
-      member_id: input.member_id,
-      staff_id: input.staff_id,
-      payload: purchasePayload(q.value, { purchase_id: crypto.randomUUID() }, input.lines, offline),
-    },
-  ]);
+  await record(
+    [
+      {
+        type: 'purchase_recorded',
+        member_id: input.member_id,
+        staff_id: input.staff_id,
+        payload: purchasePayload(
+          q.value,
+          { purchase_id: crypto.randomUUID() },
+          input.lines,
+          offline,
+        ),
+      },
+    ],
+    now,
+    program,
+  );
   return { ok: true, value: { discount: q.value.amount - q.value.amount_paid } };
 }
 

@@ -275,3 +275,63 @@ export async function offlineContext(
   }
   return { since, redeemed_by_member: redeemed };
 }
+
+export interface CheckoutContext {
+  readonly now: number;
+  readonly device: DeviceRow;
+  readonly program: Program;
+  readonly state: MemberState;
+  readonly offline: { since: number; redeemed_by_member: number } | null;
+}
+
+/**
+ * Everything a checkout reads, in one read transaction (a till quotes at every keystroke):
+ * the device, the sync state, the program versions, the member's events and this device's
+ * own events for the member.
+ */
+export async function checkoutContext(
+  db: DeviceDb,
+  memberId: string,
+  rawNow: number,
+): Promise<CheckoutContext> {
+  const read = await db.transaction(
+    'r',
+    [db.device, db.sync, db.programs, db.members, db.outbox],
+    async () => ({
+      device: await deviceOf(db),
+      sync: await syncStateOf(db),
+      programs: await programsOf(db),
+      row: await db.members.get(memberId),
+      own: await db.outbox.where('member_id').equals(memberId).toArray(),
+    }),
+  );
+  const offset = read.sync.clock_offset_ms;
+  const now = Math.abs(offset) > CLOCK_TOLERANCE_MS ? rawNow + offset : rawNow;
+  const server = read.row?.events ?? [];
+  const known = new Set(server.map((e) => e.event_id));
+  const mine = read.own
+    .filter((o) => o.status !== 'rejected' && !known.has(o.event_id))
+    .map((o) => o.event as unknown as LedgerEvent);
+  const state = replay(
+    memberId,
+    mine.length === 0 ? server : [...server, ...mine],
+    read.programs,
+    now,
+  );
+  let offline: CheckoutContext['offline'] = null;
+  if (read.sync.offline_since !== null) {
+    const since = read.sync.offline_since;
+    let redeemed = 0;
+    for (const o of read.own) {
+      const e = o.event;
+      if (
+        o.status !== 'rejected' &&
+        e.type === 'purchase_recorded' &&
+        parseInstant(e.occurred_at) >= since - 5 * 60_000
+      )
+        redeemed += e.payload.points_redeemed;
+    }
+    offline = { since, redeemed_by_member: redeemed };
+  }
+  return { now, device: read.device, program: read.programs.at(now), state, offline };
+}

@@ -23,6 +23,8 @@ export {
   memberEvents,
   memberStateOf,
   offlineContext,
+  checkoutContext,
+  type CheckoutContext,
   initialSync,
   storageFailure,
   type Draft,
