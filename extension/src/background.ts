@@ -38,6 +38,7 @@ const handlers: Handlers = {
   enroll: (r) => till.enroll(r),
   recent: (r) => till.recentPurchases(r.member_id),
   refund: (r) => till.refund(r),
+  rejected: () => till.rejected(),
   adjust: (r) => till.adjust(r),
   'take-cart': () => till.takeCart(),
   'pos-discount': (r) => till.writeDiscount(r.amount),

@@ -1,4 +1,7 @@
-/** The runtime schemas of the messages the service worker answers (it validates each one). */
+/**
+ * The runtime schemas of the messages the service worker answers (it validates each one).
+ * Strict: a field the worker does not know is an error, never silently dropped.
+ */
 import * as v from 'valibot';
 import { LineSchema } from '../../shared/rules';
 
@@ -14,15 +17,15 @@ const sale = {
 };
 
 export const RequestSchema = v.variant('kind', [
-  v.object({ kind: v.literal('sync-now') }),
-  v.object({ kind: v.literal('status') }),
-  v.object({ kind: v.literal('pos-hello') }),
-  v.object({ kind: v.literal('unlock'), pin: v.pipe(v.string(), v.maxLength(16)) }),
-  v.object({ kind: v.literal('find'), search: v.pipe(v.string(), v.maxLength(100)) }),
-  v.object({ kind: v.literal('member'), member_id: id }),
-  v.object({ kind: v.literal('quote'), ...sale }),
-  v.object({ kind: v.literal('sell'), ...sale }),
-  v.object({
+  v.strictObject({ kind: v.literal('sync-now') }),
+  v.strictObject({ kind: v.literal('status') }),
+  v.strictObject({ kind: v.literal('pos-hello') }),
+  v.strictObject({ kind: v.literal('unlock'), pin: v.pipe(v.string(), v.maxLength(16)) }),
+  v.strictObject({ kind: v.literal('find'), search: v.pipe(v.string(), v.maxLength(100)) }),
+  v.strictObject({ kind: v.literal('member'), member_id: id }),
+  v.strictObject({ kind: v.literal('quote'), ...sale }),
+  v.strictObject({ kind: v.literal('sell'), ...sale }),
+  v.strictObject({
     kind: v.literal('enroll'),
     name: v.pipe(v.string(), v.maxLength(100)),
     phone: v.pipe(v.string(), v.maxLength(30)),
@@ -30,15 +33,21 @@ export const RequestSchema = v.variant('kind', [
     referral: v.pipe(v.string(), v.maxLength(20)),
     staff_id: staff,
   }),
-  v.object({ kind: v.literal('recent'), member_id: id }),
-  v.object({
+  v.strictObject({ kind: v.literal('recent'), member_id: id }),
+  v.strictObject({
     kind: v.literal('refund'),
     member_id: id,
     purchase_id: id,
     amount: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
+    lines: v.optional(
+      v.array(
+        v.strictObject({ sku: id, quantity: v.pipe(v.number(), v.safeInteger(), v.minValue(1)) }),
+      ),
+    ),
     staff_id: staff,
   }),
-  v.object({
+  v.strictObject({ kind: v.literal('rejected') }),
+  v.strictObject({
     kind: v.literal('adjust'),
     member_id: id,
     points: v.pipe(v.number(), v.safeInteger()),
@@ -46,8 +55,8 @@ export const RequestSchema = v.variant('kind', [
     manager_pin: v.pipe(v.string(), v.maxLength(16)),
     staff_id: staff,
   }),
-  v.object({ kind: v.literal('take-cart') }),
-  v.object({
+  v.strictObject({ kind: v.literal('take-cart') }),
+  v.strictObject({
     kind: v.literal('pos-discount'),
     amount: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   }),

@@ -4,7 +4,7 @@
  * the side panel's bundle).
  */
 import type { Line, MemberSummary, Quote } from '../../shared/rules';
-import type { Outcome, RecentPurchase, SaleInput, Staff } from './till';
+import type { Outcome, RecentPurchase, RejectedView, SaleInput, Staff } from './till';
 
 export interface StatusReply {
   readonly paired: boolean;
@@ -39,8 +39,10 @@ export type Request =
       member_id: string;
       purchase_id: string;
       amount?: number;
+      lines?: { sku: string; quantity: number }[];
       staff_id: string | null;
     }
+  | { kind: 'rejected' }
   | {
       kind: 'adjust';
       member_id: string;
@@ -64,6 +66,7 @@ export interface Replies {
   enroll: Outcome<string>;
   recent: RecentPurchase[];
   refund: Outcome<null>;
+  rejected: RejectedView[];
   adjust: Outcome<null>;
   'take-cart': { amount: number; lines: Line[] } | null;
   'pos-discount': boolean;

@@ -6,7 +6,7 @@ import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { AUTO_LOCK_MS, lock, refreshStatus } from './panel/actions';
 import { Adjust, Checkout, Enroll, Refund, Tabs } from './panel/forms';
-import { MemberCard, Message, Search, StatusBar, Unlock } from './panel/parts';
+import { MemberCard, Message, Rejected, Search, StatusBar, Unlock } from './panel/parts';
 import { usePanel } from './panel/store';
 
 function Panel() {
@@ -31,6 +31,7 @@ function Panel() {
     <>
       <StatusBar />
       <main>
+        <Rejected />
         {status?.paired && !staff && <Unlock />}
         {staff && (
           <>

@@ -8,6 +8,7 @@ import {
   purchasePayload,
   quoteCheckout,
   quoteRefund,
+  refundableQuantity,
   summarize,
   type Line,
   type MemberSummary,
@@ -22,6 +23,7 @@ import {
   memberStateOf,
   programsOf,
   recordEvents,
+  rejectedEvents,
   type Draft,
 } from '../../shared/storage';
 import { deviceDb, syncClient } from './device';
@@ -197,9 +199,12 @@ export async function enroll(input: {
 
 export interface RecentPurchase {
   readonly purchase_id: string;
+  readonly receipt_id: string | null;
   readonly at: number;
   readonly amount: number;
   readonly left: number;
+  /** Units of each sku still refundable (refund by lines). */
+  readonly lines: { sku: string; unit_price: number; left: number }[];
 }
 
 /** The member's recent purchases with something left to refund, newest first. */
@@ -212,9 +217,15 @@ export async function recentPurchases(memberId: string): Promise<RecentPurchase[
     .slice(0, 10)
     .map((p) => ({
       purchase_id: p.purchase_id,
+      receipt_id: null,
       at: p.occurred_at,
       amount: p.amount,
       left: p.amount - p.refunded_gross,
+      lines: [...new Set(p.lines.map((l) => l.sku))].map((sku) => ({
+        sku,
+        unit_price: p.lines.find((l) => l.sku === sku)?.unit_price ?? 0,
+        left: refundableQuantity(p, sku),
+      })),
     }));
 }
 
@@ -222,6 +233,7 @@ export async function refund(input: {
   member_id: string;
   purchase_id: string;
   amount?: number;
+  lines?: { sku: string; quantity: number }[];
   staff_id: string | null;
 }): Promise<Outcome<null>> {
   const db = deviceDb();
@@ -229,9 +241,11 @@ export async function refund(input: {
   const q = quoteRefund(
     await memberStateOf(db, input.member_id, now),
     (await programsOf(db)).at(now),
-    input.amount
-      ? { purchase_id: input.purchase_id, amount: input.amount }
-      : { purchase_id: input.purchase_id },
+    input.lines && input.lines.length > 0
+      ? { purchase_id: input.purchase_id, lines: input.lines }
+      : input.amount
+        ? { purchase_id: input.purchase_id, amount: input.amount }
+        : { purchase_id: input.purchase_id },
     now,
   );
   if (!q.ok) return fail(q.error.message);
@@ -308,4 +322,24 @@ export async function writeDiscount(amount: number): Promise<boolean> {
   return Boolean(
     await chrome.tabs.sendMessage(tab, { kind: 'write-discount', amount }).catch(() => false),
   );
+}
+
+export interface RejectedView {
+  readonly event_id: string;
+  readonly type: string;
+  readonly reason: string | null;
+  readonly message: string | null;
+  readonly at: string;
+}
+
+/** Events the endpoint refused: kept, and shown with the reason it gave. */
+export async function rejected(): Promise<RejectedView[]> {
+  const rows = await rejectedEvents(deviceDb());
+  return rows.map((r) => ({
+    event_id: r.event_id,
+    type: r.event.type,
+    reason: r.reason,
+    message: r.message,
+    at: r.event.occurred_at,
+  }));
 }

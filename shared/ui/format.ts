@@ -71,6 +71,7 @@ const WORDS = {
   no_coupon: { ko: '사용 안 함', en: 'None' },
   take_cart: { ko: 'POS 장바구니 가져오기', en: 'Take the POS cart' },
   refund_all: { ko: '전체 환불', en: 'Refund all' },
+  refund_one: { ko: '1개 환불', en: 'Refund one' },
   reason: { ko: '사유', en: 'Reason' },
   manager_pin: { ko: '매니저 PIN', en: 'Manager PIN' },
   perks: { ko: '혜택', en: 'Perks' },

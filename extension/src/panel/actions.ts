@@ -112,14 +112,17 @@ export function recentPurchases(): Promise<RecentPurchase[]> {
   return memberId ? ask({ kind: 'recent', member_id: memberId }) : Promise.resolve([]);
 }
 
-export async function refund(purchaseId: string, amount?: number): Promise<void> {
+export async function refund(
+  purchaseId: string,
+  lines?: { sku: string; quantity: number }[],
+): Promise<void> {
   const { memberId, staff } = usePanel.getState();
   if (!memberId) return;
   const done = await ask({
     kind: 'refund',
     member_id: memberId,
     purchase_id: purchaseId,
-    ...(amount ? { amount } : {}),
+    ...(lines ? { lines } : {}),
     staff_id: staff?.staff_id ?? null,
   });
   say(done.ok ? 'refunded' : done.message, !done.ok);
@@ -151,4 +154,8 @@ export async function takeCart(): Promise<void> {
   }
   usePanel.getState().set({ amount: String(cart.amount), lines: cart.lines });
   await quote();
+}
+
+export function rejected() {
+  return ask({ kind: 'rejected' });
 }

@@ -142,26 +142,44 @@ export function Enroll() {
 export function Refund() {
   const { memberId, locale } = usePanel();
   const [purchases, setPurchases] = useState<Awaited<ReturnType<typeof recentPurchases>>>([]);
-  useEffect(() => {
-    void recentPurchases().then(setPurchases);
-  }, [memberId]);
+  const reload = () => void recentPurchases().then(setPurchases);
+  useEffect(reload, [memberId]);
   return (
     <section class="card" data-testid="refund">
       {purchases.map((p) => (
-        <div class="row" key={p.purchase_id}>
-          <span>
-            {new Date(p.at).toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US')} ·{' '}
-            {formatWon(p.amount, locale)}
-          </span>
-          <button
-            type="button"
-            name="refund-all"
-            onClick={() =>
-              void refund(p.purchase_id).then(() => recentPurchases().then(setPurchases))
-            }
-          >
-            {t('refund_all', locale)}
-          </button>
+        <div key={p.purchase_id} class="purchase">
+          <div class="row">
+            <span>
+              {new Date(p.at).toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US')} ·{' '}
+              {formatWon(p.amount, locale)}
+            </span>
+            <button
+              type="button"
+              name="refund-all"
+              onClick={() => void refund(p.purchase_id).then(reload)}
+            >
+              {t('refund_all', locale)}
+            </button>
+          </div>
+          {p.lines
+            .filter((l) => l.left > 0)
+            .map((l) => (
+              <div class="row" key={l.sku}>
+                <span>
+                  {l.sku} × {l.left} ({formatWon(l.unit_price, locale)})
+                </span>
+                <button
+                  class="secondary"
+                  type="button"
+                  name={`refund-one-${l.sku}`}
+                  onClick={() =>
+                    void refund(p.purchase_id, [{ sku: l.sku, quantity: 1 }]).then(reload)
+                  }
+                >
+                  {t('refund_one', locale)}
+                </button>
+              </div>
+            ))}
         </div>
       ))}
     </section>

@@ -1,8 +1,8 @@
 /** The side panel's pieces: lock screen, status bar, search, member card. */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { formatPoints, formatWon, say as word, t } from '../../../shared/ui';
 import { ask } from '../messages';
-import { find, lock, refreshStatus, unlock } from './actions';
+import { find, lock, refreshStatus, rejected, unlock } from './actions';
 import { usePanel } from './store';
 
 export function Unlock() {
@@ -174,6 +174,29 @@ export function MemberCard() {
         <dt>{t('member_code', locale)}</dt>
         <dd>{member.referral_code}</dd>
       </dl>
+    </section>
+  );
+}
+
+/** The events the endpoint refused, with its reasons: kept on the device, never hidden. */
+export function Rejected() {
+  const { status, locale } = usePanel();
+  const [items, setItems] = useState<Awaited<ReturnType<typeof rejected>>>([]);
+  const count = status?.rejected ?? 0;
+  useEffect(() => {
+    if (count > 0) void rejected().then(setItems);
+  }, [count]);
+  if (count === 0) return null;
+  return (
+    <section class="card rejected" data-testid="rejected-list">
+      <strong>{t('rejected', locale)}</strong>
+      <ul>
+        {items.map((r) => (
+          <li key={r.event_id}>
+            {r.at.slice(0, 16).replace('T', ' ')} · {r.type} · {r.reason}: {r.message}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
