@@ -370,7 +370,7 @@ async function enroll(
     phone_hash: hash,
     name: p.name,
     birthday: p.birthday,
-    pin_hash: null,
+    pin_hash: p.pin_hash ?? null,
     referred_by: referredBy,
     store_id: event.store_id,
     consent: p.consent ? 1 : 0,
@@ -402,11 +402,17 @@ async function pull(
     changes.push({
       server_seq: Number(r.server_seq),
       member_id: r.member_id,
-      event: who.role === 'kiosk' ? maskForKiosk(event) : event,
+      event: who.role === 'kiosk' ? maskForKiosk(withoutPin(event)) : withoutPin(event),
     });
   }
   const last = page[page.length - 1];
   return { changes, cursor: last ? Number(last.server_seq) : cursor, more };
+}
+
+/** A member's PIN hash stays on the endpoint: no device receives it. */
+function withoutPin(event: EventEnvelope): EventEnvelope {
+  if (event.type !== 'member_enrolled' || !event.payload.pin_hash) return event;
+  return { ...event, payload: { ...event.payload, pin_hash: null } } as EventEnvelope;
 }
 
 /** A kiosk is a public device: it never receives a phone number or a full name. */

@@ -31,6 +31,7 @@ export const RequestSchema = v.variant('kind', [
     phone: v.pipe(v.string(), v.maxLength(30)),
     birthday: v.pipe(v.string(), v.maxLength(10)),
     referral: v.pipe(v.string(), v.maxLength(20)),
+    pin: v.pipe(v.string(), v.maxLength(8)),
     staff_id: staff,
   }),
   v.strictObject({ kind: v.literal('recent'), member_id: id }),

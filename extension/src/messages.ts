@@ -31,6 +31,7 @@ export type Request =
       phone: string;
       birthday: string;
       referral: string;
+      pin: string;
       staff_id: string | null;
     }
   | { kind: 'recent'; member_id: string }

@@ -3,7 +3,7 @@
  * every rule runs here, so the side panel is only a view (and stays small). Each function takes
  * plain arguments and returns plain data, so it can answer a message.
  */
-import { phoneHashOf, verifyPinHash } from '../../shared/protocol';
+import { hashPinSync, phoneHashOf, verifyPinHash } from '../../shared/protocol';
 import {
   purchasePayload,
   quoteCheckout,
@@ -161,6 +161,7 @@ export async function enroll(input: {
   phone: string;
   birthday: string;
   referral: string;
+  pin: string;
   staff_id: string | null;
 }): Promise<Outcome<string>> {
   const db = deviceDb();
@@ -171,6 +172,8 @@ export async function enroll(input: {
   if (!input.name.trim()) return fail('name');
   if (input.birthday.trim() && !/^\d{4}-\d{2}-\d{2}$/.test(input.birthday.trim()))
     return fail('birthday');
+  const pin = input.pin.trim();
+  if (pin && !/^\d{4,6}$/.test(pin)) return fail('pin_format');
   const id = crypto.randomUUID();
   const card = `8${Array.from(crypto.getRandomValues(new Uint8Array(11)), (b) => String(b % 10)).join('')}`;
   const code = Array.from(
@@ -191,6 +194,7 @@ export async function enroll(input: {
         phone: input.phone.replace(/[^\d+]/g, '') || null,
         phone_hash: input.phone.trim() ? phoneHashOf(device.phone_key, input.phone) : null,
         consent: true,
+        pin_hash: pin ? hashPinSync(pin) : null,
       },
     },
   ]);

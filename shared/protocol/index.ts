@@ -19,4 +19,4 @@ export {
   type RejectReason,
   type Change,
 } from './sync-messages';
-export { verifyPinHash, phoneHashOf, normalizePhone } from './pin';
+export { verifyPinHash, hashPinSync, phoneHashOf, normalizePhone } from './pin';

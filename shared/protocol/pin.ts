@@ -12,6 +12,20 @@ function fromBase64url(text: string): Uint8Array {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
+function toBase64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+/** Hashes a PIN the way the endpoint does (scrypt N=16384, r=8, p=1, 16-byte salt). */
+export function hashPinSync(pin: string): string {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const key = scrypt(new TextEncoder().encode(pin), salt, { N: 16_384, r: 8, p: 1, dkLen: 32 });
+  return `scrypt$16384$8$1$${toBase64url(salt)}$${toBase64url(key)}`;
+}
+
 /** Checks a PIN against a stored scrypt hash (slow on purpose: ~0.1 s). */
 export function verifyPinHash(pin: string, stored: string): boolean {
   const [scheme, n, r, p, salt, hash] = stored.split('$');

@@ -41,6 +41,18 @@ export const MemberEnrolledSchema = v.strictObject({
   phone: v.nullable(v.pipe(v.string(), v.regex(/^\+?\d{6,15}$/, 'must be 6-15 digits'))),
   phone_hash: v.nullable(text(128)),
   consent: v.boolean(),
+  /**
+   * The member's PIN as a scrypt hash (scrypt$N$r$p$salt$hash) when enrolled at a device. The
+   * endpoint keeps it for PIN checks and never sends it on to other devices.
+   */
+  pin_hash: v.optional(
+    v.nullable(
+      v.pipe(
+        v.string(),
+        v.regex(/^scrypt\$\d+\$\d+\$\d+\$[\w-]+\$[\w-]+$/, 'must be a scrypt hash'),
+      ),
+    ),
+  ),
 });
 
 export const MemberUpdatedSchema = v.strictObject({

@@ -76,6 +76,8 @@ const WORDS = {
   manager_pin: { ko: '매니저 PIN', en: 'Manager PIN' },
   perks: { ko: '혜택', en: 'Perks' },
   member_code: { ko: '회원 코드', en: 'Member code' },
+  member_pin: { ko: '회원 PIN (4-6자리, 선택)', en: 'Member PIN (4-6 digits, optional)' },
+  pin_format: { ko: 'PIN은 4-6자리 숫자입니다', en: 'A PIN is 4 to 6 digits' },
 } as const;
 
 export type Word = keyof typeof WORDS;

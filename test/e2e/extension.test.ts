@@ -116,6 +116,7 @@ describe('cashier extension in Chromium', () => {
     await panel.fill('input[name=enroll-name]', 'Lee Seojun');
     await panel.fill('input[name=enroll-phone]', '010-9876-5432');
     await panel.fill('input[name=enroll-birthday]', '1992-07-14');
+    await panel.fill('input[name=enroll-pin]', '5791');
     await panel.click('button[name=enroll]');
     await expect.poll(async () => points(panel), poll).toBe('1,000P');
     const newCard = (await panel.getByTestId('card').textContent()) ?? '';
@@ -138,6 +139,12 @@ describe('cashier extension in Chromium', () => {
     await expect.poll(async () => (await enrolled()).points?.total_points, poll).toBe(1_652);
     expect((await enrolled()).stamps.count).toBe(2);
     expect((await enrolled()).name).toBe('Lee Seojun');
+    const pinCheck = await server.api(
+      'POST',
+      `/customers/${(await enrolled()).customer_id}/pin/verify`,
+      { pin: '5791' },
+    );
+    expect(pinCheck.status).toBe(200);
     expect(await serverPoints(member.customer_id)).toBe(1_000);
 
     // One americano comes back: refund by line. 42,500 of 47,000 stays: the sale keeps

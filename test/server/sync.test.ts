@@ -174,6 +174,16 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     expect(impostor.status).toBe(403);
   });
 
+  it('keeps a member PIN enrolled at a device for PIN checks, and sends it to no device', async () => {
+    const { hashPinSync } = await import('../../shared/protocol');
+    const id = await member(till, { pin_hash: hashPinSync('8642') });
+    expect((await s.api('POST', `/customers/${id}/pin/verify`, { pin: '8642' })).status).toBe(200);
+    expect((await s.api('POST', `/customers/${id}/pin/verify`, { pin: '8641' })).status).toBe(422);
+    const reader = await TestDevice.pair(s, 'store-1', 'cashier', 'PIN reader');
+    const enrolled = (await reader.pullAll()).find((c) => c.member_id === id);
+    expect(enrolled.event.payload.pin_hash).toBeNull();
+  });
+
   it('flags numbers the rules disagree with, and keeps the event as recorded', async () => {
     const id = await member();
     const greedy = await till.event(

@@ -91,6 +91,7 @@ export async function enroll(input: {
   phone: string;
   birthday: string;
   referral: string;
+  pin: string;
 }): Promise<void> {
   const done = await ask({
     kind: 'enroll',

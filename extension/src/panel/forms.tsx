@@ -108,7 +108,7 @@ export function Checkout() {
 
 export function Enroll() {
   const locale = usePanel((s) => s.locale);
-  const [form, setForm] = useState({ name: '', phone: '', birthday: '', referral: '' });
+  const [form, setForm] = useState({ name: '', phone: '', birthday: '', referral: '', pin: '' });
   const field = (name: keyof typeof form, label: Parameters<typeof t>[0]) => (
     <label>
       {t(label, locale)}
@@ -132,6 +132,16 @@ export function Enroll() {
       {field('phone', 'phone')}
       {field('birthday', 'birthday')}
       {field('referral', 'referral')}
+      <label>
+        {t('member_pin', locale)}
+        <input
+          name="enroll-pin"
+          type="password"
+          inputMode="numeric"
+          value={form.pin}
+          onInput={(e) => setForm({ ...form, pin: e.currentTarget.value })}
+        />
+      </label>
       <button type="submit" name="enroll">
         {t('enroll', locale)}
       </button>
