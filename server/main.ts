@@ -30,11 +30,16 @@ const base = `http://${config.host}:${port}`;
 console.log(`Store loyalty central endpoint on ${base}`);
 console.log(`  storage: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.sqliteFile}`);
 console.log(`  API:     ${base}/api/v1   (OpenAPI: ${base}/api/v1/openapi.json)`);
-console.log(`  kiosk:   ${existsSync(kioskDir) ? `${base}/kiosk/` : 'not built (npm run build)'}`);
+console.log(
+  `  kiosk:   ${existsSync(kioskDir) ? `${base}/kiosk/` : 'not part of this version yet'}`,
+);
 console.log(`  demo POS: ${base}/demo-pos/`);
 console.log(
-  `  extension: ${existsSync(extensionDir) ? `${extensionDir} (chrome://extensions > Load unpacked)` : 'not built (npm run build)'}`,
+  `  extension: ${existsSync(extensionDir) ? `${extensionDir} (chrome://extensions > Developer mode > Load unpacked)` : 'not built (npm run build)'}`,
 );
+if (existsSync(resolve(root, 'dist/downloads/store-loyalty-extension.zip'))) {
+  console.log(`             ${base}/downloads/store-loyalty-extension.zip`);
+}
 if (boot.newAdminToken) {
   console.log('');
   console.log(`  Admin token (shown once, keep it): ${boot.newAdminToken}`);
