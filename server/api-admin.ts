@@ -249,6 +249,55 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
 
   router.add({
     method: 'GET',
+    path: '/feedback',
+    allow: ['admin'],
+    handler: async (req) => {
+      // Kiosk feedback ("would you recommend us", 0-10) and the Net Promoter Score it gives:
+      // % of 9-10 minus % of 0-6. Newest first; `store_id` narrows, `limit` caps the list.
+      const store = req.query.get('store_id');
+      const limit = Math.min(1000, Math.max(1, Number(req.query.get('limit') ?? 200) || 200));
+      const rows = await ctx.db.all<{ body: string; device_id: string }>(
+        `SELECT body, device_id FROM events WHERE type = 'feedback_given' AND status = 'applied'` +
+          (store === null ? '' : ` AND store_id = ?`) +
+          ` ORDER BY server_seq DESC`,
+        store === null ? [] : [store],
+      );
+      const all = rows.map((r) => {
+        const e = JSON.parse(r.body) as {
+          event_id: string;
+          member_id: string;
+          store_id: string;
+          occurred_at: string;
+          payload: { score: number; comment: string | null };
+        };
+        return {
+          event_id: e.event_id,
+          member_id: e.member_id,
+          store_id: e.store_id,
+          device_id: r.device_id,
+          occurred_at: e.occurred_at,
+          score: e.payload.score,
+          comment: e.payload.comment,
+        };
+      });
+      const promoters = all.filter((f) => f.score >= 9).length;
+      const detractors = all.filter((f) => f.score <= 6).length;
+      return {
+        status: 200,
+        body: {
+          count: all.length,
+          promoters,
+          passives: all.length - promoters - detractors,
+          detractors,
+          nps: all.length === 0 ? null : Math.round(((promoters - detractors) * 100) / all.length),
+          feedback: all.slice(0, limit),
+        },
+      };
+    },
+  });
+
+  router.add({
+    method: 'GET',
     path: '/conflicts',
     allow: ['admin'],
     handler: async (req) => {

@@ -581,6 +581,39 @@ export function openApiDocument(version: string): Schema {
           },
         },
       },
+      '/feedback': {
+        get: {
+          summary: 'Kiosk feedback and the NPS it gives, newest first (admin)',
+          parameters: [
+            { name: 'store_id', in: 'query', schema: str() },
+            { name: 'limit', in: 'query', schema: int() },
+          ],
+          responses: {
+            200: json(
+              obj({
+                count: int(),
+                promoters: int(),
+                passives: int(),
+                detractors: int(),
+                nps: { type: 'integer', nullable: true },
+                feedback: {
+                  type: 'array',
+                  items: obj({
+                    event_id: str(),
+                    member_id: str(),
+                    store_id: str(),
+                    device_id: str(),
+                    occurred_at: time(),
+                    score: int(),
+                    comment: { type: 'string', nullable: true },
+                  }),
+                },
+              }),
+            ),
+            ...errors(401, 403),
+          },
+        },
+      },
       '/conflicts': {
         get: {
           summary: 'Offline conflicts for the manager (admin)',
