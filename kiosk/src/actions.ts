@@ -108,9 +108,11 @@ export async function pair(endpoint: string, code: string): Promise<void> {
  */
 export async function syncNow(force = false): Promise<void> {
   if (!store().status?.paired) return;
-  await syncClient()
+  const outcome = await syncClient()
     .sync({ force })
-    .catch(() => undefined);
+    .catch((error: unknown) => ({ ok: false, reason: 'crashed', message: String(error) }));
+  // For whoever looks at the kiosk's console: why the last sync did not go through.
+  if (!outcome.ok) console.info(`sync: ${outcome.reason}: ${outcome.message}`);
   await refreshStatus();
   // Fresh numbers for the member on screen (they may have changed on the endpoint).
   const { memberId, screen } = store();

@@ -14,6 +14,13 @@ export function deviceDb(): DeviceDb {
 
 export function syncClient(): SyncClient {
   // A kiosk on a shop's Wi-Fi: give up on a silent request after 15 s and show "offline".
-  client ??= new SyncClient(deviceDb(), { timeoutMs: 15_000 });
+  // The lease owner survives a reload of the page, so a reload in the middle of a sync does
+  // not hold syncing up until the old lease expires.
+  let owner = sessionStorage.getItem('sync-owner');
+  if (!owner) {
+    owner = `kiosk-${crypto.randomUUID()}`;
+    sessionStorage.setItem('sync-owner', owner);
+  }
+  client ??= new SyncClient(deviceDb(), { timeoutMs: 15_000, owner });
   return client;
 }

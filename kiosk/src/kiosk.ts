@@ -99,12 +99,32 @@ function normalizeCode(text: string): string {
 export async function identifyByCode(text: string): Promise<Outcome<string>> {
   const code = normalizeCode(text);
   if (code.length < 4) return fail('not_found');
+  const found = await byCode(code);
+  if (found) return { ok: true, value: found };
+  // Enrolled at a till a minute ago? One sync, then look again (offline this fails at once).
+  await catchUp();
+  const again = await byCode(code);
+  return again ? { ok: true, value: again } : fail('not_found');
+}
+
+async function byCode(code: string): Promise<string | null> {
   const db = deviceDb();
   const row =
     (await memberRow(db, { card_number: code })) ?? (await memberRow(db, { referral_code: code }));
-  if (row) return { ok: true, value: row.member_id };
-  const own = await ownEnrollment((p) => p.card_number === code || p.referral_code === code);
-  return own ? { ok: true, value: own } : fail('not_found');
+  return (
+    row?.member_id ??
+    (await ownEnrollment((p) => p.card_number === code || p.referral_code === code))
+  );
+}
+
+/** One sync now, past any backoff, bounded in time: the customer is waiting. */
+async function catchUp(): Promise<void> {
+  await Promise.race([
+    syncClient()
+      .sync({ force: true })
+      .catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, 5_000)),
+  ]);
 }
 
 /** A member this kiosk enrolled that the endpoint has not sent back yet. */
@@ -130,9 +150,14 @@ export async function identifyByPhone(phone: string, pin: string): Promise<Outco
   const db = deviceDb();
   const device = await deviceOf(db);
   const hash = phoneHashOf(device.phone_key, phone);
-  let memberId =
+  const byPhone = async () =>
     (await memberRow(db, { phone_hash: hash }))?.member_id ??
     (await ownEnrollment((p) => p.phone_hash === hash));
+  let memberId = await byPhone();
+  if (!memberId) {
+    await catchUp();
+    memberId = await byPhone();
+  }
   if (!memberId) return fail('phone_or_pin_wrong');
   let answer = await verifyPin(device.endpoint, device.token, memberId, pin);
   if (answer.status === 404) {

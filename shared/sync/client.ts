@@ -32,6 +32,11 @@ export interface SyncOptions {
   /** Changes pulled per request. */
   readonly pullLimit?: number;
   readonly timeoutMs?: number;
+  /**
+   * Who holds the sync lease. A page that keeps it across reloads (sessionStorage) can take
+   * back a lease its previous load left behind, instead of waiting for it to expire.
+   */
+  readonly owner?: string;
 }
 
 export type SyncOutcome =
@@ -68,7 +73,7 @@ export class SyncClient {
   private readonly fetch: Fetch;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly owner = `owner-${Math.random().toString(36).slice(2)}`;
+  private readonly owner: string;
   private running: Promise<SyncOutcome> | null = null;
 
   constructor(
@@ -78,6 +83,7 @@ export class SyncClient {
     this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.owner = options.owner ?? `owner-${Math.random().toString(36).slice(2)}`;
   }
 
   /** Syncs until nothing is left to push or pull. Concurrent calls share one run. */
