@@ -2,11 +2,13 @@
 import { benchRules } from './rules';
 import { benchServer } from './server';
 import { benchExtension } from './extension';
+import { benchKiosk } from './kiosk';
 
 const suites: Record<string, () => void | Promise<void>> = {
   rules: benchRules,
   server: benchServer,
   extension: benchExtension,
+  kiosk: benchKiosk,
 };
 
 const wanted = process.argv.slice(2);
