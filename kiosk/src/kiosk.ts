@@ -11,6 +11,7 @@ import { hashPinSync, phoneHashOf } from '../../shared/protocol';
 import {
   formatInstant,
   localDay,
+  nextTier,
   replay,
   startOfLocalDay,
   summarize,
@@ -283,10 +284,11 @@ export async function memberView(memberId: string): Promise<MemberView> {
   const program = programs.at(now);
   const summary = summarize(state, program);
   const { tier, index } = tierView(program, summary.tier);
-  const nextTier = program.tiers[index + 1] ?? null;
-  const progress = nextTier
-    ? Math.min(1, Math.max(0, 1 - summary.amount_to_next_tier / nextTier.threshold))
-    : 1;
+  const next = program.tiers[index + 1] ?? null;
+  // Tiers go by the spend of the look-back months: progress is that spend over what it needs.
+  const toNext = nextTier(state, program, now);
+  const progress =
+    toNext.needed_spend > 0 ? Math.min(1, toNext.counted_spend / toNext.needed_spend) : 1;
   const zone = program.time_zone;
   const cutoff = startOfLocalDay(zone, localDay(zone, now) + program.expiry.expiring_soon_days + 1);
   let first = Infinity;
@@ -298,7 +300,7 @@ export async function memberView(memberId: string): Promise<MemberView> {
     summary,
     name: nameOf(events),
     tier,
-    next: nextTier ? { name: nextTier.name, threshold: nextTier.threshold } : null,
+    next: next ? { name: next.name, threshold: next.threshold } : null,
     progress,
     // A lot expires at the start of a day: its last usable day is the day before.
     expiring_on:

@@ -36,7 +36,7 @@ const WORDS = {
   expiring: { ko: '소멸 예정', en: 'Expiring soon' },
   expiring_by: { ko: '까지 사용', en: 'use by' },
   to_next: { ko: '다음 등급까지', en: 'To the next tier' },
-  spend_more: { ko: '더 구매하면', en: 'more to reach' },
+  spend_more: { ko: '남았어요', en: 'more to reach' },
   top_tier: { ko: '최고 등급입니다', en: 'You are in the top tier' },
   coupons: { ko: '사용 가능한 쿠폰', en: 'Your coupons' },
   no_coupons: { ko: '사용 가능한 쿠폰이 없습니다', en: 'No coupons right now' },

@@ -125,10 +125,16 @@ describe('kiosk PWA in Chromium', () => {
     ).body;
     const sale = await server.api('POST', `/customers/${kim.customer_id}/purchases`, {
       store_id: 'store-1',
-      amount: 150_000,
-      lines: [{ sku: 'AMERICANO', category: 'coffee', quantity: 30, unit_price: 5_000 }],
+      amount: 520_000,
+      lines: [
+        { sku: 'LATTE', category: 'drink', quantity: 4, unit_price: 5_000 },
+        { sku: 'BEANS', category: 'beans', quantity: 20, unit_price: 25_000 },
+      ],
     });
     expect(sale.status).toBe(201);
+    // Drinks give stamps; 500,000 in a month gives a coupon: both are on the kiosk screen.
+    expect(sale.body.stamps_added).toBeGreaterThan(0);
+    expect(sale.body.coupons_issued.length).toBeGreaterThan(0);
     const device = (
       await server.api('POST', '/devices', { store_id: 'store-1', role: 'kiosk', name: 'Kiosk 1' })
     ).body;
@@ -158,6 +164,7 @@ describe('kiosk PWA in Chromium', () => {
     // Identify offline by card number: the numbers are the endpoint's.
     await identify(kim.card_number);
     await expectServerNumbers(kim.customer_id);
+    expect(await page.locator('[data-testid=coupons] svg.qr').count()).toBeGreaterThan(0);
     expect(await page.locator('h2#member-title').textContent()).toContain('K********');
     expect(await page.content()).not.toContain('Kim Minji');
     await axe('member');
