@@ -31,7 +31,7 @@ console.log(`Store loyalty central endpoint on ${base}`);
 console.log(`  storage: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.sqliteFile}`);
 console.log(`  API:     ${base}/api/v1   (OpenAPI: ${base}/api/v1/openapi.json)`);
 console.log(
-  `  kiosk:   ${existsSync(kioskDir) ? `${base}/kiosk/` : 'not part of this version yet'}`,
+  `  kiosk:   ${existsSync(kioskDir) ? `${base}/kiosk/  (pair it with a kiosk pairing code)` : 'not built (npm run build)'}`,
 );
 console.log(`  demo POS: ${base}/demo-pos/`);
 console.log(
