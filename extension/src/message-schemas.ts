@@ -13,6 +13,7 @@ const sale = {
   lines: v.array(LineSchema),
   redeem: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   coupon: v.nullable(v.string()),
+  receipt_id: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(100)))),
   staff_id: staff,
 };
 
@@ -34,7 +35,11 @@ export const RequestSchema = v.variant('kind', [
     pin: v.pipe(v.string(), v.maxLength(8)),
     staff_id: staff,
   }),
-  v.strictObject({ kind: v.literal('recent'), member_id: id }),
+  v.strictObject({
+    kind: v.literal('recent'),
+    member_id: id,
+    receipt: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  }),
   v.strictObject({
     kind: v.literal('refund'),
     member_id: id,

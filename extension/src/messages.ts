@@ -34,7 +34,7 @@ export type Request =
       pin: string;
       staff_id: string | null;
     }
-  | { kind: 'recent'; member_id: string }
+  | { kind: 'recent'; member_id: string; receipt?: string }
   | {
       kind: 'refund';
       member_id: string;
@@ -69,7 +69,7 @@ export interface Replies {
   refund: Outcome<null>;
   rejected: RejectedView[];
   adjust: Outcome<null>;
-  'take-cart': { amount: number; lines: Line[] } | null;
+  'take-cart': { amount: number; lines: Line[]; receipt_id: string | null } | null;
   'pos-discount': boolean;
 }
 

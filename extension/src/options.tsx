@@ -40,7 +40,7 @@ function PosSettings() {
       {label}
       <input
         name={`selector-${key}`}
-        value={sel[key]}
+        value={sel[key] ?? ''}
         onInput={(e) => setSel({ ...sel, [key]: e.currentTarget.value })}
       />
     </label>
@@ -70,6 +70,7 @@ function PosSettings() {
       {field('total', 'Total (CSS selector; data-amount or text)')}
       {field('line', 'Cart lines (data-sku, data-category, data-quantity, data-unit-price)')}
       {field('discount', 'Loyalty discount field')}
+      {field('receipt', 'Receipt number of the sale (optional; data-receipt or text)')}
       <button type="submit">Allow</button>
       {result && <p>{result}</p>}
     </form>

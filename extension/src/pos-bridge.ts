@@ -37,7 +37,13 @@ async function readCart() {
     : lines.reduce((sum, l) => sum + l.quantity * l.unit_price, 0);
   // Lines are used only when they add up to the total the POS shows.
   const linesTotal = lines.reduce((sum, l) => sum + l.quantity * l.unit_price, 0);
-  return { amount, lines: linesTotal === amount ? lines : [] };
+  const receiptEl = s.receipt ? document.querySelector<HTMLElement>(s.receipt) : null;
+  const receipt = (receiptEl?.dataset.receipt ?? receiptEl?.textContent ?? '').trim().slice(0, 100);
+  return {
+    amount,
+    lines: linesTotal === amount ? lines : [],
+    receipt_id: receipt === '' ? null : receipt,
+  };
 }
 
 async function writeDiscount(amount: number) {

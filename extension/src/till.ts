@@ -43,6 +43,8 @@ export interface SaleInput {
   readonly lines: Line[];
   readonly redeem: number;
   readonly coupon: string | null;
+  /** The POS's receipt number, when the bridge read one. */
+  readonly receipt_id?: string | null;
   readonly staff_id: string | null;
 }
 
@@ -144,7 +146,7 @@ export async function sell(input: SaleInput): Promise<Outcome<{ discount: number
         staff_id: input.staff_id,
         payload: purchasePayload(
           q.value,
-          { purchase_id: crypto.randomUUID() },
+          { purchase_id: crypto.randomUUID(), receipt_id: input.receipt_id?.trim() || null },
           input.lines,
           offline,
         ),
@@ -211,17 +213,24 @@ export interface RecentPurchase {
   readonly lines: { sku: string; unit_price: number; left: number }[];
 }
 
-/** The member's recent purchases with something left to refund, newest first. */
-export async function recentPurchases(memberId: string): Promise<RecentPurchase[]> {
+/**
+ * The member's recent purchases with something left to refund, newest first; with a receipt
+ * number, the purchase(s) rung up under it, however old.
+ */
+export async function recentPurchases(
+  memberId: string,
+  receipt?: string,
+): Promise<RecentPurchase[]> {
   const db = deviceDb();
   const state = await memberStateOf(db, memberId, await correctedNow(db));
+  const wanted = receipt?.trim();
   return [...state.purchases.values()]
-    .filter((p) => p.refunded_gross < p.amount)
+    .filter((p) => p.refunded_gross < p.amount && (!wanted || p.receipt_id === wanted))
     .sort((a, b) => b.occurred_at - a.occurred_at)
     .slice(0, 10)
     .map((p) => ({
       purchase_id: p.purchase_id,
-      receipt_id: null,
+      receipt_id: p.receipt_id,
       at: p.occurred_at,
       amount: p.amount,
       left: p.amount - p.refunded_gross,
@@ -307,13 +316,17 @@ async function posTab(): Promise<number | undefined> {
   return typeof stored.pos_tab === 'number' ? stored.pos_tab : undefined;
 }
 
-export async function takeCart(): Promise<{ amount: number; lines: Line[] } | null> {
+export async function takeCart(): Promise<{
+  amount: number;
+  lines: Line[];
+  receipt_id: string | null;
+} | null> {
   const tab = await posTab();
   if (tab === undefined) return null;
   try {
     return (
       ((await chrome.tabs.sendMessage(tab, { kind: 'read-cart' })) as
-        { amount: number; lines: Line[] } | undefined) ?? null
+        { amount: number; lines: Line[]; receipt_id: string | null } | undefined) ?? null
     );
   } catch {
     return null;

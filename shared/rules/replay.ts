@@ -380,6 +380,7 @@ function purchase(
   state.purchase_count += 1;
   state.purchases.set(p.purchase_id, {
     purchase_id: p.purchase_id,
+    receipt_id: p.receipt_id,
     event_id: event.event_id,
     occurred_at: at,
     month,

@@ -56,6 +56,8 @@ export interface Allocation {
 
 export interface PurchaseRecord {
   readonly purchase_id: string;
+  /** The POS's own receipt number, when the till read one (refunds can be found by it). */
+  readonly receipt_id: string | null;
   readonly event_id: string;
   readonly occurred_at: number;
   readonly month: number;

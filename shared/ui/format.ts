@@ -72,6 +72,7 @@ const WORDS = {
   take_cart: { ko: 'POS 장바구니 가져오기', en: 'Take the POS cart' },
   refund_all: { ko: '전체 환불', en: 'Refund all' },
   refund_one: { ko: '1개 환불', en: 'Refund one' },
+  receipt: { ko: '영수증 번호', en: 'Receipt no.' },
   reason: { ko: '사유', en: 'Reason' },
   manager_pin: { ko: '매니저 PIN', en: 'Manager PIN' },
   perks: { ko: '혜택', en: 'Perks' },

@@ -149,7 +149,17 @@ describe('cashier extension in Chromium', () => {
 
     // One americano comes back: refund by line. 42,500 of 47,000 stays: the sale keeps
     // floor(1,652 x 37,345 / 41,300) = 1,493 points and gives back 96 of the 1,000 redeemed.
+    // The customer brings the receipt: the POS's receipt number finds the sale.
+    const receipt = (await pos.textContent('#receipt-id'))?.trim() ?? '';
+    expect(receipt).toMatch(/^R-/);
     await panel.click('button[name=tab-refund]');
+    await panel.fill('[data-testid=refund] input[name=receipt]', 'R-NOSUCH');
+    await panel.press('[data-testid=refund] input[name=receipt]', 'Enter');
+    await expect.poll(() => panel.locator('[data-testid=refund] .purchase').count(), poll).toBe(0);
+    await panel.fill('[data-testid=refund] input[name=receipt]', receipt);
+    await panel.press('[data-testid=refund] input[name=receipt]', 'Enter');
+    await expect.poll(() => panel.locator('[data-testid=refund] .purchase').count(), poll).toBe(1);
+    expect(await panel.getByTestId('receipt-id').textContent()).toContain(receipt);
     await panel.click('button[name=refund-one-americano]');
     await expect.poll(async () => points(panel), poll).toBe('1,589P');
     await expect.poll(async () => (await enrolled()).points?.total_points, poll).toBe(1_589);

@@ -51,13 +51,14 @@ export async function find(): Promise<void> {
 const digits = (text: string): number => Number(text.replace(/[^\d]/g, '')) || 0;
 
 function saleInput() {
-  const { memberId, amount, redeem, coupon, lines, staff } = usePanel.getState();
+  const { memberId, amount, redeem, coupon, lines, receipt, staff } = usePanel.getState();
   return {
     member_id: memberId ?? '',
     amount: digits(amount),
     lines,
     redeem: digits(redeem),
     coupon: coupon || null,
+    receipt_id: receipt,
     staff_id: staff?.staff_id ?? null,
   };
 }
@@ -79,7 +80,7 @@ export async function confirmSale(): Promise<void> {
     say(done.message, true);
     return;
   }
-  set({ amount: '', redeem: '', coupon: '', lines: [], quote: null });
+  set({ amount: '', redeem: '', coupon: '', lines: [], receipt: null, quote: null });
   say('recorded');
   await ask({ kind: 'pos-discount', amount: done.value.discount });
   await loadMember(memberId);
@@ -108,9 +109,14 @@ export async function enroll(input: {
   await refreshStatus();
 }
 
-export function recentPurchases(): Promise<RecentPurchase[]> {
+export function recentPurchases(receipt = ''): Promise<RecentPurchase[]> {
   const { memberId } = usePanel.getState();
-  return memberId ? ask({ kind: 'recent', member_id: memberId }) : Promise.resolve([]);
+  if (!memberId) return Promise.resolve([]);
+  return ask(
+    receipt.trim()
+      ? { kind: 'recent', member_id: memberId, receipt: receipt.trim() }
+      : { kind: 'recent', member_id: memberId },
+  );
 }
 
 export async function refund(
@@ -153,7 +159,9 @@ export async function takeCart(): Promise<void> {
     say('no_pos', true);
     return;
   }
-  usePanel.getState().set({ amount: String(cart.amount), lines: cart.lines });
+  usePanel
+    .getState()
+    .set({ amount: String(cart.amount), lines: cart.lines, receipt: cart.receipt_id });
   await quote();
 }
 

@@ -152,16 +152,36 @@ export function Enroll() {
 export function Refund() {
   const { memberId, locale } = usePanel();
   const [purchases, setPurchases] = useState<Awaited<ReturnType<typeof recentPurchases>>>([]);
-  const reload = () => void recentPurchases().then(setPurchases);
+  const [receipt, setReceipt] = useState('');
+  const reload = () => void recentPurchases(receipt).then(setPurchases);
   useEffect(reload, [memberId]);
   return (
     <section class="card" data-testid="refund">
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          reload();
+        }}
+      >
+        <input
+          name="receipt"
+          aria-label={t('receipt', locale)}
+          placeholder={t('receipt', locale)}
+          value={receipt}
+          onInput={(e) => setReceipt(e.currentTarget.value)}
+        />
+        <button type="submit" class="secondary">
+          {t('find', locale)}
+        </button>
+      </form>
       {purchases.map((p) => (
         <div key={p.purchase_id} class="purchase">
           <div class="row">
             <span>
               {new Date(p.at).toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US')} ·{' '}
               {formatWon(p.amount, locale)}
+              {p.receipt_id && <span data-testid="receipt-id"> · {p.receipt_id}</span>}
             </span>
             <button
               type="button"

@@ -23,6 +23,8 @@ export interface PanelState {
   redeem: string;
   coupon: string;
   lines: Line[];
+  /** The POS receipt number of the cart taken from the POS page. */
+  receipt: string | null;
   quote: Quote | null;
   set(p: Partial<PanelState>): void;
 }
@@ -41,6 +43,7 @@ export const usePanel = create<PanelState>((set) => ({
   redeem: '',
   coupon: '',
   lines: [],
+  receipt: null,
   quote: null,
   set: (p) => set(p),
 }));
