@@ -7,6 +7,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Queryable } from './database';
 import { migrate } from './migrations';
 
+/** At most this many transactions share one commit. */
+const MAX_GROUP = 16;
+
 type Bindable = string | number | bigint | null | Buffer;
 
 function bind(params: readonly unknown[]): Bindable[] {
@@ -61,25 +64,81 @@ export async function openSqlite(file: string): Promise<Database> {
     return result;
   };
 
+  // Group commit: transactions that arrive while the connection is busy (several devices
+  // syncing at once) run one after another inside one BEGIN ... COMMIT, each in its own
+  // savepoint, so most of the cost of a commit (writing the WAL, checkpoints) is shared. Each
+  // caller learns its result only after the shared COMMIT; one that throws is rolled back to
+  // its savepoint alone.
+  interface Job {
+    readonly fn: (tx: Queryable) => Promise<unknown>;
+    readonly resolve: (value: unknown) => void;
+    readonly reject: (error: unknown) => void;
+  }
+  const waiting: Job[] = [];
+  let scheduled = false;
+  const runGroup = async (): Promise<void> => {
+    scheduled = false;
+    const jobs = waiting.splice(0, MAX_GROUP);
+    if (waiting.length > 0) schedule();
+    if (jobs.length === 0) return;
+    const done: { job: Job; ok: boolean; value: unknown }[] = [];
+    const failAll = (error: unknown): void => {
+      for (const d of done) d.job.reject(error);
+      for (const job of jobs.slice(done.length)) job.reject(error);
+    };
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      failAll(error);
+      return;
+    }
+    for (const job of jobs) {
+      db.exec('SAVEPOINT job');
+      try {
+        const value = await job.fn(direct);
+        db.exec('RELEASE job');
+        done.push({ job, ok: true, value });
+      } catch (error) {
+        if (!db.inTransaction) {
+          // SQLite gave up the whole transaction (I/O error, disk full): nothing of it stands.
+          failAll(error);
+          return;
+        }
+        db.exec('ROLLBACK TO job');
+        db.exec('RELEASE job');
+        done.push({ job, ok: false, value: error });
+      }
+    }
+    try {
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      failAll(error);
+      return;
+    }
+    for (const d of done) (d.ok ? d.job.resolve : d.job.reject)(d.value);
+  };
+  // The group starts after the I/O callbacks of this turn of the event loop, so requests that
+  // arrived together join it.
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => void exclusive(runGroup));
+  };
+
   const database: Database = {
     kind: 'sqlite',
     all: (sql, params) => exclusive(() => direct.all(sql, params)),
     get: (sql, params) => exclusive(() => direct.get(sql, params)),
     run: (sql, params) => exclusive(() => direct.run(sql, params)),
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return exclusive(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await fn(direct);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
+      return new Promise<T>((resolve, reject) => {
+        waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+        schedule();
       });
     },
     async close() {
+      while (waiting.length > 0 || scheduled) await new Promise((r) => setImmediate(r));
       await queue;
       db.close();
     },
