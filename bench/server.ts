@@ -1,15 +1,15 @@
 /**
  * Server benchmarks:
- * - sync ingest: events per second through POST /sync in batches of 100 (four devices pushing
+ * - sync ingest: events per second through POST /sync in batches of 100 (eight devices pushing
  *   at once), on SQLite and on PostgreSQL; beside it, the rate of inserting the same rows
  *   straight into the same database in transactions of 100 (the limit).
  * - GET /customers/{id}/points latency with 100,000 members and 1,000,000 events stored.
  */
-import { randomUUID } from 'node:crypto';
 import {
   GENESIS_HASH,
   PROTOCOL_VERSION,
   canonicalJson,
+  uuidv7,
   type EventEnvelope,
 } from '../shared/protocol';
 import { DEFAULT_PROGRAM, formatInstant, type Payload } from '../shared/rules';
@@ -28,8 +28,13 @@ import {
 import { fmt, summarizeTimes } from './stats';
 
 const BATCH = 100;
+/** Tills pushing at once (a central endpoint hears from many devices). */
+const DEVICES = Number(process.env.BENCH_INGEST_DEVICES ?? 8);
 
-/** Builds a device's chain of events: enrollments and purchases for its own members. */
+/**
+ * Builds a device's chain of events: enrollments and purchases for its own members, with ids
+ * made the way the tills make them (shared/protocol uuidv7).
+ */
 function chain(
   deviceId: string,
   storeId: string,
@@ -43,7 +48,7 @@ function chain(
   const t0 = Date.now() - 30 * 86_400_000;
   for (let i = 0; i < count; i += 1) {
     const enroll = members.length === 0 || i % 10 === 0;
-    const member = enroll ? randomUUID() : (members[i % members.length] as string);
+    const member = enroll ? uuidv7() : (members[i % members.length] as string);
     if (enroll) members.push(member);
     const amount = 5_000 + ((i * 7_919) % 95_000);
     const payload = enroll
@@ -57,12 +62,12 @@ function chain(
           phone_hash: null,
           consent: true,
         } satisfies Payload<'member_enrolled'>)
-      : purchase(randomUUID(), amount, {
+      : purchase(uuidv7(), amount, {
           lines: [{ sku: 'latte', category: 'drink', quantity: 1, unit_price: amount }],
           stamps_added: 1,
         });
     const unsigned = {
-      event_id: randomUUID(),
+      event_id: uuidv7(),
       device_id: deviceId,
       seq: startSeq + i + 1,
       type: enroll ? 'member_enrolled' : 'purchase_recorded',
@@ -183,13 +188,15 @@ async function pair(base: string, name: string): Promise<{ device_id: string; to
   );
 }
 
-async function ingest(
+export async function ingest(
   backend: Backend,
   perDevice: number,
 ): Promise<{ rate: number; limit: number }> {
   const server = await spawnServer(backend);
   try {
-    const devices = await Promise.all([1, 2, 3, 4].map((i) => pair(server.base, `bench-${i}`)));
+    const devices = await Promise.all(
+      Array.from({ length: DEVICES }, (_, i) => pair(server.base, `bench-${i + 1}`)),
+    );
     // Request bodies are made before the clock starts: the figure is the server's.
     const bodies = devices.map((d) =>
       split(chain(d.device_id, 'store-1', perDevice), BATCH).map((events) =>
@@ -385,7 +392,7 @@ async function pointsLatency(backend: Backend, members: number, events: number):
 export async function benchServer(): Promise<void> {
   const perDevice = Number(process.env.BENCH_INGEST_PER_DEVICE ?? 5_000);
   console.log(
-    `\n# server: sync ingest, ${perDevice * 4} events from 4 devices in batches of ${BATCH}`,
+    `\n# server: sync ingest, ${perDevice * DEVICES} events from ${DEVICES} devices in batches of ${BATCH}`,
   );
   for (const backend of ['sqlite', 'postgres'] as const) {
     const { rate, limit } = await ingest(backend, perDevice);

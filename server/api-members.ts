@@ -1,5 +1,5 @@
 /** Members ("customers" in paths): enroll, read, look up, points, history, coupons, PIN check. */
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../shared/protocol';
 import * as v from 'valibot';
 import {
   BirthdaySchema,
@@ -128,7 +128,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
             { field: 'referral_code' },
           );
       }
-      const memberId = randomUUID();
+      const memberId = uuidv7();
       const card =
         body.card_number ?? (await uniqueValue(ctx, 'card_number', () => `8${digits(11)}`));
       const code = await uniqueValue(ctx, 'referral_code', referralCode);

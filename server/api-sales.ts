@@ -1,5 +1,5 @@
 /** Purchases, quotes and refunds through the API (other channels; the tills use sync). */
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../shared/protocol';
 import * as v from 'valibot';
 import {
   LineSchema,
@@ -98,7 +98,7 @@ async function sale(ctx: AppContext, req: Request, record: boolean) {
     const state = await w.state(row, at);
     const q = quoteCheckout(state, program, input, at);
     if (!q.ok) throw refused(q.error);
-    const purchaseId = randomUUID();
+    const purchaseId = uuidv7();
     await w.serverEvent(
       store,
       'purchase_recorded',
@@ -170,7 +170,7 @@ export function salesRoutes(router: Router, ctx: AppContext): void {
           : { purchase_id: purchaseId, amount: body.amount };
         const q = quoteRefund(state, program, input, at);
         if (!q.ok) throw refused(q.error);
-        const refundId = randomUUID();
+        const refundId = uuidv7();
         const f = q.value;
         await w.serverEvent(store, 'purchase_refunded', row.member_id, at, null, {
           refund_id: refundId,

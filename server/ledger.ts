@@ -25,10 +25,11 @@ import {
 import {
   GENESIS_HASH,
   canonicalJson,
+  uuidv7,
   type EventEnvelope,
   type RejectReason,
 } from '../shared/protocol';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Database, Queryable } from './db/database';
 import type { ProgramRegistry } from './programs';
 
@@ -514,7 +515,7 @@ export class Writer {
     );
     const program = this.ctx.programs.programs().at(at);
     const unsigned = {
-      event_id: randomUUID(),
+      event_id: uuidv7(),
       device_id: deviceId,
       seq: Number(chain?.last_seq ?? 0) + 1,
       type,

@@ -3,7 +3,7 @@
  * every rule runs here, so the side panel is only a view (and stays small). Each function takes
  * plain arguments and returns plain data, so it can answer a message.
  */
-import { hashPinSync, phoneHashOf, verifyPinHash } from '../../shared/protocol';
+import { hashPinSync, phoneHashOf, uuidv7, verifyPinHash } from '../../shared/protocol';
 import {
   purchasePayload,
   quoteCheckout,
@@ -146,7 +146,7 @@ export async function sell(input: SaleInput): Promise<Outcome<{ discount: number
         staff_id: input.staff_id,
         payload: purchasePayload(
           q.value,
-          { purchase_id: crypto.randomUUID(), receipt_id: input.receipt_id?.trim() || null },
+          { purchase_id: uuidv7(), receipt_id: input.receipt_id?.trim() || null },
           input.lines,
           offline,
         ),
@@ -176,7 +176,7 @@ export async function enroll(input: {
     return fail('birthday');
   const pin = input.pin.trim();
   if (pin && !/^\d{4,6}$/.test(pin)) return fail('pin_format');
-  const id = crypto.randomUUID();
+  const id = uuidv7();
   const card = `8${Array.from(crypto.getRandomValues(new Uint8Array(11)), (b) => String(b % 10)).join('')}`;
   const code = Array.from(
     crypto.getRandomValues(new Uint8Array(7)),
@@ -269,7 +269,7 @@ export async function refund(input: {
       member_id: input.member_id,
       staff_id: input.staff_id,
       payload: {
-        refund_id: crypto.randomUUID(),
+        refund_id: uuidv7(),
         purchase_id: input.purchase_id,
         amount: f.amount,
         lines: [...f.lines],

@@ -7,7 +7,7 @@
  * Every function returns plain data; errors are word keys of ./words so the screen can say them
  * in the member's language.
  */
-import { hashPinSync, phoneHashOf } from '../../shared/protocol';
+import { hashPinSync, phoneHashOf, uuidv7 } from '../../shared/protocol';
 import {
   formatInstant,
   localDay,
@@ -385,7 +385,7 @@ export async function enroll(input: EnrollInput): Promise<Outcome<Enrolled>> {
   }
   const random = (n: number) => Array.from(crypto.getRandomValues(new Uint8Array(n)));
   const enrolled: Enrolled = {
-    member_id: crypto.randomUUID(),
+    member_id: uuidv7(),
     card_number: `8${random(11)
       .map((b) => String(b % 10))
       .join('')}`,

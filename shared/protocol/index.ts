@@ -19,4 +19,5 @@ export {
   type RejectReason,
   type Change,
 } from './sync-messages';
+export { uuidv7, uuidv7Time } from './ids';
 export { verifyPinHash, hashPinSync, phoneHashOf, normalizePhone } from './pin';

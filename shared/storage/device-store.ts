@@ -4,7 +4,7 @@
  * the view the cashier sees: the server's events plus this device's not yet confirmed ones.
  */
 import Dexie from 'dexie';
-import { GENESIS_HASH, hashEventSync, type EventEnvelope } from '../protocol';
+import { GENESIS_HASH, hashEventSync, uuidv7, type EventEnvelope } from '../protocol';
 import {
   DEFAULT_PROGRAM,
   formatInstant,
@@ -143,7 +143,7 @@ export async function recordEvents(
       for (const d of drafts) {
         seq += 1;
         const unsigned = {
-          event_id: crypto.randomUUID(),
+          event_id: uuidv7(),
           device_id: device.device_id,
           seq,
           type: d.type,
