@@ -6,55 +6,74 @@
 import type { EventEnvelope, UnsignedEvent } from './envelope';
 import { sha256HexSync } from './sha256';
 
-/** JSON with object keys sorted at every level, no whitespace; `hash` itself is left out. */
+/**
+ * JSON with object keys sorted (by UTF-16 code units) at every level, no whitespace, the
+ * top-level `hash` left out; undefined members dropped as JSON.stringify drops them. Written out
+ * by hand: a sync batch hashes every event, and this is about four times faster than
+ * JSON.stringify with a sorted key list as replacer (bench: the server's ingest profile).
+ */
 export function canonicalJson(value: unknown): string {
-  // Fast path: JSON.stringify with an array replacer writes only the listed keys, in the listed
-  // order, at every level. Listing every key the value holds, sorted, gives the canonical form
-  // in one native call. It would drop a nested key named "hash", so such values (none of our
-  // events) take the slow path.
-  const keys = new Set<string>();
-  if (collectKeys(value, keys, 0)) {
-    keys.delete('hash');
-    return JSON.stringify(value, [...keys].sort(byCodeUnit));
-  }
-  return canonicalSlow(value, true);
+  return write(value, true);
 }
 
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Strings that JSON must escape: quotes, backslashes, control characters, surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const keyTexts = new Map<string, string>();
+
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = `${JSON.stringify(key)}:`;
+    if (keyTexts.size < 10_000) keyTexts.set(key, text);
+  }
+  return text;
 }
 
-/** Gathers object keys; false when the fast path can't be used (nested "hash", odd numbers). */
-function collectKeys(value: unknown, keys: Set<string>, depth: number): boolean {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value))
-      throw new RangeError('non-finite number in an event');
-    return true;
+function skipped(x: unknown): boolean {
+  return x === undefined || typeof x === 'function' || typeof x === 'symbol';
+}
+
+function write(value: unknown, top: boolean): string {
+  switch (typeof value) {
+    case 'string':
+      return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+    case 'number':
+      if (!Number.isFinite(value)) throw new RangeError('non-finite number in an event');
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    case 'bigint':
+      throw new TypeError('bigint in an event');
+    default:
+      return 'null';
   }
+  if (value === null) return 'null';
   if (Array.isArray(value)) {
-    for (const x of value) if (!collectKeys(x, keys, depth + 1)) return false;
-    return true;
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      const x: unknown = value[i];
+      out += (i > 0 ? ',' : '') + (skipped(x) ? 'null' : write(x, false));
+    }
+    return `${out}]`;
   }
-  for (const k of Object.keys(value)) {
-    if (k === 'hash' && depth > 0) return false;
-    keys.add(k);
-    if (!collectKeys((value as Record<string, unknown>)[k], keys, depth + 1)) return false;
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i += 1) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      keys.sort();
+      break;
+    }
   }
-  return true;
-}
-
-function canonicalSlow(value: unknown, top: boolean): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value))
-      throw new RangeError('non-finite number in an event');
-    return JSON.stringify(value);
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const x = (value as Record<string, unknown>)[k];
+    if (skipped(x) || (top && k === 'hash')) continue;
+    out += (first ? '' : ',') + keyText(k) + write(x, false);
+    first = false;
   }
-  if (Array.isArray(value))
-    return `[${value.map((x) => (x === undefined ? 'null' : canonicalSlow(x, false))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([k, x]) => x !== undefined && !(top && k === 'hash'))
-    .sort(([a], [b]) => byCodeUnit(a, b));
-  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalSlow(x, false)}`).join(',')}}`;
+  return `${out}}`;
 }
 
 function hex(buffer: ArrayBuffer): string {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   GENESIS_HASH,
@@ -40,7 +41,7 @@ describe('SHA-256 without WebCrypto', () => {
 describe('event envelope and hash chain', () => {
   it('hashes the canonical form: key order does not matter, content does', async () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe('{"a":[{"c":null,"d":2}],"b":1}');
-    // The top-level hash is left out; a nested key named hash is kept (the slow path).
+    // The top-level hash is left out; a nested key named hash is kept.
     expect(canonicalJson({ hash: 'x', b: { hash: 'y', a: 1 } })).toBe('{"b":{"a":1,"hash":"y"}}');
     expect(canonicalJson({ z: undefined, y: [undefined, 'é'] })).toBe('{"y":[null,"é"]}');
     const signed = await signEvent(unsigned);
@@ -54,6 +55,45 @@ describe('event envelope and hash chain', () => {
       } as typeof signed),
     ).toBe(false);
     expect(await verifyEvent({ ...signed, prev_hash: 'f'.repeat(64) })).toBe(false);
+  });
+
+  it('keeps the canonical form of earlier versions (events already in outboxes still verify)', () => {
+    // Pinned from the version before the hand-written serializer.
+    expect(hashEventSync(unsigned)).toBe(
+      '5e104989a13e0ee27cec54db9d6c726f1631493d9e5111b96a64fa49b420b229',
+    );
+    const odd = {
+      q: 'quote " back \\ tab \t nl \n ctl \u0001 emoji 😀 lone \ud800 한글',
+      n: [-0, 1e21, 1.5e-7, 123456789012345],
+      hash: 'top',
+      o: { hash: 'kept', é: true, B: false, a: null },
+    };
+    expect(canonicalJson(odd)).toBe(
+      '{"n":[0,1e+21,1.5e-7,123456789012345],"o":{"B":false,"a":null,"hash":"kept","é":true},"q":"quote \\" back \\\\ tab \\t nl \\n ctl \\u0001 emoji 😀 lone \\ud800 한글"}',
+    );
+  });
+
+  it('equals JSON.stringify of the value with its keys sorted, for any JSON value', () => {
+    // Reference: keys sorted, then each part through JSON.stringify.
+    const reference = (x: unknown, top: boolean): string =>
+      Array.isArray(x)
+        ? `[${x.map((y) => reference(y, false)).join(',')}]`
+        : x !== null && typeof x === 'object'
+          ? `{${Object.keys(x)
+              .filter((k) => !(top && k === 'hash'))
+              .sort()
+              .map(
+                (k) =>
+                  `${JSON.stringify(k)}:${reference((x as Record<string, unknown>)[k], false)}`,
+              )
+              .join(',')}}`
+          : JSON.stringify(x);
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(reference(value, true));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('validates envelopes and payloads, naming the bad field', async () => {
