@@ -16,8 +16,15 @@ export function canonicalJson(value: unknown): string {
   return write(value, true);
 }
 
-/** Strings that JSON must escape: quotes, backslashes, control characters, surrogates. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** True when JSON writes the string as it is: no quote, backslash, control character, surrogate. */
+function plain(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
 const keyTexts = new Map<string, string>();
 
 function keyText(key: string): string {
@@ -36,7 +43,7 @@ function skipped(x: unknown): boolean {
 function write(value: unknown, top: boolean): string {
   switch (typeof value) {
     case 'string':
-      return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+      return plain(value) ? `"${value}"` : JSON.stringify(value);
     case 'number':
       if (!Number.isFinite(value)) throw new RangeError('non-finite number in an event');
       return String(value);
