@@ -14,6 +14,7 @@ import {
 } from '../shared/protocol';
 import { DEFAULT_PROGRAM, formatInstant, type Payload } from '../shared/rules';
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,15 +163,41 @@ interface Answer {
   acks: { status: string }[];
 }
 
-async function post(base: string, path: string, body: string, token: string): Promise<Answer> {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body,
+/** Keep-alive connections and node:http (lighter than fetch): the figure should be the server's. */
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(base: string, path: string, body: string, token: string): Promise<Answer> {
+  return new Promise((resolvePost, reject) => {
+    const req = request(
+      `${base}${path}`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            const json = JSON.parse(Buffer.concat(chunks).toString()) as Answer;
+            if ((res.statusCode ?? 500) >= 400)
+              reject(new Error(`${path}: ${JSON.stringify(json)}`));
+            else resolvePost(json);
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  const json = (await res.json()) as Answer;
-  if (res.status >= 400) throw new Error(`${path}: ${JSON.stringify(json)}`);
-  return json;
 }
 
 async function pair(base: string, name: string): Promise<{ device_id: string; token: string }> {
