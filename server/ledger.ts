@@ -21,6 +21,7 @@ import {
   type LedgerEvent,
   type MemberState,
   type Payload,
+  type Programs,
 } from '../shared/rules';
 import {
   GENESIS_HASH,
@@ -29,7 +30,7 @@ import {
   type EventEnvelope,
   type RejectReason,
 } from '../shared/protocol';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Database, Queryable } from './db/database';
 import type { ProgramRegistry } from './programs';
 
@@ -51,9 +52,21 @@ export interface MemberRow {
   last_seq: number;
 }
 
+/**
+ * A member's state after all its events, as replay() would make it at the time of the last one,
+ * with the program versions it was computed under. The next event of the member (the usual case:
+ * later than every event before it) advances it instead of replaying the whole history.
+ */
+interface HeldState {
+  readonly state: MemberState;
+  readonly programs: Programs;
+}
+
 interface CachedMember {
   events: LedgerEvent[];
   last_seq: number;
+  /** Lent to one writer at a time (see takeState). */
+  state: HeldState | null;
 }
 
 /** Members' applied events, kept in memory (least recently used out first). */
@@ -69,9 +82,26 @@ export class MemberCache {
     return hit.events;
   }
 
-  set(memberId: string, events: LedgerEvent[], lastSeq: number): void {
+  /**
+   * The member's cached state, handed over: the cache forgets it, because the writer advances it
+   * in place and its transaction may still roll back. The writer gives it back after commit.
+   */
+  takeState(memberId: string, lastSeq: number): HeldState | null {
+    const hit = this.map.get(memberId);
+    if (!hit || hit.last_seq !== lastSeq) return null;
+    const held = hit.state;
+    hit.state = null;
+    return held;
+  }
+
+  set(
+    memberId: string,
+    events: LedgerEvent[],
+    lastSeq: number,
+    state: HeldState | null = null,
+  ): void {
     this.map.delete(memberId);
-    this.map.set(memberId, { events, last_seq: lastSeq });
+    this.map.set(memberId, { events, last_seq: lastSeq, state });
     if (this.map.size > this.max) {
       const oldest = this.map.keys().next().value;
       if (oldest !== undefined) this.map.delete(oldest);
@@ -91,7 +121,7 @@ export interface LedgerContext {
 }
 
 export function hashEnvelope(event: Omit<EventEnvelope, 'hash'> | EventEnvelope): string {
-  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+  return hash('sha256', canonicalJson(event), 'hex');
 }
 
 export async function memberRow(q: Queryable, memberId: string): Promise<MemberRow | undefined> {
@@ -181,7 +211,10 @@ function mayConflict(event: EventEnvelope): boolean {
  */
 export class Writer {
   private seq = 0;
-  private readonly touched = new Map<string, { events: LedgerEvent[]; last_seq: number }>();
+  private readonly touched = new Map<
+    string,
+    { events: LedgerEvent[]; last_seq: number; state: HeldState | null }
+  >();
   private readonly members = new Map<string, MemberRow | null>();
   private readonly purchases = new Map<string, string | null>();
   private readonly eventHashes = new Map<
@@ -362,10 +395,21 @@ export class Writer {
     const row = status === 'applied' ? await this.member(event.member_id) : undefined;
     const prior = row ? await this.events(row) : [];
     const at = parseInstant(event.occurred_at);
+    const programs = this.ctx.programs.programs();
+    // Usually the event comes after every event of the member (in time, not only in arrival):
+    // then the state before it is the held state advanced to its time, or a replay of the events
+    // before it. A held state is as of the member's latest event.
+    const held = row ? this.takeState(row, programs) : null;
+    const comesLast = held ? held.as_of < at : prior.every((e) => parseInstant(e.occurred_at) < at);
+    let current: MemberState | null = null;
+    if (held && comesLast) {
+      current = held;
+      advance(current, programs, at);
+    }
     let before: MemberState | undefined;
     if (row && (event.type === 'purchase_recorded' || event.type === 'purchase_refunded')) {
-      before = await this.state(row, at);
-      const program = this.ctx.programs.programs().version(event.program_version);
+      before = current ?? (await this.state(row, at));
+      const program = programs.version(event.program_version);
       flags =
         event.type === 'purchase_recorded'
           ? checkPurchase(before, program, event, at)
@@ -390,7 +434,7 @@ export class Writer {
     this.eventHashes.set(event.event_id, { hash: event.hash, status, reason });
     if (status === 'applied' && row) {
       const events = [...prior, event];
-      this.touched.set(row.member_id, { events, last_seq: serverSeq });
+      this.touched.set(row.member_id, { events, last_seq: serverSeq, state: null });
       row.last_seq = serverSeq;
       this.pending.lastSeq.set(row.member_id, serverSeq);
       if (event.type === 'purchase_recorded') {
@@ -407,34 +451,52 @@ export class Writer {
         before && event.type === 'purchase_refunded'
           ? this.referralReversed(before, event, at)
           : false;
-      if (mayConflict(event)) this.recordConflicts(row, prior, event, before, Math.max(now, at));
+      // The state after the event, when the one before it is known and the event comes last.
+      const base = current ?? (comesLast ? before : undefined);
+      let after: MemberState | null = null;
+      if (base) {
+        apply(base, programs, event, at);
+        after = base;
+        (this.touched.get(row.member_id) as { state: HeldState | null }).state = {
+          state: after,
+          programs,
+        };
+      }
+      if (mayConflict(event)) this.recordConflicts(row, prior, event, after, Math.max(now, at));
       await this.referral(row, event, at, firstPurchase, referralBack);
     }
     return { server_seq: serverSeq, status, flags };
   }
 
   /**
+   * The member's state held by this writer or the cache (taken: whoever takes it advances it),
+   * or null when there is none or it was made under other program versions.
+   */
+  private takeState(row: MemberRow, programs: Programs): MemberState | null {
+    const mine = this.touched.get(row.member_id);
+    let held: HeldState | null;
+    if (mine) {
+      held = mine.state;
+      mine.state = null;
+    } else {
+      held = this.ctx.cache.takeState(row.member_id, Number(row.last_seq));
+    }
+    return held && held.programs === programs ? held.state : null;
+  }
+
+  /**
    * Conflicts the member's ledger shows with this event in it. In the usual case (the event is
-   * the member's latest) the state before it is advanced by one event instead of replayed.
+   * the member's latest) the state after it is known already instead of replayed.
    */
   private recordConflicts(
     row: MemberRow,
     prior: LedgerEvent[],
     event: EventEnvelope,
-    before: MemberState | undefined,
+    after: MemberState | null,
     asOf: number,
   ): void {
-    const at = parseInstant(event.occurred_at);
-    const last = prior[prior.length - 1];
     const programs = this.ctx.programs.programs();
-    let state: MemberState;
-    if (before && (!last || parseInstant(last.occurred_at) <= at)) {
-      state = before;
-      advance(state, programs, at);
-      apply(state, programs, event, at);
-    } else {
-      state = replay(row.member_id, [...prior, event], programs, asOf);
-    }
+    const state = after ?? replay(row.member_id, [...prior, event], programs, asOf);
     for (const c of state.conflicts) {
       this.pending.conflicts.push([
         c.event_id,
@@ -587,7 +649,8 @@ export class Writer {
 
   /** After commit: the members this transaction touched are current in the cache. */
   committed(): void {
-    for (const [memberId, m] of this.touched) this.ctx.cache.set(memberId, m.events, m.last_seq);
+    for (const [memberId, m] of this.touched)
+      this.ctx.cache.set(memberId, m.events, m.last_seq, m.state);
   }
 }
 
