@@ -170,9 +170,10 @@ export function purchaseEffects(
   const spend = program.coupons.monthly_spend;
   if (spend.enabled) {
     const month = localMonth(zone, at);
-    const before = state.gross.get(month) ?? 0;
-    const existing = state.spend_coupons.get(month);
-    const live = existing !== undefined && state.coupons.get(existing)?.status !== 'voided';
+    const totals = state.months.get(month);
+    const before = totals?.gross ?? 0;
+    const existing = totals?.spend_coupon ?? null;
+    const live = existing !== null && state.coupons.get(existing)?.status !== 'voided';
     if (!live && before + purchase.amount >= spend.threshold) {
       (coupons ??= []).push({
         source: 'monthly_spend',

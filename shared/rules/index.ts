@@ -46,6 +46,7 @@ export type {
   Coupon,
   CouponSource,
   PurchaseRecord,
+  MonthTotals,
   Conflict,
   ConflictKind,
   Movement,

@@ -194,7 +194,7 @@ export function reverse(
  */
 export function restore(
   state: MemberState,
-  allocation: Allocation[],
+  allocation: readonly Allocation[],
   amount: number,
   at: number,
   ref: string,

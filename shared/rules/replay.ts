@@ -12,8 +12,8 @@ import { compareEvents, type EventOf, type LedgerEvent } from './events';
 import { consume, credit, expireLots, restore, reverse } from './lots';
 import type { Program, Programs } from './program';
 import { refundFigures, refundInputOf } from './refund';
-import type { ConflictKind, MemberState, PurchaseRecord } from './state';
-import { createState } from './state';
+import type { Allocation, ConflictKind, MemberState } from './state';
+import { createState, monthTotals, PurchaseRecord } from './state';
 import { monthStart } from './tiers';
 import { localDay, localMonth, parseInstant, startOfLocalDay, startOfLocalMonth } from './time';
 
@@ -320,7 +320,7 @@ function useCoupon(
   coupon.used_on = usedOn;
 }
 
-const NO_REFUNDS: readonly string[] = [];
+const NO_ALLOCATION: readonly Allocation[] = Object.freeze([]);
 
 function purchase(
   state: MemberState,
@@ -334,7 +334,7 @@ function purchase(
   const effects = purchaseEffects(state, program, p, at);
   if (p.coupon_code) useCoupon(state, event, p.coupon_code, p.purchase_id, at);
 
-  let allocation: PurchaseRecord['allocation'] = [];
+  let allocation = NO_ALLOCATION;
   if (p.points_redeemed > 0) {
     const spent = consume(state, p.points_redeemed, at, 'redeem', p.purchase_id, event.event_id);
     state.totals.redeemed += p.points_redeemed;
@@ -368,43 +368,35 @@ function purchase(
       : null;
 
   const month = localMonth(program.time_zone, at);
-  state.spend.set(month, (state.spend.get(month) ?? 0) + p.amount_paid);
-  state.gross.set(month, (state.gross.get(month) ?? 0) + p.amount);
+  const totals = monthTotals(state, month);
+  totals.spend += p.amount_paid;
+  totals.gross += p.amount;
   state.stamps_total += effects.stamps_added;
   for (const spec of effects.coupons) {
     const coupon = makeCoupon(state.member_id, spec);
     state.coupons.set(coupon.code, coupon);
     if (spec.source === 'stamp_card') state.stamp_cards.push(coupon.code);
-    if (spec.source === 'monthly_spend') state.spend_coupons.set(month, coupon.code);
+    if (spec.source === 'monthly_spend') totals.spend_coupon = coupon.code;
   }
   state.purchase_count += 1;
-  state.purchases.set(p.purchase_id, {
-    purchase_id: p.purchase_id,
-    receipt_id: p.receipt_id,
-    event_id: event.event_id,
-    occurred_at: at,
-    month,
-    store_id: event.store_id,
-    amount: p.amount,
-    lines: p.lines,
-    coupon_code: p.coupon_code ? normalizeCode(p.coupon_code) : null,
-    coupon_discount: p.coupon_discount,
-    membership_discount: p.membership_discount,
-    points_redeemed: p.points_redeemed,
-    amount_paid: p.amount_paid,
-    points_earned: p.points_earned,
-    first: effects.first,
-    earn_lot: earnLot,
-    referral_lot: referralLot,
-    referral_points: effects.referral_bonus,
-    allocation,
-    stamps: effects.stamps_added,
-    refunded_gross: 0,
-    refunded_qty: null,
-    stamps_removed: 0,
-    refund_ids: NO_REFUNDS,
-  });
+  state.purchases.set(
+    p.purchase_id,
+    new PurchaseRecord(
+      p,
+      event.event_id,
+      event.store_id,
+      at,
+      month,
+      effects.first,
+      earnLot,
+      referralLot,
+      effects.referral_bonus,
+      allocation,
+      effects.stamps_added,
+    ),
+  );
 
+  if (state.deferred_refunds.size === 0) return;
   const waiting = state.deferred_refunds.get(p.purchase_id);
   if (waiting) {
     state.deferred_refunds.delete(p.purchase_id);
@@ -436,8 +428,9 @@ function refund(
     for (const line of f.lines) qty[line.sku] = (qty[line.sku] ?? 0) + line.quantity;
   }
   record.stamps_removed += f.stamps_removed;
-  state.spend.set(record.month, (state.spend.get(record.month) ?? 0) - f.amount_refunded);
-  state.gross.set(record.month, (state.gross.get(record.month) ?? 0) - f.amount);
+  const totals = monthTotals(state, record.month);
+  totals.spend -= f.amount_refunded;
+  totals.gross -= f.amount;
 
   if (f.points_reversed > 0)
     reverse(
@@ -481,12 +474,12 @@ function refund(
     state.stamp_cards.pop();
   }
   // The month's spend coupon is taken back, if unused, when refunds bring the month below it.
-  const spendCode = state.spend_coupons.get(record.month);
+  const spendCode = totals.spend_coupon;
   const spendCoupon = spendCode ? state.coupons.get(spendCode) : undefined;
   if (
     spendCoupon &&
     spendCoupon.status === 'active' &&
-    (state.gross.get(record.month) ?? 0) < program.coupons.monthly_spend.threshold
+    totals.gross < program.coupons.monthly_spend.threshold
   ) {
     spendCoupon.status = 'voided';
   }

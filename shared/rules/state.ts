@@ -3,7 +3,8 @@
  * callers treat it as read-only (quote and refund functions never change it).
  */
 import type { CouponKind } from './program';
-import type { EventOf, Line } from './events';
+import { normalizeCode } from './coupons';
+import type { EventOf, Line, Payload } from './events';
 
 type RefundEvent = EventOf<'purchase_refunded'>;
 
@@ -54,33 +55,74 @@ export interface Allocation {
   restored: number;
 }
 
-export interface PurchaseRecord {
-  readonly purchase_id: string;
-  /** The POS's own receipt number, when the till read one (refunds can be found by it). */
-  readonly receipt_id: string | null;
-  readonly event_id: string;
-  readonly occurred_at: number;
-  readonly month: number;
-  readonly store_id: string;
-  readonly amount: number;
-  readonly lines: readonly Line[];
-  readonly coupon_code: string | null;
-  readonly coupon_discount: number;
-  readonly membership_discount: number;
-  readonly points_redeemed: number;
-  readonly amount_paid: number;
-  readonly points_earned: number;
-  readonly first: boolean;
-  readonly earn_lot: Lot | null;
-  readonly referral_lot: Lot | null;
-  readonly referral_points: number;
-  readonly allocation: Allocation[];
-  readonly stamps: number;
-  refunded_gross: number;
+const NO_REFUNDS: readonly string[] = [];
+
+/**
+ * A recorded purchase as replay keeps it: the sale's own figures are read from its event's
+ * payload (not copied: a member with years of purchases keeps one small object per purchase).
+ */
+export class PurchaseRecord {
+  refunded_gross = 0;
   /** Units refunded by sku (null until a refund by lines). */
-  refunded_qty: Record<string, number> | null;
-  stamps_removed: number;
-  refund_ids: readonly string[];
+  refunded_qty: Record<string, number> | null = null;
+  stamps_removed = 0;
+  refund_ids: readonly string[] = NO_REFUNDS;
+
+  constructor(
+    private readonly sale: Payload<'purchase_recorded'>,
+    readonly event_id: string,
+    readonly store_id: string,
+    readonly occurred_at: number,
+    readonly month: number,
+    readonly first: boolean,
+    readonly earn_lot: Lot | null,
+    readonly referral_lot: Lot | null,
+    readonly referral_points: number,
+    readonly allocation: readonly Allocation[],
+    readonly stamps: number,
+  ) {}
+
+  get purchase_id(): string {
+    return this.sale.purchase_id;
+  }
+  /** The POS's own receipt number, when the till read one (refunds can be found by it). */
+  get receipt_id(): string | null {
+    return this.sale.receipt_id;
+  }
+  get amount(): number {
+    return this.sale.amount;
+  }
+  get lines(): readonly Line[] {
+    return this.sale.lines;
+  }
+  get coupon_code(): string | null {
+    return this.sale.coupon_code ? normalizeCode(this.sale.coupon_code) : null;
+  }
+  get coupon_discount(): number {
+    return this.sale.coupon_discount;
+  }
+  get membership_discount(): number {
+    return this.sale.membership_discount;
+  }
+  get points_redeemed(): number {
+    return this.sale.points_redeemed;
+  }
+  get amount_paid(): number {
+    return this.sale.amount_paid;
+  }
+  get points_earned(): number {
+    return this.sale.points_earned;
+  }
+}
+
+/** What a member's purchases and refunds add up to in one local month. */
+export interface MonthTotals {
+  /** Qualifying spend: money paid minus money refunded. */
+  spend: number;
+  /** Purchase amounts before discounts, minus refunded goods. */
+  gross: number;
+  /** The code of the month's monthly-spend coupon, once issued. */
+  spend_coupon: string | null;
 }
 
 export type ConflictKind =
@@ -144,11 +186,8 @@ export interface MemberState {
   coupons: Map<string, Coupon>;
   stamps_total: number;
   stamp_cards: string[];
-  /** Qualifying spend (money paid minus refunded) by local month index. */
-  spend: Map<number, number>;
-  /** Purchase amounts before discounts, minus refunded goods, by local month index. */
-  gross: Map<number, number>;
-  spend_coupons: Map<number, string>;
+  /** Spend, gross amounts and the spend coupon by local month index. */
+  months: Map<number, MonthTotals>;
   /** Lots credited by referral_rewarded events, by the referee's purchase id. */
   referral_lots: Map<string, Lot>;
   conflicts: Conflict[];
@@ -186,9 +225,7 @@ export function createState(memberId: string, asOf: number, firstTier: string): 
     coupons: new Map(),
     stamps_total: 0,
     stamp_cards: [],
-    spend: new Map(),
-    gross: new Map(),
-    spend_coupons: new Map(),
+    months: new Map(),
     referral_lots: new Map(),
     conflicts: [],
     movements: [],
@@ -202,4 +239,14 @@ export function createState(memberId: string, asOf: number, firstTier: string): 
     next_month_start: null,
     deferred_refunds: new Map(),
   };
+}
+
+/** The month's totals, made on first use. */
+export function monthTotals(state: MemberState, month: number): MonthTotals {
+  let totals = state.months.get(month);
+  if (totals === undefined) {
+    totals = { spend: 0, gross: 0, spend_coupon: null };
+    state.months.set(month, totals);
+  }
+  return totals;
 }

@@ -13,7 +13,7 @@ import { localMonth, monthOf, startOfLocalMonth } from './time';
 /** Qualifying spend of the `count` months before `month` (exclusive). */
 export function spendBefore(state: MemberState, month: number, count: number): number {
   let sum = 0;
-  for (let m = month - count; m < month; m += 1) sum += state.spend.get(m) ?? 0;
+  for (let m = month - count; m < month; m += 1) sum += state.months.get(m)?.spend ?? 0;
   return sum;
 }
 
@@ -135,7 +135,7 @@ export function monthStart(state: MemberState, program: Program, month: number):
     });
   }
   if (program.cashback.enabled) {
-    const last = state.spend.get(month - 1) ?? 0;
+    const last = state.months.get(month - 1)?.spend ?? 0;
     if (last >= program.cashback.threshold) {
       credit(
         state,

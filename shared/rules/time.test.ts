@@ -7,6 +7,7 @@ import {
   localDate,
   localMonth,
   monthIndex,
+  monthIndexOfDay,
   parseInstant,
   startOfLocalDay,
   startOfLocalMonth,
@@ -19,6 +20,19 @@ describe('calendar arithmetic in the program zone', () => {
     expect(dayNumber(2028, 2, 29) - dayNumber(2028, 2, 28)).toBe(1);
     expect(civilDate(dayNumber(2028, 2, 29))).toEqual({ year: 2028, month: 2, day: 29 });
     expect(civilDate(dayNumber(1999, 12, 31))).toEqual({ year: 1999, month: 12, day: 31 });
+  });
+
+  it('gives the month index of every day from 1600 to 2400 as civilDate does', () => {
+    for (let day = dayNumber(1600, 1, 1); day <= dayNumber(2400, 12, 31); day += 1) {
+      const d = civilDate(day);
+      if (monthIndexOfDay(day) !== monthIndex(d.year, d.month))
+        expect({ day, index: monthIndexOfDay(day) }).toEqual({
+          day,
+          index: d.year * 12 + d.month - 1,
+        });
+    }
+    expect(monthIndexOfDay(dayNumber(2028, 2, 29))).toBe(2028 * 12 + 1);
+    expect(monthIndexOfDay(dayNumber(2027, 12, 31))).toBe(2027 * 12 + 11);
   });
 
   it('clamps 29 February plus a year to 28 February', () => {

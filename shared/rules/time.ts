@@ -43,6 +43,20 @@ export function civilDate(days: number): CivilDate {
   return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
+/** The month index (year * 12 + month - 1) of a day number: civilDate without the object. */
+export function monthIndexOfDay(days: number): number {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return (yoe + era * 400 + (month <= 2 ? 1 : 0)) * 12 + (month - 1);
+}
+
 export function daysInMonth(year: number, month: number): number {
   return (
     dayNumber(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) -
@@ -118,14 +132,32 @@ const WINDOW = 2 ** 31;
 type WindowOffset =
   number | { readonly at: number; readonly before: number; readonly after: number };
 
+/** The window asked last (a replay asks about one zone, mostly in one window after another). */
+let last: { zone: string; bucket: number; entry: WindowOffset } = {
+  zone: '',
+  bucket: NaN,
+  entry: 0,
+};
+
 /** Offset of the zone from UTC at an instant, in milliseconds (Seoul: +9 h). */
 export function zoneOffset(zone: string, ms: number): number {
+  const bucket = Math.floor(ms / WINDOW);
+  let entry: WindowOffset | undefined =
+    last.bucket === bucket && last.zone === zone ? last.entry : undefined;
+  if (entry === undefined) {
+    entry = windowOffset(zone, bucket);
+    last = { zone, bucket, entry };
+  }
+  if (typeof entry === 'number') return entry;
+  return ms < entry.at ? entry.before : entry.after;
+}
+
+function windowOffset(zone: string, bucket: number): WindowOffset {
   let cache = offsetCache.get(zone);
   if (!cache) {
     cache = new Map();
     offsetCache.set(zone, cache);
   }
-  const bucket = Math.floor(ms / WINDOW);
   let entry = cache.get(bucket) as WindowOffset | undefined;
   if (entry === undefined) {
     const lo = bucket * WINDOW;
@@ -147,8 +179,7 @@ export function zoneOffset(zone: string, ms: number): number {
     if (cache.size > 10_000) cache.clear();
     cache.set(bucket, entry);
   }
-  if (typeof entry === 'number') return entry;
-  return ms < entry.at ? entry.before : entry.after;
+  return entry;
 }
 
 /** The local day number of an instant in the zone. */
@@ -162,8 +193,7 @@ export function localDate(zone: string, ms: number): CivilDate {
 
 /** The local month index (year * 12 + month - 1) of an instant in the zone. */
 export function localMonth(zone: string, ms: number): number {
-  const d = localDate(zone, ms);
-  return monthIndex(d.year, d.month);
+  return monthIndexOfDay(localDay(zone, ms));
 }
 
 /**
