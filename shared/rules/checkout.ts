@@ -133,12 +133,13 @@ export function purchaseEffects(
   program: Program,
   purchase: { amount: number; lines: readonly Line[] },
   at: number,
+  month: number = localMonth(program.time_zone, at),
 ): PurchaseEffects {
   const zone = program.time_zone;
   const first = state.purchase_count === 0;
   // Codes are keyed by the purchase's position in the member's history, which the quote and
   // the replay of the recorded sale agree on (the purchase id is not known when quoting).
-  const nth = String(state.purchase_count + 1);
+  const nth = state.purchase_count + 1;
   const referral =
     first && state.referred_by !== null && program.referral.enabled
       ? program.referral.referee_points
@@ -169,7 +170,6 @@ export function purchaseEffects(
 
   const spend = program.coupons.monthly_spend;
   if (spend.enabled) {
-    const month = localMonth(zone, at);
     const totals = state.months.get(month);
     const before = totals?.gross ?? 0;
     const existing = totals?.spend_coupon ?? null;
@@ -194,7 +194,7 @@ export function purchaseEffects(
   if (again.enabled) {
     (coupons ??= []).push({
       source: 'repurchase',
-      key: nth,
+      key: String(nth),
       kind: again.kind,
       value: again.value,
       name: again.kind === 'percent' ? `Come back ${again.value / 100}% off` : 'Come back discount',

@@ -331,7 +331,8 @@ function purchase(
 ): void {
   const p = event.payload;
   if (state.purchases.has(p.purchase_id)) return;
-  const effects = purchaseEffects(state, program, p, at);
+  const month = localMonth(program.time_zone, at);
+  const effects = purchaseEffects(state, program, p, at, month);
   if (p.coupon_code) useCoupon(state, event, p.coupon_code, p.purchase_id, at);
 
   let allocation = NO_ALLOCATION;
@@ -367,7 +368,6 @@ function purchase(
         )
       : null;
 
-  const month = localMonth(program.time_zone, at);
   const totals = monthTotals(state, month);
   totals.spend += p.amount_paid;
   totals.gross += p.amount;
