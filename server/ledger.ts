@@ -222,7 +222,10 @@ export class Writer {
     { hash: string; status: string; reason: string | null } | null
   >();
   private readonly cards = new Map<string, string | null>();
+  /** Referral codes of this writer's new members. */
   private readonly codes = new Set<string>();
+  /** Whether a referral code is taken by a stored member (prefetched). */
+  private readonly storedCodes = new Map<string, boolean>();
   private readonly pending: Pending = {
     members: [],
     events: [],
@@ -252,6 +255,7 @@ export class Writer {
     members?: string[];
     purchases?: string[];
     cards?: string[];
+    codes?: string[];
   }): Promise<void> {
     const fresh = (list: string[] | undefined, known: Map<string, unknown>): string[] =>
       [...new Set(list ?? [])].filter((x) => !known.has(x));
@@ -279,6 +283,14 @@ export class Writer {
         this.cards.set(r.card_number, r.member_id);
         this.members.set(r.member_id, r);
       }
+    }
+    for (const chunk of chunks(fresh(ids.codes, this.storedCodes))) {
+      for (const c of chunk) this.storedCodes.set(c, false);
+      const rows = await this.tx.all<{ referral_code: string }>(
+        `SELECT referral_code FROM members WHERE referral_code IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) this.storedCodes.set(r.referral_code, true);
     }
     for (const chunk of chunks(fresh(ids.members, this.members))) {
       for (const id of chunk) this.members.set(id, null);
@@ -344,10 +356,8 @@ export class Writer {
   /** True when a card number or referral code is taken (stored, or written by this writer). */
   async cardOrCodeTaken(card: string, code: string): Promise<boolean> {
     if ((await this.memberByCard(card)) || this.codes.has(code)) return true;
-    return (
-      (await this.tx.get(`SELECT 1 AS one FROM members WHERE referral_code = ?`, [code])) !==
-      undefined
-    );
+    if (!this.storedCodes.has(code)) await this.prefetch({ codes: [code] });
+    return this.storedCodes.get(code) === true;
   }
 
   insertMember(

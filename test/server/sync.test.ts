@@ -130,6 +130,35 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     ]);
   });
 
+  it('refuses an enrollment whose member id, card number or referral code is taken, stored or in the same batch', async () => {
+    const first = await member();
+    const profile = (await s.api('GET', `/customers/${first}`)).body;
+    const card = profile.card_number as string;
+    const code = profile.referral_code as string;
+    const enroll = (id: string, c: string, r: string) =>
+      till.event('member_enrolled', id, enrollment(c, r));
+    const fresh = randomUUID().slice(0, 8);
+    const batch = [
+      await enroll(first, `card-${fresh}-a`, `A${fresh}`),
+      await enroll(randomUUID(), card, `B${fresh}`),
+      await enroll(randomUUID(), `card-${fresh}-c`, code),
+      await enroll(randomUUID(), `card-${fresh}-d`, `D${fresh}`),
+      await enroll(randomUUID(), `card-${fresh}-e`, `D${fresh}`),
+      await enroll(randomUUID(), `card-${fresh}-d`, `F${fresh}`),
+    ];
+    const res = await till.sync(batch);
+    expect(
+      res.body.acks.map((a: { status: string; reason?: string }) => [a.status, a.reason]),
+    ).toEqual([
+      ['rejected', 'member_exists'],
+      ['rejected', 'card_in_use'],
+      ['rejected', 'card_in_use'],
+      ['applied', undefined],
+      ['rejected', 'card_in_use'],
+      ['rejected', 'card_in_use'],
+    ]);
+  });
+
   it('refuses writes for another store, device or the future, and unknown members', async () => {
     const id = await member();
     const otherStore = await till.event(
