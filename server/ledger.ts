@@ -69,10 +69,18 @@ interface CachedMember {
   state: HeldState | null;
 }
 
-/** Members' applied events, kept in memory (least recently used out first). */
+/**
+ * Members' applied events, kept in memory (least recently used out first), and the states of the
+ * members written to most recently (fewer: a state weighs more than its events).
+ */
 export class MemberCache {
   private readonly map = new Map<string, CachedMember>();
-  constructor(private readonly max = 50_000) {}
+  /** Members whose entry holds a state, least recently given first. */
+  private readonly withState = new Set<string>();
+  constructor(
+    private readonly max = 50_000,
+    private readonly maxStates = 5_000,
+  ) {}
 
   get(memberId: string, lastSeq: number): LedgerEvent[] | undefined {
     const hit = this.map.get(memberId);
@@ -91,6 +99,7 @@ export class MemberCache {
     if (!hit || hit.last_seq !== lastSeq) return null;
     const held = hit.state;
     hit.state = null;
+    this.withState.delete(memberId);
     return held;
   }
 
@@ -102,14 +111,33 @@ export class MemberCache {
   ): void {
     this.map.delete(memberId);
     this.map.set(memberId, { events, last_seq: lastSeq, state });
+    this.withState.delete(memberId);
+    if (state) {
+      this.withState.add(memberId);
+      if (this.withState.size > this.maxStates) {
+        const oldest = this.withState.values().next().value as string;
+        this.withState.delete(oldest);
+        const entry = this.map.get(oldest);
+        if (entry) entry.state = null;
+      }
+    }
     if (this.map.size > this.max) {
       const oldest = this.map.keys().next().value;
-      if (oldest !== undefined) this.map.delete(oldest);
+      if (oldest !== undefined) {
+        this.map.delete(oldest);
+        this.withState.delete(oldest);
+      }
     }
+  }
+
+  /** How many members' states are held (for tests). */
+  get states(): number {
+    return this.withState.size;
   }
 
   clear(): void {
     this.map.clear();
+    this.withState.clear();
   }
 }
 

@@ -17,6 +17,7 @@ import {
   type LedgerEvent,
 } from '../../shared/rules';
 import type { EventEnvelope } from '../../shared/protocol';
+import { MemberCache } from '../../server/ledger';
 import {
   BACKENDS,
   TestDevice,
@@ -58,6 +59,31 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
 );
+
+describe('the member cache', () => {
+  it('lends a state once, and holds states for fewer members than events', () => {
+    const cache = new MemberCache(4, 2);
+    const held = (id: string) => ({
+      state: replay(id, [], programs, 0),
+      programs,
+    });
+    const a = held('a');
+    cache.set('a', [], 1, a);
+    expect(cache.takeState('a', 2)).toBeNull(); // another last_seq: stale
+    expect(cache.takeState('a', 1)).toBe(a);
+    expect(cache.takeState('a', 1)).toBeNull(); // lent: not twice
+    cache.set('a', [], 1, a);
+    cache.set('b', [], 1, held('b'));
+    cache.set('c', [], 1, held('c'));
+    expect(cache.states).toBe(2);
+    expect(cache.takeState('a', 1)).toBeNull(); // the oldest state went
+    expect(cache.get('a', 1)).toEqual([]); // its events stay
+    expect(cache.takeState('c', 1)?.state.member_id).toBe('c');
+    for (const id of ['d', 'e', 'f', 'g']) cache.set(id, [], 1);
+    expect(cache.get('b', 1)).toBeUndefined(); // past the event limit: gone entirely
+    expect(cache.states).toBe(0);
+  });
+});
 
 describe.each(BACKENDS)('member states held between events on %s', (backend) => {
   let s: Running;
