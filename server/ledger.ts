@@ -645,7 +645,7 @@ export class Writer {
     const p = this.pending;
     for (const chunk of chunks(p.members, 50)) {
       await this.tx.run(
-        `INSERT INTO members (${MEMBER_COLUMNS.join(', ')}) VALUES ${chunk.map(() => `(${marks(MEMBER_COLUMNS.length)})`).join(', ')}`,
+        `INSERT INTO members (${MEMBER_COLUMNS.join(', ')}) VALUES ${rowMarks(chunk.length, MEMBER_COLUMNS.length)}`,
         chunk.flatMap((m) =>
           MEMBER_COLUMNS.map((c) => (c === 'last_seq' ? (p.lastSeq.get(m.member_id) ?? 0) : m[c])),
         ),
@@ -653,19 +653,19 @@ export class Writer {
     }
     for (const chunk of chunks(p.events, 100)) {
       await this.tx.run(
-        `INSERT INTO events ${EVENT_COLUMNS} VALUES ${chunk.map(() => `(${marks(14)})`).join(', ')}`,
+        `INSERT INTO events ${EVENT_COLUMNS} VALUES ${rowMarks(chunk.length, 14)}`,
         chunk.flat(),
       );
     }
     for (const chunk of chunks(p.purchases, 200)) {
       await this.tx.run(
-        `INSERT INTO purchases (purchase_id, member_id, store_id, event_id) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO purchases (purchase_id, member_id, store_id, event_id) VALUES ${rowMarks(chunk.length, 4)}`,
         chunk.flat(),
       );
     }
     for (const chunk of chunks(p.conflicts, 100)) {
       await this.tx.run(
-        `INSERT INTO conflicts (event_id, kind, member_id, store_id, points, detail, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (event_id, kind) DO NOTHING`,
+        `INSERT INTO conflicts (event_id, kind, member_id, store_id, points, detail, created_at) VALUES ${rowMarks(chunk.length, 7)} ON CONFLICT (event_id, kind) DO NOTHING`,
         chunk.flat(),
       );
     }
@@ -679,8 +679,13 @@ export class Writer {
         );
       }
     } else {
-      for (const [id, s] of updates)
-        await this.tx.run(`UPDATE members SET last_seq = ? WHERE member_id = ?`, [s, id]);
+      // SQLite names a VALUES list's columns column1, column2.
+      for (const chunk of chunks(updates, 400)) {
+        await this.tx.run(
+          `UPDATE members SET last_seq = v.column2 FROM (VALUES ${rowMarks(chunk.length, 2)}) AS v WHERE members.member_id = v.column1`,
+          chunk.flat(),
+        );
+      }
     }
     await this.tx.run(`UPDATE counters SET value = ? WHERE name = 'server_seq'`, [this.seq]);
   }
@@ -698,8 +703,30 @@ function chunks<T>(items: T[], size = 500): T[][] {
   return out;
 }
 
+const markTexts: string[] = [];
+
+/** "?, ?, ?" for n placeholders (the same few lengths come back: remembered). */
 function marks(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
+  let text = markTexts[n];
+  if (text === undefined) {
+    text = Array.from({ length: n }, () => '?').join(', ');
+    if (n <= 1_000) markTexts[n] = text;
+  }
+  return text;
+}
+
+const rowTexts = new Map<string, string>();
+
+/** "(?, ?), (?, ?)" for `rows` rows of `width` placeholders, remembered like marks(). */
+function rowMarks(rows: number, width: number): string {
+  const key = `${rows}x${width}`;
+  let text = rowTexts.get(key);
+  if (text === undefined) {
+    const row = `(${marks(width)})`;
+    text = Array.from({ length: rows }, () => row).join(', ');
+    if (rowTexts.size < 1_000) rowTexts.set(key, text);
+  }
+  return text;
 }
 
 /** Runs `fn` with a Writer in one transaction; the cache learns the result only after commit. */

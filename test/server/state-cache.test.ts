@@ -173,6 +173,12 @@ describe.each(BACKENDS)('member states held between events on %s', (backend) => 
           acks.map((a) => a.status),
           JSON.stringify(acks.filter((a) => a.status !== 'applied')),
         ).toEqual(events.map(() => 'applied'));
+        // The member row points at the member's latest event (what the cache is keyed by).
+        const seqs = await s.app.ctx.db.get<{ last_seq: number; latest: number }>(
+          `SELECT m.last_seq AS last_seq, (SELECT MAX(server_seq) FROM events e WHERE e.member_id = m.member_id AND e.status = 'applied') AS latest FROM members m WHERE m.member_id = ?`,
+          [member],
+        );
+        expect(Number(seqs?.last_seq)).toBe(Number(seqs?.latest));
 
         // What a replay from scratch says at each event.
         const now = Date.now();
