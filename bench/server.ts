@@ -35,7 +35,8 @@ const DEVICES = Number(process.env.BENCH_INGEST_DEVICES ?? 8);
 
 /**
  * Builds a device's chain of events: enrollments and purchases for its own members, with ids
- * made the way the tills make them (shared/protocol uuidv7).
+ * made the way the tills make them (shared/protocol uuidv7). A new member every tenth event, or
+ * with `memberCount`, that many members first and then only their purchases.
  */
 function chain(
   deviceId: string,
@@ -43,13 +44,15 @@ function chain(
   count: number,
   startSeq = 0,
   startHash = GENESIS_HASH,
+  memberCount?: number,
 ): EventEnvelope[] {
   const out: EventEnvelope[] = [];
   let prev = startHash;
   const members: string[] = [];
   const t0 = Date.now() - 30 * 86_400_000;
   for (let i = 0; i < count; i += 1) {
-    const enroll = members.length === 0 || i % 10 === 0;
+    const enroll =
+      memberCount === undefined ? members.length === 0 || i % 10 === 0 : i < memberCount;
     const member = enroll ? uuidv7() : (members[i % members.length] as string);
     if (enroll) members.push(member);
     const amount = 5_000 + ((i * 7_919) % 95_000);
@@ -465,6 +468,52 @@ async function pointsLatency(backend: Backend, members: number, events: number):
   }
 }
 
+/**
+ * POST /sync for members with long histories: one till, five members, 10,000 events. Every sale
+ * is re-checked on its member's state; the rate of the last 2,000 events (members with about
+ * 1,600 to 2,000 events each) beside the rate of the first 2,000.
+ */
+export async function longHistories(backend: Backend): Promise<void> {
+  const server = await spawnServer(backend);
+  try {
+    const device = await pair(server.base, 'long-histories');
+    const events = chain(device.device_id, 'store-1', 10_000, 0, GENESIS_HASH, 5);
+    const batches = split(events, BATCH);
+    const times: number[] = [];
+    for (const batch of batches) {
+      const t0 = performance.now();
+      const res = await post(
+        server.base,
+        '/sync',
+        JSON.stringify({
+          protocol: PROTOCOL_VERSION,
+          device_id: device.device_id,
+          events: batch,
+          cursor: 0,
+          limit: 1,
+        }),
+        device.token,
+      );
+      times.push(performance.now() - t0);
+      if (res.acks.some((a) => a.status !== 'applied'))
+        throw new Error(`ingest failed: ${JSON.stringify(res.acks[0])}`);
+    }
+    const rate = (from: number, to: number): number =>
+      ((to - from) * BATCH) / (times.slice(from, to).reduce((a, b) => a + b, 0) / 1000);
+    const n = batches.length;
+    console.log(
+      `  ${backend.padEnd(8)} first 2,000 events ${Math.round(rate(0, 20)).toLocaleString().padStart(7)} events/s   last 2,000 (members with ~2,000 events each) ${Math.round(
+        rate(n - 20, n),
+      )
+        .toLocaleString()
+        .padStart(7)} events/s`,
+    );
+  } finally {
+    await server.stop();
+    await server.cleanup();
+  }
+}
+
 export async function benchServer(): Promise<void> {
   const perDevice = Number(process.env.BENCH_INGEST_PER_DEVICE ?? 5_000);
   console.log(
@@ -478,6 +527,8 @@ export async function benchServer(): Promise<void> {
       `  ${backend.padEnd(8)} POST /sync ${Math.round(rate).toLocaleString().padStart(8)} events/s   direct inserts ${Math.round(limit).toLocaleString().padStart(8)} events/s   = ${((rate / limit) * 100).toFixed(0)} % of the limit   target ${target}`,
     );
   }
+  console.log('\n# server: sync ingest for members with long histories (one till, batches of 100)');
+  await longHistories('sqlite');
   const members = Number(process.env.BENCH_MEMBERS ?? 100_000);
   const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
   console.log(
