@@ -4,6 +4,7 @@
  *   at once), on SQLite and on PostgreSQL; beside it, the rate of inserting the same rows (each
  *   event, and its purchase or member row) straight into the same database in transactions of
  *   100 events (the limit).
+ * - sync ingest for members with long histories (every sale is re-checked on its member's state).
  * - GET /customers/{id}/points latency with 100,000 members and 1,000,000 events stored.
  */
 import {
