@@ -28,8 +28,13 @@ export function dayNumber(year: number, month: number, day: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** The civil date of a day number (Howard Hinnant's civil_from_days). */
-export function civilDate(days: number): CivilDate {
+/** The civil date of a day number, left in the three variables below (no object is made). */
+let civilYear = 1970;
+let civilMonth = 1;
+let civilDay = 1;
+
+/** Howard Hinnant's civil_from_days, into civilYear, civilMonth and civilDay. */
+function toCivil(days: number): void {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -38,23 +43,21 @@ export function civilDate(days: number): CivilDate {
   );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+  civilDay = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  civilMonth = mp < 10 ? mp + 3 : mp - 9;
+  civilYear = yoe + era * 400 + (civilMonth <= 2 ? 1 : 0);
+}
+
+/** The civil date of a day number. */
+export function civilDate(days: number): CivilDate {
+  toCivil(days);
+  return { year: civilYear, month: civilMonth, day: civilDay };
 }
 
 /** The month index (year * 12 + month - 1) of a day number: civilDate without the object. */
 export function monthIndexOfDay(days: number): number {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return (yoe + era * 400 + (month <= 2 ? 1 : 0)) * 12 + (month - 1);
+  toCivil(days);
+  return civilYear * 12 + (civilMonth - 1);
 }
 
 export function daysInMonth(year: number, month: number): number {
