@@ -205,6 +205,26 @@ function post(base: string, path: string, body: string, token: string): Promise<
   });
 }
 
+/** A POST /sync body pushing `events` (and pulling at most one change back). */
+function syncBody(deviceId: string, events: readonly EventEnvelope[]): string {
+  return JSON.stringify({
+    protocol: PROTOCOL_VERSION,
+    device_id: deviceId,
+    events,
+    cursor: 0,
+    limit: 1,
+  });
+}
+
+/** Pushes the bodies one after another; every event must be applied. */
+async function pushAll(base: string, token: string, bodies: readonly string[]): Promise<void> {
+  for (const body of bodies) {
+    const res = await post(base, '/sync', body, token);
+    if (res.acks.some((a) => a.status !== 'applied'))
+      throw new Error(`ingest failed: ${JSON.stringify(res.acks[0])}`);
+  }
+}
+
 async function pair(base: string, name: string): Promise<{ device_id: string; token: string }> {
   const made = await post(
     base,
@@ -220,7 +240,7 @@ async function pair(base: string, name: string): Promise<{ device_id: string; to
   );
 }
 
-export async function ingest(
+async function ingest(
   backend: Backend,
   perDevice: number,
 ): Promise<{ rate: number; limit: number }> {
@@ -232,40 +252,17 @@ export async function ingest(
     // Request bodies are made before the clock starts: the figure is the server's.
     const bodies = devices.map((d) =>
       split(chain(d.device_id, 'store-1', perDevice), BATCH).map((events) =>
-        JSON.stringify({
-          protocol: PROTOCOL_VERSION,
-          device_id: d.device_id,
-          events,
-          cursor: 0,
-          limit: 1,
-        }),
+        syncBody(d.device_id, events),
       ),
     );
     const warm = await pair(server.base, 'warm');
-    for (const events of split(chain(warm.device_id, 'store-1', 500), BATCH)) {
-      await post(
-        server.base,
-        '/sync',
-        JSON.stringify({
-          protocol: PROTOCOL_VERSION,
-          device_id: warm.device_id,
-          events,
-          cursor: 0,
-          limit: 1,
-        }),
-        warm.token,
-      );
-    }
-    const t0 = performance.now();
-    await Promise.all(
-      devices.map(async (d, i) => {
-        for (const body of bodies[i] as string[]) {
-          const res = await post(server.base, '/sync', body, d.token);
-          if (res.acks.some((a) => a.status !== 'applied'))
-            throw new Error(`ingest failed: ${JSON.stringify(res.acks[0])}`);
-        }
-      }),
+    await pushAll(
+      server.base,
+      warm.token,
+      split(chain(warm.device_id, 'store-1', 500), BATCH).map((e) => syncBody(warm.device_id, e)),
     );
+    const t0 = performance.now();
+    await Promise.all(devices.map((d, i) => pushAll(server.base, d.token, bodies[i] as string[])));
     const rate = (perDevice * devices.length) / ((performance.now() - t0) / 1000);
     await server.stop();
     const db = await openDatabase(server.db);
@@ -474,7 +471,7 @@ async function pointsLatency(backend: Backend, members: number, events: number):
  * is re-checked on its member's state; the rate of the last 2,000 events (members with about
  * 1,600 to 2,000 events each) beside the rate of the first 2,000.
  */
-export async function longHistories(backend: Backend): Promise<void> {
+async function longHistories(backend: Backend): Promise<void> {
   const server = await spawnServer(backend);
   try {
     const device = await pair(server.base, 'long-histories');
@@ -483,21 +480,8 @@ export async function longHistories(backend: Backend): Promise<void> {
     const times: number[] = [];
     for (const batch of batches) {
       const t0 = performance.now();
-      const res = await post(
-        server.base,
-        '/sync',
-        JSON.stringify({
-          protocol: PROTOCOL_VERSION,
-          device_id: device.device_id,
-          events: batch,
-          cursor: 0,
-          limit: 1,
-        }),
-        device.token,
-      );
+      await pushAll(server.base, device.token, [syncBody(device.device_id, batch)]);
       times.push(performance.now() - t0);
-      if (res.acks.some((a) => a.status !== 'applied'))
-        throw new Error(`ingest failed: ${JSON.stringify(res.acks[0])}`);
     }
     const rate = (from: number, to: number): number =>
       ((to - from) * BATCH) / (times.slice(from, to).reduce((a, b) => a + b, 0) / 1000);

@@ -435,15 +435,10 @@ export class Writer {
     const at = parseInstant(event.occurred_at);
     const programs = this.ctx.programs.programs();
     // Usually the event comes after every event of the member (in time, not only in arrival):
-    // then the state before it is the held state advanced to its time, or a replay of the events
-    // before it. A held state is as of the member's latest event.
+    // then the member's held state (as of its latest event) is advanced to it.
     const held = row ? this.takeState(row, programs) : null;
-    const comesLast = held ? held.as_of < at : prior.every((e) => parseInstant(e.occurred_at) < at);
-    let current: MemberState | null = null;
-    if (held && comesLast) {
-      current = held;
-      advance(current, programs, at);
-    }
+    const current = held !== null && held.as_of < at ? held : null;
+    if (current) advance(current, programs, at);
     let before: MemberState | undefined;
     if (row && (event.type === 'purchase_recorded' || event.type === 'purchase_refunded')) {
       before = current ?? (await this.state(row, at));
@@ -471,8 +466,24 @@ export class Writer {
     ]);
     this.eventHashes.set(event.event_id, { hash: event.hash, status, reason });
     if (status === 'applied' && row) {
-      const events = [...prior, event];
-      this.touched.set(row.member_id, { events, last_seq: serverSeq, state: null });
+      const firstPurchase = before?.purchase_count === 0;
+      const referralBack =
+        before && event.type === 'purchase_refunded'
+          ? this.referralReversed(before, event, at)
+          : false;
+      // The state after the event, when the one before it is known and no event of the member
+      // is dated at or after it (a held state that was not current was later than it).
+      const base =
+        current ??
+        (held === null && before && prior.every((e) => parseInstant(e.occurred_at) < at)
+          ? before
+          : null);
+      if (base) apply(base, programs, event, at);
+      this.touched.set(row.member_id, {
+        events: [...prior, event],
+        last_seq: serverSeq,
+        state: base ? { state: base, programs } : null,
+      });
       row.last_seq = serverSeq;
       this.pending.lastSeq.set(row.member_id, serverSeq);
       if (event.type === 'purchase_recorded') {
@@ -484,23 +495,7 @@ export class Writer {
           event.event_id,
         ]);
       }
-      const firstPurchase = before?.purchase_count === 0;
-      const referralBack =
-        before && event.type === 'purchase_refunded'
-          ? this.referralReversed(before, event, at)
-          : false;
-      // The state after the event, when the one before it is known and the event comes last.
-      const base = current ?? (comesLast ? before : undefined);
-      let after: MemberState | null = null;
-      if (base) {
-        apply(base, programs, event, at);
-        after = base;
-        (this.touched.get(row.member_id) as { state: HeldState | null }).state = {
-          state: after,
-          programs,
-        };
-      }
-      if (mayConflict(event)) this.recordConflicts(row, prior, event, after, Math.max(now, at));
+      if (mayConflict(event)) this.recordConflicts(row, prior, event, base, Math.max(now, at));
       await this.referral(row, event, at, firstPurchase, referralBack);
     }
     return { server_seq: serverSeq, status, flags };

@@ -136,7 +136,7 @@ type WindowOffset =
   number | { readonly at: number; readonly before: number; readonly after: number };
 
 /** The window asked last (a replay asks about one zone, mostly in one window after another). */
-let last: { zone: string; bucket: number; entry: WindowOffset } = {
+let lastWindow: { zone: string; bucket: number; entry: WindowOffset } = {
   zone: '',
   bucket: NaN,
   entry: 0,
@@ -146,10 +146,10 @@ let last: { zone: string; bucket: number; entry: WindowOffset } = {
 export function zoneOffset(zone: string, ms: number): number {
   const bucket = Math.floor(ms / WINDOW);
   let entry: WindowOffset | undefined =
-    last.bucket === bucket && last.zone === zone ? last.entry : undefined;
+    lastWindow.bucket === bucket && lastWindow.zone === zone ? lastWindow.entry : undefined;
   if (entry === undefined) {
     entry = windowOffset(zone, bucket);
-    last = { zone, bucket, entry };
+    lastWindow = { zone, bucket, entry };
   }
   if (typeof entry === 'number') return entry;
   return ms < entry.at ? entry.before : entry.after;
