@@ -3,7 +3,8 @@
  * reversals and restorations (PROGRAM.md sections 4, 5 and 8).
  */
 import type { Program } from './program';
-import type { Allocation, Lot, LotSource, MemberState, MovementKind } from './state';
+import { Lot } from './state';
+import type { Allocation, LotSource, MemberState, MovementKind } from './state';
 import { addMonthsClamped, civilDate, dayNumber, localDay, startOfLocalDay } from './time';
 
 /** 00:00 local of the credit date plus the program's expiry months (29 Feb + 1 y = 28 Feb). */
@@ -87,19 +88,20 @@ export function credit(
 ): Lot {
   const paysDebt = Math.min(state.debt, amount);
   state.debt -= paysDebt;
-  const lot: Lot = {
-    id: state.next_lot_id++,
+  const lot = new Lot(
+    state.next_lot_id++,
     source,
     ref,
-    credited_at: at,
-    expires_at: expiryOf(program, at),
-    available_at: source === 'purchase' ? availableFrom(program, at) : at,
+    at,
+    expiryOf(program, at),
+    source === 'purchase' ? availableFrom(program, at) : at,
     amount,
-    remaining: amount - paysDebt,
-  };
+    amount - paysDebt,
+    eventId,
+  );
   insertSorted(state, lot);
   state.totals.issued += amount;
-  move(state, at, source, amount, ref, eventId);
+  if (amount !== 0) state.movements.push(lot);
   return lot;
 }
 

@@ -10,17 +10,35 @@ type RefundEvent = EventOf<'purchase_refunded'>;
 
 export type LotSource = 'signup' | 'purchase' | 'referral' | 'adjustment' | 'partner' | 'cashback';
 
-/** Points credited together, with one expiry. `remaining` never goes below 0; debts are separate. */
-export interface Lot {
-  readonly id: number;
-  readonly source: LotSource;
-  /** What credited it: a purchase id, an event id, a month. */
-  readonly ref: string;
-  readonly credited_at: number;
-  readonly expires_at: number;
-  readonly available_at: number;
-  readonly amount: number;
-  remaining: number;
+/**
+ * Points credited together, with one expiry. `remaining` never goes below 0; debts are separate.
+ * A lot is also the movement that credited it (at, kind, points): a member with years of
+ * purchases keeps one object per credit instead of two.
+ */
+export class Lot implements Movement {
+  constructor(
+    readonly id: number,
+    readonly source: LotSource,
+    /** What credited it: a purchase id, an event id, a month. */
+    readonly ref: string,
+    readonly credited_at: number,
+    readonly expires_at: number,
+    readonly available_at: number,
+    readonly amount: number,
+    public remaining: number,
+    /** The event that credited it (null for a month's cashback). */
+    readonly event_id: string | null,
+  ) {}
+
+  get at(): number {
+    return this.credited_at;
+  }
+  get kind(): MovementKind {
+    return this.source;
+  }
+  get points(): number {
+    return this.amount;
+  }
 }
 
 export type CouponSource =
