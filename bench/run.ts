@@ -1,17 +1,19 @@
-/** npm run bench: every benchmark, figures printed. `npm run bench -- rules` runs one. */
-import { benchRules } from './rules';
-import { benchServer } from './server';
-import { benchExtension } from './extension';
-import { benchKiosk } from './kiosk';
-
-const suites: Record<string, () => void | Promise<void>> = {
-  rules: benchRules,
-  server: benchServer,
-  extension: benchExtension,
-  kiosk: benchKiosk,
+/**
+ * npm run bench: every benchmark, figures printed. `npm run bench -- rules` runs one.
+ *
+ * Each suite is imported only when it runs: the rules are timed before Vite, Playwright and the
+ * database drivers are loaded, so the replay figure is not paid in garbage collection over a heap
+ * full of tooling the rules never use.
+ */
+const suites: Record<string, () => Promise<void>> = {
+  rules: async () => (await import('./rules')).benchRules(),
+  server: async () => (await import('./server')).benchServer(),
+  extension: async () => (await import('./extension')).benchExtension(),
+  kiosk: async () => (await import('./kiosk')).benchKiosk(),
 };
 
 const wanted = process.argv.slice(2);
 for (const [name, run] of Object.entries(suites)) {
   if (wanted.length === 0 || wanted.includes(name)) await run();
 }
+export {};
