@@ -4,6 +4,7 @@ import { DEFAULT_PROGRAM } from './default-program';
 import { balanceOf } from './lots';
 import { usableCoupons } from './coupons';
 import { quoteRefund } from './refund';
+import type { LedgerEvent, Payload } from './events';
 
 const total = (till: Till, at: string): number =>
   balanceOf(till.state(seoul(at)), DEFAULT_PROGRAM).total;
@@ -44,6 +45,25 @@ describe('refunds (PROGRAM.md section 8)', () => {
     expect(first.points_reversed + second.points_reversed).toBe(1_753);
     expect(first.points_restored + second.points_restored).toBe(12_345);
     expect(total(till, '2026-03-07T12:00:00')).toBe(17_000);
+  });
+
+  it('applies a refund id once, even when a second event carries it', () => {
+    const till = member();
+    const sale = till.sell(seoul('2026-03-05T10:00:00'), { amount: 50_000 }); // earns 1,000
+    till.refund(seoul('2026-03-06T10:00:00'), { purchase_id: sale.purchase_id, amount: 20_000 });
+    const recorded = till.events[till.events.length - 1] as LedgerEvent;
+    // The same refund written again under another event id (a retry from another screen).
+    till.record('purchase_refunded', '2026-03-06T10:05:00+09:00', {
+      ...(recorded.payload as Payload<'purchase_refunded'>),
+    });
+    const state = till.state(seoul('2026-03-07T10:00:00'));
+    const record = state.purchases.get(sale.purchase_id);
+    expect(record?.refund_ids).toEqual([
+      (recorded.payload as Payload<'purchase_refunded'>).refund_id,
+    ]);
+    expect(record?.refunded_gross).toBe(20_000);
+    // 17,000 + 1,000 earned - 400 reversed once (not twice).
+    expect(total(till, '2026-03-07T10:00:00')).toBe(17_600);
   });
 
   it('refunds by lines, taking the stamps of those lines with them', () => {
