@@ -382,15 +382,12 @@ function purchase(
   state.purchases.set(
     p.purchase_id,
     new PurchaseRecord(
-      p,
-      event.event_id,
-      event.store_id,
+      event,
       at,
       month,
       effects.first,
       earnLot,
       referralLot,
-      effects.referral_bonus,
       allocation,
       effects.stamps_added,
     ),
@@ -421,13 +418,7 @@ function refund(
     return;
   }
   const f = figures.value;
-  record.refund_ids = [...record.refund_ids, p.refund_id];
-  record.refunded_gross += f.amount;
-  if (f.lines.length > 0) {
-    const qty = (record.refunded_qty ??= {});
-    for (const line of f.lines) qty[line.sku] = (qty[line.sku] ?? 0) + line.quantity;
-  }
-  record.stamps_removed += f.stamps_removed;
+  record.addRefund(p.refund_id, f.amount, f.lines, f.stamps_removed);
   const totals = monthTotals(state, record.month);
   totals.spend -= f.amount_refunded;
   totals.gross -= f.amount;

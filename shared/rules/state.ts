@@ -73,33 +73,79 @@ export interface Allocation {
   restored: number;
 }
 
-const NO_REFUNDS: readonly string[] = [];
+const NO_REFUNDS: readonly string[] = Object.freeze([]) as readonly string[];
+
+/** What refunds have taken back from one purchase so far. */
+interface Refunded {
+  readonly ids: string[];
+  gross: number;
+  /** Units refunded by sku (null until a refund by lines). */
+  qty: Record<string, number> | null;
+  stamps: number;
+}
 
 /**
- * A recorded purchase as replay keeps it: the sale's own figures are read from its event's
- * payload (not copied: a member with years of purchases keeps one small object per purchase).
+ * A recorded purchase as replay keeps it: the sale's own figures are read from its event (not
+ * copied), and what refunds took is kept apart, only for purchases that had one. A member with
+ * years of purchases keeps one small object per purchase.
  */
 export class PurchaseRecord {
-  refunded_gross = 0;
-  /** Units refunded by sku (null until a refund by lines). */
-  refunded_qty: Record<string, number> | null = null;
-  stamps_removed = 0;
-  refund_ids: readonly string[] = NO_REFUNDS;
+  private refunded: Refunded | null = null;
 
   constructor(
-    private readonly sale: Payload<'purchase_recorded'>,
-    readonly event_id: string,
-    readonly store_id: string,
+    private readonly event: EventOf<'purchase_recorded'>,
     readonly occurred_at: number,
     readonly month: number,
     readonly first: boolean,
     readonly earn_lot: Lot | null,
+    /** The referee's first-purchase bonus, when this purchase earned one. */
     readonly referral_lot: Lot | null,
-    readonly referral_points: number,
     readonly allocation: readonly Allocation[],
     readonly stamps: number,
   ) {}
 
+  /** Records a refund's figures (replay calls this once per refund id). */
+  addRefund(
+    refundId: string,
+    gross: number,
+    lines: readonly { sku: string; quantity: number }[],
+    stamps: number,
+  ): void {
+    const r = (this.refunded ??= { ids: [], gross: 0, qty: null, stamps: 0 });
+    r.ids.push(refundId);
+    r.gross += gross;
+    if (lines.length > 0) {
+      const qty = (r.qty ??= {});
+      for (const line of lines) qty[line.sku] = (qty[line.sku] ?? 0) + line.quantity;
+    }
+    r.stamps += stamps;
+  }
+
+  get refund_ids(): readonly string[] {
+    return this.refunded === null ? NO_REFUNDS : this.refunded.ids;
+  }
+  /** Purchase amount (before discounts) refunded so far. */
+  get refunded_gross(): number {
+    return this.refunded === null ? 0 : this.refunded.gross;
+  }
+  get refunded_qty(): Readonly<Record<string, number>> | null {
+    return this.refunded === null ? null : this.refunded.qty;
+  }
+  get stamps_removed(): number {
+    return this.refunded === null ? 0 : this.refunded.stamps;
+  }
+  get referral_points(): number {
+    return this.referral_lot === null ? 0 : this.referral_lot.amount;
+  }
+  get event_id(): string {
+    return this.event.event_id;
+  }
+  get store_id(): string {
+    return this.event.store_id;
+  }
+  private get sale(): Payload<'purchase_recorded'> {
+    return this.event.payload;
+  }
   get purchase_id(): string {
     return this.sale.purchase_id;
   }
