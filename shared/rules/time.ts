@@ -56,9 +56,17 @@ export function civilDate(days: number): CivilDate {
 
 /** The month index (year * 12 + month - 1) of a day number: civilDate without the object. */
 export function monthIndexOfDay(days: number): number {
-  toCivil(days);
-  return civilYear * 12 + (civilMonth - 1);
+  // A replay asks for one day many times in a row (a shop's sales of the day): remember it.
+  if (days !== lastMonthDay) {
+    toCivil(days);
+    lastMonthDay = days;
+    lastMonthIndex = civilYear * 12 + (civilMonth - 1);
+  }
+  return lastMonthIndex;
 }
+
+let lastMonthDay = Number.NaN;
+let lastMonthIndex = 0;
 
 export function daysInMonth(year: number, month: number): number {
   return (
