@@ -1,5 +1,5 @@
 /** The kiosk shell: header, the screen of the moment, the status line, the idle reset. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { Enrolled, Member } from './member';
 import { Enroll, Feedback, Phone, Setup, Start, useWords } from './screens';
 import { IDLE_MS, IDLE_WARNING_MS, resetSession, useKiosk } from './store';
@@ -86,7 +86,8 @@ export function App() {
   const locale = useKiosk((s) => s.locale);
   const say = useWords();
   useIdleReset();
-  useEffect(() => {
+  // Before the browser paints: a screen reader never meets Korean words marked as English.
+  useLayoutEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
   const body =
