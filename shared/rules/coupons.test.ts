@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import * as v from 'valibot';
+import { BirthdaySchema } from './events';
 import { drink, goods, seoul, Till } from '../../test/support/ledger';
 import { couponCode, usableCoupons } from './coupons';
 import { RuleError } from './errors';
@@ -60,6 +62,17 @@ describe('coupons and vouchers (PROGRAM.md section 6)', () => {
       value: 1_000,
       valid_until: Date.parse('2026-06-01T00:00:00+09:00'),
     });
+  });
+
+  it('reads the birth month of a birthday given without its year (--MM-DD)', () => {
+    expect(v.is(BirthdaySchema, '--05-17')).toBe(true);
+    expect(v.is(BirthdaySchema, '---05-17')).toBe(false);
+    const till = new Till();
+    till.enroll(seoul('2026-03-10T10:00:00'), { birthday: '--05-17' });
+    expect(till.state(seoul('2026-03-11T10:00:00')).birthday_month).toBe(5);
+    expect(
+      usableCoupons(till.state(seoul('2026-05-01T00:00:00'))).some((c) => c.source === 'birthday'),
+    ).toBe(true);
   });
 
   it('gives one monthly spend coupon when the month reaches 500,000 before discounts', () => {

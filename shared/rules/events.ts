@@ -16,9 +16,10 @@ const text = (max = 200) => v.pipe(v.string(), v.maxLength(max));
 const key = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 const instant = v.pipe(v.string(), v.check(isIsoInstant, 'must be an ISO 8601 time with offset'));
 /** YYYY-MM-DD, or --MM-DD when the year is not given. */
+/** A birthday with its year (YYYY-MM-DD) or without (--MM-DD, ISO 8601's form for that). */
 export const BirthdaySchema = v.pipe(
   v.string(),
-  v.regex(/^(\d{4}|--)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be YYYY-MM-DD or --MM-DD'),
+  v.regex(/^(\d{4}-|--)(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be YYYY-MM-DD or --MM-DD'),
 );
 
 export const LineSchema = v.strictObject({
@@ -168,6 +169,11 @@ export const PAYLOAD_SCHEMAS = {
 
 export type EventType = keyof typeof PAYLOAD_SCHEMAS;
 export const EVENT_TYPES = Object.keys(PAYLOAD_SCHEMAS) as EventType[];
+
+/** The month (1-12) of a BirthdaySchema text, with or without its year. */
+export function birthdayMonth(birthday: string): number {
+  return Number(birthday.slice(-5, -3));
+}
 
 export type Payload<T extends EventType> = v.InferOutput<(typeof PAYLOAD_SCHEMAS)[T]>;
 export type Line = v.InferOutput<typeof LineSchema>;

@@ -8,7 +8,7 @@
  */
 import { couponStatus, makeCoupon, normalizeCode } from './coupons';
 import { purchaseEffects } from './checkout';
-import { compareEvents, type EventOf, type LedgerEvent } from './events';
+import { birthdayMonth, compareEvents, type EventOf, type LedgerEvent } from './events';
 import { consume, credit, expireLots, restore, reverse } from './lots';
 import type { Program, Programs } from './program';
 import { refundFigures, refundInputOf } from './refund';
@@ -123,7 +123,7 @@ export function apply(
     case 'member_updated': {
       const birthday = event.payload.birthday;
       if (birthday !== undefined)
-        state.birthday_month = birthday === null ? null : Number(birthday.slice(5, 7));
+        state.birthday_month = birthday === null ? null : birthdayMonth(birthday);
       return;
     }
     case 'purchase_recorded':
@@ -258,7 +258,7 @@ function enroll(
   state.card_number = p.card_number;
   state.referral_code = p.referral_code;
   state.referred_by = p.referred_by;
-  state.birthday_month = p.birthday === null ? null : Number(p.birthday.slice(5, 7));
+  state.birthday_month = p.birthday === null ? null : birthdayMonth(p.birthday);
   state.tier = program.tiers[0]?.id ?? state.tier;
   state.tier_history.push({ tier: state.tier, effective_at: at, reason: 'enrolled', spend: 0 });
   state.last_month = localMonth(zone, at);
