@@ -9,10 +9,11 @@
  * and the chain advances, so one bad event never blocks the events after it.
  */
 import * as v from 'valibot';
+import type { EventEnvelopeSchema } from '../shared/protocol';
 import {
-  EventEnvelopeSchema,
   GENESIS_HASH,
   PROTOCOL_VERSION,
+  safeParseEnvelope,
   SyncRequestSchema,
   type Ack,
   type Change,
@@ -129,7 +130,7 @@ interface Prechecked {
 function precheck(item: unknown): Prechecked {
   const head = v.safeParse(ChainSchema, item);
   if (!head.success) return { item, head, hashOk: false, parsed: null, body: null };
-  const parsed = v.safeParse(EventEnvelopeSchema, item);
+  const parsed = safeParseEnvelope(item);
   return {
     item,
     head,

@@ -49,6 +49,24 @@ export const EventEnvelopeSchema = v.variant(
   variants as unknown as [ReturnType<typeof variantOf<'member_enrolled'>>],
 );
 
+const schemaOfType = new Map<string, (typeof variants)[number]>(
+  EVENT_TYPES.map((t, i) => [t, variants[i] as (typeof variants)[number]]),
+);
+
+/**
+ * `v.safeParse(EventEnvelopeSchema, input)`, with the event type's schema picked by `type`:
+ * valibot's variant tries the types one after another (about 6 us an event on the endpoint's
+ * ingest profile, for 14 types). Without a known type it runs the variant itself, so the issues
+ * are word for word the variant's.
+ */
+export function safeParseEnvelope(input: unknown): v.SafeParseResult<typeof EventEnvelopeSchema> {
+  const type =
+    typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined;
+  const schema = typeof type === 'string' ? schemaOfType.get(type) : undefined;
+  if (schema === undefined) return v.safeParse(EventEnvelopeSchema, input);
+  return v.safeParse(schema, input) as unknown as v.SafeParseResult<typeof EventEnvelopeSchema>;
+}
+
 /** An event on the wire and in a device's outbox. Its fields are a superset of LedgerEvent. */
 export type EventEnvelope = LedgerEvent & {
   readonly staff_id: string | null;
@@ -67,7 +85,7 @@ export interface EnvelopeIssue {
 export function parseEnvelope(
   input: unknown,
 ): { ok: true; event: EventEnvelope } | { ok: false; issues: EnvelopeIssue[] } {
-  const result = v.safeParse(EventEnvelopeSchema, input);
+  const result = safeParseEnvelope(input);
   if (result.success) return { ok: true, event: result.output as unknown as EventEnvelope };
   return {
     ok: false,

@@ -4,6 +4,7 @@ export {
   GENESIS_HASH,
   EventEnvelopeSchema,
   parseEnvelope,
+  safeParseEnvelope,
   type EventEnvelope,
   type UnsignedEvent,
   type EnvelopeIssue,
