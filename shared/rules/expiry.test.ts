@@ -16,6 +16,49 @@ describe('expiry and balance (PROGRAM.md section 4)', () => {
     expect(till.state(seoul('2029-03-01T00:00:00')).totals.expired).toBe(1_000);
   });
 
+  it('records what expired unused as a movement at the expiry, with the lot it came from', () => {
+    const till = new Till();
+    const enrolled = till.enroll(seoul('2026-01-05T10:00:00')); // 1,000
+    const june = till.sell(seoul('2026-06-10T10:00:00'), { amount: 40_000 }); // 1,600 to 2027-06-10
+    // 1,200 redeemed: the signup lot's 1,000, then 200 of June's.
+    const july = till.sell(seoul('2026-07-01T10:00:00'), { amount: 60_000, redeem_points: 1_200 });
+    const movements = till
+      .state(seoul('2027-06-20T00:00:00'))
+      .movements.map((m) => [m.at, m.kind, m.points, m.ref, m.event_id]);
+    expect(movements).toEqual([
+      [
+        Date.parse(seoul('2026-01-05T10:00:00')),
+        'signup',
+        1_000,
+        enrolled.event_id,
+        enrolled.event_id,
+      ],
+      [
+        Date.parse(seoul('2026-06-10T10:00:00')),
+        'purchase',
+        1_600,
+        june.purchase_id,
+        expect.any(String),
+      ],
+      [
+        Date.parse(seoul('2026-07-01T10:00:00')),
+        'redeem',
+        -1_200,
+        july.purchase_id,
+        expect.any(String),
+      ],
+      [
+        Date.parse(seoul('2026-07-01T10:00:00')),
+        'purchase',
+        1_176,
+        july.purchase_id,
+        expect.any(String),
+      ],
+      // June's lot had 1,400 left at 00:00 on 10 June 2027.
+      [Date.parse(seoul('2027-06-10T00:00:00')), 'expired', -1_400, june.purchase_id, null],
+    ]);
+  });
+
   it('dates a lot by the Seoul calendar, not by UTC', () => {
     const till = new Till();
     // 08:00 on 1 March 2027 in Seoul is 23:00 on 28 February in UTC.
