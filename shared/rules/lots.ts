@@ -3,7 +3,7 @@
  * reversals and restorations (PROGRAM.md sections 4, 5 and 8).
  */
 import type { Program } from './program';
-import { Lot } from './state';
+import { Expiry, Lot } from './state';
 import type { Allocation, LotSource, MemberState, MovementKind } from './state';
 import { addMonthsClamped, civilDate, dayNumber, localDay, startOfLocalDay } from './time';
 
@@ -239,7 +239,7 @@ export function expireLots(state: MemberState, at: number): void {
     if (lot.expires_at > at) break;
     if (lot.remaining > 0) {
       state.totals.expired += lot.remaining;
-      move(state, lot.expires_at, 'expired', -lot.remaining, lot.ref, null);
+      state.movements.push(new Expiry(lot, -lot.remaining));
     }
     state.expiry_cursor += 1;
   }

@@ -41,6 +41,28 @@ export class Lot implements Movement {
   }
 }
 
+/** What expired unused of a lot: a movement that reads the rest from the lot. */
+export class Expiry implements Movement {
+  constructor(
+    private readonly lot: Lot,
+    /** Minus what was left in the lot when it expired. */
+    readonly points: number,
+  ) {}
+
+  get at(): number {
+    return this.lot.expires_at;
+  }
+  get kind(): MovementKind {
+    return 'expired';
+  }
+  get ref(): string {
+    return this.lot.ref;
+  }
+  get event_id(): null {
+    return null;
+  }
+}
+
 export type CouponSource =
   | 'tier'
   | 'welcome'
