@@ -127,7 +127,7 @@ export interface PurchaseEffects {
   readonly coupons: readonly CouponSpec[];
 }
 
-/** What recording a purchase triggers, beside its points: the same function for quote and replay. */
+/** What recording a purchase triggers, beside its points: quote and replay agree on it. */
 export function purchaseEffects(
   state: MemberState,
   program: Program,
@@ -135,21 +135,53 @@ export function purchaseEffects(
   at: number,
   month: number = localMonth(program.time_zone, at),
 ): PurchaseEffects {
+  const stamps = stampsOf(program, purchase.lines);
+  return {
+    first: state.purchase_count === 0,
+    referral_bonus: referralBonusOf(state, program),
+    stamps_added: stamps,
+    coupons: couponsTriggered(state, program, purchase.amount, stamps, at, month),
+  };
+}
+
+/** The referee's bonus on their first purchase (0 on any other). */
+export function referralBonusOf(state: MemberState, program: Program): number {
+  return state.purchase_count === 0 && state.referred_by !== null && program.referral.enabled
+    ? program.referral.referee_points
+    : 0;
+}
+
+/** Stamps a purchase's lines add: one per unit of the stamp category. */
+export function stampsOf(program: Program, lines: readonly Line[]): number {
+  if (!program.stamps.enabled) return 0;
+  let stamps = 0;
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] as Line;
+    if (line.category === program.stamps.category) stamps += line.quantity;
+  }
+  return stamps;
+}
+
+/**
+ * The coupons a purchase of `amount` adding `stamps` triggers: full stamp cards, the month's
+ * spend coupon, the repurchase coupon. Replay calls this and the two above directly, so a
+ * member's thousands of purchases make no effects object each.
+ */
+export function couponsTriggered(
+  state: MemberState,
+  program: Program,
+  amount: number,
+  stamps: number,
+  at: number,
+  month: number,
+): readonly CouponSpec[] {
   const zone = program.time_zone;
-  const first = state.purchase_count === 0;
   // Codes are keyed by the purchase's position in the member's history, which the quote and
   // the replay of the recorded sale agree on (the purchase id is not known when quoting).
   const nth = state.purchase_count + 1;
-  const referral =
-    first && state.referred_by !== null && program.referral.enabled
-      ? program.referral.referee_points
-      : 0;
   let coupons: CouponSpec[] | null = null;
 
-  let stamps = 0;
   if (program.stamps.enabled) {
-    for (const line of purchase.lines)
-      if (line.category === program.stamps.category) stamps += line.quantity;
     const cards =
       Math.floor((state.stamps_total + stamps) / program.stamps.per_card) -
       state.stamp_cards.length;
@@ -174,7 +206,7 @@ export function purchaseEffects(
     const before = totals?.gross ?? 0;
     const existing = totals?.spend_coupon ?? null;
     const live = existing !== null && state.coupons.get(existing)?.status !== 'voided';
-    if (!live && before + purchase.amount >= spend.threshold) {
+    if (!live && before + amount >= spend.threshold) {
       (coupons ??= []).push({
         source: 'monthly_spend',
         key: `${month}:${nth}`,
@@ -204,7 +236,7 @@ export function purchaseEffects(
       first_purchase_only: false,
     });
   }
-  return { first, referral_bonus: referral, stamps_added: stamps, coupons: coupons ?? NO_COUPONS };
+  return coupons ?? NO_COUPONS;
 }
 
 /** Quotes a checkout for a member whose state is replayed up to `at`. */

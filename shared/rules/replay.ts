@@ -7,7 +7,7 @@
  * tiers are evaluated and the month's coupons are issued.
  */
 import { couponStatus, makeCoupon, normalizeCode } from './coupons';
-import { purchaseEffects } from './checkout';
+import { couponsTriggered, referralBonusOf, stampsOf } from './checkout';
 import { birthdayMonth, compareEvents, type EventOf, type LedgerEvent } from './events';
 import { consume, credit, expireLots, restore, reverse } from './lots';
 import type { Program, Programs } from './program';
@@ -332,7 +332,10 @@ function purchase(
   const p = event.payload;
   if (state.purchases.has(p.purchase_id)) return;
   const month = localMonth(program.time_zone, at);
-  const effects = purchaseEffects(state, program, p, at, month);
+  const first = state.purchase_count === 0;
+  const referralBonus = referralBonusOf(state, program);
+  const stamps = stampsOf(program, p.lines);
+  const triggered = couponsTriggered(state, program, p.amount, stamps, at, month);
   if (p.coupon_code) useCoupon(state, event, p.coupon_code, p.purchase_id, at);
 
   let allocation = NO_ALLOCATION;
@@ -356,23 +359,15 @@ function purchase(
       ? credit(state, program, 'purchase', p.purchase_id, p.points_earned, at, event.event_id)
       : null;
   const referralLot =
-    effects.referral_bonus > 0
-      ? credit(
-          state,
-          program,
-          'referral',
-          p.purchase_id,
-          effects.referral_bonus,
-          at,
-          event.event_id,
-        )
+    referralBonus > 0
+      ? credit(state, program, 'referral', p.purchase_id, referralBonus, at, event.event_id)
       : null;
 
   const totals = monthTotals(state, month);
   totals.spend += p.amount_paid;
   totals.gross += p.amount;
-  state.stamps_total += effects.stamps_added;
-  for (const spec of effects.coupons) {
+  state.stamps_total += stamps;
+  for (const spec of triggered) {
     const coupon = makeCoupon(state.member_id, spec);
     state.coupons.set(coupon.code, coupon);
     if (spec.source === 'stamp_card') state.stamp_cards.push(coupon.code);
@@ -381,16 +376,7 @@ function purchase(
   state.purchase_count += 1;
   state.purchases.set(
     p.purchase_id,
-    new PurchaseRecord(
-      event,
-      at,
-      month,
-      effects.first,
-      earnLot,
-      referralLot,
-      allocation,
-      effects.stamps_added,
-    ),
+    new PurchaseRecord(event, at, month, first, earnLot, referralLot, allocation, stamps),
   );
 
   if (state.deferred_refunds.size === 0) return;
