@@ -119,6 +119,15 @@ describe('coupons and vouchers (PROGRAM.md section 6)', () => {
       couponCode('tier', 'member-2', '24315-1'),
     );
   });
+
+  it('keeps the codes it has already printed: the derivation never changes', () => {
+    // Customers hold these as QR codes and tills derive them again on every replay.
+    expect(couponCode('tier', 'member-1', '24315-1')).toBe('TR-G0KJ0TPR3W');
+    expect(couponCode('stamp_card', '0193a4b2-7c1e-7d55-9f1e-2a3b4c5d6e7f', '10:1')).toBe(
+      'ST-Z4DXNN082J',
+    );
+    expect(couponCode('welcome', 'm', 'e-1')).toBe('WL-9M5ZYKB80K');
+  });
 });
 
 describe('stamp card (PROGRAM.md section 7)', () => {
