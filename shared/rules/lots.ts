@@ -11,17 +11,22 @@ import { addMonthsClamped, civilDate, dayNumber, localDay, startOfLocalDay } fro
 export function expiryOf(program: Program, creditedAt: number): number {
   const zone = program.time_zone;
   const day = localDay(zone, creditedAt);
-  const memo = lastExpiry;
-  if (memo.zone === zone && memo.months === program.expiry.months && memo.day === day)
-    return memo.expires;
-  const date = addMonthsClamped(civilDate(day), program.expiry.months);
-  const expires = startOfLocalDay(zone, dayNumber(date.year, date.month, date.day));
-  lastExpiry = { zone, months: program.expiry.months, day, expires };
-  return expires;
+  const months = program.expiry.months;
+  if (lastExpiryZone === zone && lastExpiryMonths === months && lastExpiryDay === day)
+    return lastExpiry;
+  const date = addMonthsClamped(civilDate(day), months);
+  lastExpiry = startOfLocalDay(zone, dayNumber(date.year, date.month, date.day));
+  lastExpiryZone = zone;
+  lastExpiryMonths = months;
+  lastExpiryDay = day;
+  return lastExpiry;
 }
 
 /** Credits come in time order, many on one day: remember the last day's expiry. */
-let lastExpiry = { zone: '', months: 0, day: 0, expires: 0 };
+let lastExpiryZone = '';
+let lastExpiryMonths = 0;
+let lastExpiryDay = Number.NaN;
+let lastExpiry = 0;
 
 /** Points of a purchase become available at 00:00 local of the credit date + pending_days. */
 export function availableFrom(program: Program, creditedAt: number): number {
