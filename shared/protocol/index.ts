@@ -20,5 +20,5 @@ export {
   type RejectReason,
   type Change,
 } from './sync-messages';
-export { uuidv7, uuidv7Time } from './ids';
+export { uuidv7 } from './ids';
 export { verifyPinHash, hashPinSync, phoneHashOf, normalizePhone } from './pin';

@@ -15,7 +15,6 @@ const signedInt = v.pipe(v.number(), v.safeInteger('must be a safe integer'));
 const text = (max = 200) => v.pipe(v.string(), v.maxLength(max));
 const key = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 const instant = v.pipe(v.string(), v.check(isIsoInstant, 'must be an ISO 8601 time with offset'));
-/** YYYY-MM-DD, or --MM-DD when the year is not given. */
 /** A birthday with its year (YYYY-MM-DD) or without (--MM-DD, ISO 8601's form for that). */
 export const BirthdaySchema = v.pipe(
   v.string(),
