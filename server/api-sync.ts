@@ -8,13 +8,9 @@
  * refuses its business effect (wrong store, role, unknown member...): it is stored as rejected
  * and the chain advances, so one bad event never blocks the events after it.
  */
-import * as v from 'valibot';
-import type { EventEnvelopeSchema } from '../shared/protocol';
 import {
   GENESIS_HASH,
   PROTOCOL_VERSION,
-  safeParseEnvelope,
-  SyncRequestSchema,
   type Ack,
   type Change,
   type EventEnvelope,
@@ -26,8 +22,8 @@ import { caller, type AppContext } from './context';
 import { phoneHash } from './crypto';
 import { ApiError } from './errors';
 import type { Caller, Router } from './http';
-import { hashEnvelope, withWriter, type Writer } from './ledger';
-import { parse } from './validate';
+import { withWriter, type Writer } from './ledger';
+import type { BatchIds, ChainFields, CheckedEvent } from './precheck';
 
 const KIOSK_TYPES: ReadonlySet<EventType> = new Set([
   'member_enrolled',
@@ -47,15 +43,6 @@ const CASHIER_TYPES: ReadonlySet<EventType> = new Set([
 ]);
 const FUTURE_SLACK_MS = 5 * 60_000;
 const DEFAULT_PULL = 1_000;
-
-/** The fields that place an event in its device's chain, checked before anything else. */
-const ChainSchema = v.object({
-  event_id: v.pipe(v.string(), v.uuid()),
-  device_id: v.string(),
-  seq: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
-  prev_hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
-  hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
-});
 
 interface Chain {
   seq: number;
@@ -78,9 +65,13 @@ export function syncRoutes(router: Router, ctx: AppContext): void {
     allow: ['device'],
     roles: ['cashier', 'kiosk'],
     maxBody: 8 * 1024 * 1024,
+    rawBody: true,
     handler: async (req) => {
       const who = caller(req.caller);
-      const body = parse(SyncRequestSchema, req.body, 'sync request');
+      const checked = await ctx.prechecker.check(req.body as string);
+      if (!checked.ok)
+        throw new ApiError(checked.status, checked.code, checked.message, checked.details);
+      const body = checked.request;
       if (body.protocol !== PROTOCOL_VERSION) {
         throw new ApiError(
           400,
@@ -91,7 +82,8 @@ export function syncRoutes(router: Router, ctx: AppContext): void {
       if (body.device_id !== who.device_id)
         throw new ApiError(403, 'forbidden', 'device_id does not match the token');
       await ctx.programs.refresh(ctx.db);
-      const acks = body.events.length > 0 ? await push(ctx, who, body.events) : [];
+      const acks =
+        checked.events.length > 0 ? await push(ctx, who, checked.events, checked.ids) : [];
       const pulled = await pull(ctx, who, body.cursor, body.limit ?? DEFAULT_PULL);
       const programVersion = ctx.programs.current().version;
       return {
@@ -116,34 +108,15 @@ export function syncRoutes(router: Router, ctx: AppContext): void {
   });
 }
 
-/** What can be checked of a pushed event without the database: its shape and its own hash. */
-interface Prechecked {
-  readonly item: unknown;
-  readonly head: v.SafeParseResult<typeof ChainSchema>;
-  /** The hash matches the content (only computed when the chain fields are well formed). */
-  readonly hashOk: boolean;
-  readonly parsed: v.SafeParseResult<typeof EventEnvelopeSchema> | null;
-  /** The stored text of a well-formed event. */
-  readonly body: string | null;
-}
-
-function precheck(item: unknown): Prechecked {
-  const head = v.safeParse(ChainSchema, item);
-  if (!head.success) return { item, head, hashOk: false, parsed: null, body: null };
-  const parsed = safeParseEnvelope(item);
-  return {
-    item,
-    head,
-    hashOk: hashEnvelope(item as EventEnvelope) === head.output.hash,
-    parsed,
-    body: parsed.success ? JSON.stringify(parsed.output) : null,
-  };
-}
-
-async function push(ctx: AppContext, who: Caller, raw: unknown[]): Promise<Ack[]> {
-  // Schemas and hashes first, outside the transaction: on PostgreSQL event-writing transactions
-  // run one at a time (the server_seq lock), so the work done inside them is what limits ingest.
-  const checked = raw.map(precheck);
+async function push(
+  ctx: AppContext,
+  who: Caller,
+  checked: readonly CheckedEvent[],
+  ids: BatchIds,
+): Promise<Ack[]> {
+  // The JSON, schemas and hashes were checked before (on a precheck thread): on PostgreSQL
+  // event-writing transactions run one at a time (the server_seq lock), and on SQLite the one
+  // connection writes for everyone, so the work done in here is what limits ingest.
   return withWriter(ctx, async (w) => {
     const device = await w.tx.get<{ last_seq: number; last_hash: string }>(
       `SELECT last_seq, last_hash FROM devices WHERE device_id = ?`,
@@ -151,7 +124,7 @@ async function push(ctx: AppContext, who: Caller, raw: unknown[]): Promise<Ack[]
     );
     if (!device) throw new ApiError(403, 'forbidden', 'this device is no longer registered');
     const chain: Chain = { seq: Number(device.last_seq), hash: device.last_hash || GENESIS_HASH };
-    await w.prefetch(idsOf(raw));
+    await w.prefetch(ids);
     const acks: Ack[] = [];
     for (const item of checked) acks.push(await pushOne(ctx, w, who, chain, item));
     await w.tx.run(`UPDATE devices SET last_seq = ?, last_hash = ? WHERE device_id = ?`, [
@@ -168,22 +141,17 @@ async function pushOne(
   w: Writer,
   who: Caller,
   chain: Chain,
-  checked: Prechecked,
+  checked: CheckedEvent,
 ): Promise<Ack> {
-  const { item, head } = checked;
-  const eventId =
-    typeof (item as { event_id?: unknown })?.event_id === 'string'
-      ? (item as { event_id: string }).event_id
-      : '';
-  if (!head.success) {
+  const h = checked.chain;
+  if (h === null) {
     return {
-      event_id: eventId,
+      event_id: checked.event_id,
       status: 'rejected',
       reason: 'invalid_event',
-      message: `the event's id, device, seq or hashes are malformed: ${head.issues[0]?.message ?? ''}`,
+      message: checked.issue ?? 'malformed event',
     };
   }
-  const h = head.output;
   if (h.device_id !== who.device_id)
     return {
       event_id: h.event_id,
@@ -237,18 +205,13 @@ async function pushOne(
   // The event joins the chain from here on, whatever its business verdict.
   chain.seq = h.seq;
   chain.hash = h.hash;
-  const parsed = checked.parsed as v.SafeParseResult<typeof EventEnvelopeSchema>;
   let verdict: Verdict;
   let event: EventEnvelope;
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    verdict = reject(
-      'invalid_event',
-      `${issue ? (v.getDotPath(issue) ?? '') : ''}: ${issue?.message ?? 'invalid'}`,
-    );
-    event = sanitize(item, h);
+  if (checked.body === null) {
+    verdict = reject('invalid_event', checked.issue ?? 'invalid');
+    event = sanitize(JSON.parse(checked.sent ?? 'null') as unknown, h);
   } else {
-    event = parsed.output as unknown as EventEnvelope;
+    event = JSON.parse(checked.body) as EventEnvelope;
     verdict = await judge(ctx, w, who, event);
   }
   const memberId = verdict.status === 'applied' ? await resolveMember(w, event) : event.member_id;
@@ -274,8 +237,8 @@ async function pushOne(
 }
 
 /** An event whose payload failed validation is kept as sent, under safe column values. */
-function sanitize(item: unknown, h: v.InferOutput<typeof ChainSchema>): EventEnvelope {
-  const o = item as Record<string, unknown>;
+function sanitize(item: unknown, h: ChainFields): EventEnvelope {
+  const o = (item ?? {}) as Record<string, unknown>;
   const text = (x: unknown, fallback: string): string =>
     typeof x === 'string' && x.length <= 200 ? x : fallback;
   return {
@@ -291,40 +254,6 @@ function sanitize(item: unknown, h: v.InferOutput<typeof ChainSchema>): EventEnv
         ? o.occurred_at
         : new Date(0).toISOString(),
   } as unknown as EventEnvelope;
-}
-
-/** Every id a batch will ask about, so that one query each answers them all. */
-function idsOf(raw: unknown[]): Parameters<Writer['prefetch']>[0] {
-  const events: string[] = [];
-  const members: string[] = [];
-  const purchases: string[] = [];
-  const cards: string[] = [];
-  const codes: string[] = [];
-  for (const item of raw) {
-    const e = item as {
-      event_id?: unknown;
-      member_id?: unknown;
-      payload?: {
-        purchase_id?: unknown;
-        card_number?: unknown;
-        referred_by?: unknown;
-        referral_code?: unknown;
-      };
-    };
-    if (typeof e?.event_id === 'string') events.push(e.event_id);
-    if (typeof e?.member_id === 'string') {
-      if (e.member_id.startsWith('card:')) cards.push(e.member_id.slice(5));
-      else members.push(e.member_id);
-    }
-    const p = e?.payload;
-    if (p && typeof p === 'object') {
-      if (typeof p.purchase_id === 'string') purchases.push(p.purchase_id);
-      if (typeof p.card_number === 'string') cards.push(p.card_number);
-      if (typeof p.referred_by === 'string') members.push(p.referred_by);
-      if (typeof p.referral_code === 'string') codes.push(p.referral_code);
-    }
-  }
-  return { events, members, purchases, cards, codes };
 }
 
 async function resolveMember(w: Writer, event: EventEnvelope): Promise<string> {

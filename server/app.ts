@@ -19,6 +19,8 @@ export interface AppOptions {
   /** Folders served as static sites: URL prefix -> folder. */
   readonly static?: Readonly<Record<string, string>>;
   readonly lookupsPerMinute?: number;
+  /** Threads that check sync batches (default: LOYALTY_SYNC_THREADS, else the cores but one). */
+  readonly syncThreads?: number;
 }
 
 export interface App {

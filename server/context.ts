@@ -6,6 +6,7 @@ import type { Caller } from './http';
 import { RateLimiter } from './http';
 import { MemberCache, memberRow, type LedgerContext, type MemberRow } from './ledger';
 import { ProgramRegistry } from './programs';
+import { defaultSyncThreads, Prechecker } from './prechecker';
 import { sha256 } from './crypto';
 
 export interface AppContext extends LedgerContext {
@@ -13,6 +14,8 @@ export interface AppContext extends LedgerContext {
   readonly phoneKey: string;
   readonly lookups: RateLimiter;
   readonly version: string;
+  /** Checks sync batches (JSON, schemas, hashes) off the main thread. */
+  readonly prechecker: Prechecker;
 }
 
 export const SERVER_VERSION = '0.1.0';
@@ -33,7 +36,7 @@ async function meta(q: Queryable, key: string, make: () => string): Promise<stri
 
 export async function createContext(
   db: Database,
-  options: { now?: () => number; lookupsPerMinute?: number } = {},
+  options: { now?: () => number; lookupsPerMinute?: number; syncThreads?: number } = {},
 ): Promise<AppContext> {
   const programs = new ProgramRegistry();
   await programs.load(db);
@@ -46,6 +49,7 @@ export async function createContext(
     phoneKey,
     lookups: new RateLimiter(options.lookupsPerMinute ?? 60, 60_000),
     version: SERVER_VERSION,
+    prechecker: Prechecker.shared(options.syncThreads ?? defaultSyncThreads()),
   };
 }
 

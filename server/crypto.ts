@@ -2,12 +2,14 @@
 import {
   createHash,
   createHmac,
+  hash,
   randomBytes,
   randomInt,
   scrypt,
   timingSafeEqual,
 } from 'node:crypto';
 import { promisify } from 'node:util';
+import { canonicalJson, type EventEnvelope } from '../shared/protocol';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -69,4 +71,9 @@ export function phoneHash(key: string, phone: string): string {
 
 export function normalizePhone(phone: string): string {
   return phone.replace(/[^\d+]/g, '');
+}
+
+/** An event's hash: SHA-256 of its canonical JSON (shared/protocol), as every device makes it. */
+export function hashEnvelope(event: Omit<EventEnvelope, 'hash'> | EventEnvelope): string {
+  return hash('sha256', canonicalJson(event), 'hex');
 }

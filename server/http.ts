@@ -45,6 +45,8 @@ export interface Route {
   /** POSTs that create something honour Idempotency-Key. */
   readonly creates?: boolean;
   readonly maxBody?: number;
+  /** The handler gets the body as text (it parses it itself; the media type is still checked). */
+  readonly rawBody?: boolean;
   readonly handler: Handler;
 }
 
@@ -183,10 +185,13 @@ export function createApiHandler(
             'send JSON with Content-Type: application/json',
           );
         }
-        try {
-          body = raw.length === 0 ? {} : JSON.parse(raw);
-        } catch {
-          throw new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
+        if (route.rawBody) body = raw;
+        else {
+          try {
+            body = raw.length === 0 ? {} : JSON.parse(raw);
+          } catch {
+            throw new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
+          }
         }
       }
       const request: Request = {

@@ -3,5 +3,5 @@ export { createApp, type App, type AppOptions } from './app';
 export { openDatabase, type Database, type Queryable } from './db/database';
 export { bootstrap } from './bootstrap';
 export { createDevice, createStaff, createStore, createToken } from './api-admin';
-export { hashEnvelope } from './ledger';
+export { hashEnvelope } from './crypto';
 export { loadConfig } from './config';

@@ -23,14 +23,8 @@ import {
   type Payload,
   type Programs,
 } from '../shared/rules';
-import {
-  GENESIS_HASH,
-  canonicalJson,
-  uuidv7,
-  type EventEnvelope,
-  type RejectReason,
-} from '../shared/protocol';
-import { hash } from 'node:crypto';
+import { GENESIS_HASH, uuidv7, type EventEnvelope, type RejectReason } from '../shared/protocol';
+import { hashEnvelope } from './crypto';
 import type { Database, Queryable } from './db/database';
 import type { ProgramRegistry } from './programs';
 
@@ -146,10 +140,6 @@ export interface LedgerContext {
   readonly programs: ProgramRegistry;
   readonly cache: MemberCache;
   readonly now: () => number;
-}
-
-export function hashEnvelope(event: Omit<EventEnvelope, 'hash'> | EventEnvelope): string {
-  return hash('sha256', canonicalJson(event), 'hex');
 }
 
 export async function memberRow(q: Queryable, memberId: string): Promise<MemberRow | undefined> {

@@ -1,0 +1,156 @@
+/**
+ * What the endpoint can check of a POST /sync request without the database: the JSON, the
+ * request's shape, and for each event its chain fields, its schema and its own hash. Pure (text in,
+ * plain data out), so it runs on a thread of its own (see prechecker.ts) while the main thread
+ * writes the batches before it; its answer crosses threads as structured clone.
+ */
+import * as v from 'valibot';
+import { safeParseEnvelope, SyncRequestSchema, type SyncRequest } from '../shared/protocol';
+import { hashEnvelope } from './crypto';
+
+/** The fields that place an event in its device's chain, checked before anything else. */
+const ChainSchema = v.object({
+  event_id: v.pipe(v.string(), v.uuid()),
+  device_id: v.string(),
+  seq: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+  prev_hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+});
+
+export type ChainFields = v.InferOutput<typeof ChainSchema>;
+
+/** One pushed event, as far as it can be judged on its own. */
+export interface CheckedEvent {
+  /** The event's id as sent ('' when it has none). */
+  readonly event_id: string;
+  /** The chain fields, or null when they are malformed (then `issue` says how). */
+  readonly chain: ChainFields | null;
+  /** The hash matches the content (only computed when the chain fields are well formed). */
+  readonly hashOk: boolean;
+  /** The event as stored (JSON of the validated envelope), or null when it is not valid. */
+  readonly body: string | null;
+  /** Why the event is malformed ("path: message"), or null. */
+  readonly issue: string | null;
+  /** The event as sent (JSON), only when it is malformed: it is kept as sent. */
+  readonly sent: string | null;
+}
+
+/** Every id a batch will ask the database about, so that one query each answers them all. */
+export interface BatchIds {
+  readonly events: string[];
+  readonly members: string[];
+  readonly purchases: string[];
+  readonly cards: string[];
+  readonly codes: string[];
+}
+
+export type PrecheckedSync =
+  | {
+      readonly ok: true;
+      readonly request: Omit<SyncRequest, 'events'>;
+      readonly events: CheckedEvent[];
+      readonly ids: BatchIds;
+    }
+  | {
+      readonly ok: false;
+      /** An ApiError's parts: the answer is that error (400), nothing is written. */
+      readonly status: number;
+      readonly code: string;
+      readonly message: string;
+      readonly details?: unknown;
+    };
+
+/** The request body of POST /sync, checked as far as it can be without the database. */
+export function precheckSync(raw: string): PrecheckedSync {
+  let body: unknown;
+  try {
+    body = raw.length === 0 ? {} : JSON.parse(raw);
+  } catch {
+    return {
+      ok: false,
+      status: 400,
+      code: 'invalid_json',
+      message: 'the request body is not valid JSON',
+    };
+  }
+  const parsed = v.safeParse(SyncRequestSchema, body);
+  if (!parsed.success) {
+    const issues = parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message }));
+    const first = issues[0];
+    return {
+      ok: false,
+      status: 400,
+      code: 'invalid_input',
+      message: `invalid sync request: ${first ? `${first.path || '(body)'}: ${first.message}` : 'malformed'}`,
+      details: { issues },
+    };
+  }
+  const { events: raws, ...request } = parsed.output;
+  return { ok: true, request, events: raws.map(checkEvent), ids: idsOf(raws) };
+}
+
+function checkEvent(item: unknown): CheckedEvent {
+  const rawId = (item as { event_id?: unknown } | null)?.event_id;
+  const eventId = typeof rawId === 'string' ? rawId : '';
+  const head = v.safeParse(ChainSchema, item);
+  if (!head.success) {
+    return {
+      event_id: eventId,
+      chain: null,
+      hashOk: false,
+      body: null,
+      issue: `the event's id, device, seq or hashes are malformed: ${head.issues[0]?.message ?? ''}`,
+      sent: JSON.stringify(item) ?? 'null',
+    };
+  }
+  const hashOk = hashEnvelope(item as Parameters<typeof hashEnvelope>[0]) === head.output.hash;
+  const parsed = safeParseEnvelope(item);
+  if (parsed.success) {
+    return {
+      event_id: eventId,
+      chain: head.output,
+      hashOk,
+      body: JSON.stringify(parsed.output),
+      issue: null,
+      sent: null,
+    };
+  }
+  const issue = parsed.issues[0];
+  return {
+    event_id: eventId,
+    chain: head.output,
+    hashOk,
+    body: null,
+    issue: `${issue ? (v.getDotPath(issue) ?? '') : ''}: ${issue?.message ?? 'invalid'}`,
+    sent: JSON.stringify(item),
+  };
+}
+
+function idsOf(raw: unknown[]): BatchIds {
+  const ids: BatchIds = { events: [], members: [], purchases: [], cards: [], codes: [] };
+  for (const item of raw) {
+    const e = item as {
+      event_id?: unknown;
+      member_id?: unknown;
+      payload?: {
+        purchase_id?: unknown;
+        card_number?: unknown;
+        referred_by?: unknown;
+        referral_code?: unknown;
+      };
+    } | null;
+    if (typeof e?.event_id === 'string') ids.events.push(e.event_id);
+    if (typeof e?.member_id === 'string') {
+      if (e.member_id.startsWith('card:')) ids.cards.push(e.member_id.slice(5));
+      else ids.members.push(e.member_id);
+    }
+    const p = e?.payload;
+    if (p && typeof p === 'object') {
+      if (typeof p.purchase_id === 'string') ids.purchases.push(p.purchase_id);
+      if (typeof p.card_number === 'string') ids.cards.push(p.card_number);
+      if (typeof p.referred_by === 'string') ids.members.push(p.referred_by);
+      if (typeof p.referral_code === 'string') ids.codes.push(p.referral_code);
+    }
+  }
+  return ids;
+}

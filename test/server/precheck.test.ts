@@ -1,0 +1,159 @@
+/**
+ * The sync precheck (JSON, request shape, chain fields, schema and hash of each event), on the
+ * main thread and on a precheck thread: the same answers, and a thread that dies costs nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  GENESIS_HASH,
+  PROTOCOL_VERSION,
+  signEvent,
+  type EventEnvelope,
+} from '../../shared/protocol';
+import { DEFAULT_PROGRAM } from '../../shared/rules';
+import { precheckSync } from '../../server/precheck';
+import { Prechecker } from '../../server/prechecker';
+import { enrollment, purchase } from '../support/server';
+
+async function signed(type: string, payload: unknown, seq: number): Promise<EventEnvelope> {
+  return signEvent({
+    event_id: randomUUID(),
+    device_id: 'till-1',
+    seq,
+    type,
+    occurred_at: '2026-11-20T10:00:00+09:00',
+    store_id: 'store-1',
+    staff_id: null,
+    member_id: 'member-1',
+    program_version: DEFAULT_PROGRAM.version,
+    payload,
+    prev_hash: GENESIS_HASH,
+  } as never);
+}
+
+/** A batch with one event of each kind the precheck tells apart. */
+async function mixedBatch(): Promise<{ raw: string; events: unknown[] }> {
+  const good = await signed('purchase_recorded', purchase('p-1', 30_000), 1);
+  const tampered = await signed('purchase_recorded', purchase('p-2', 30_000), 2);
+  const edited = { ...tampered, payload: { ...tampered.payload, receipt_id: 'forged' } };
+  const noId: Record<string, unknown> = {
+    ...(await signed('purchase_recorded', purchase('p-3', 1), 3)),
+  };
+  delete noId.event_id;
+  const badPayload = await signed(
+    'purchase_recorded',
+    { ...purchase('p-4', 5_000), amount: -5 },
+    4,
+  );
+  const unknownType = await signed('teleported', {}, 5);
+  const enrolled = await signed('member_enrolled', enrollment('card-9', 'R9'), 6);
+  const events = [good, edited, noId, badPayload, 42, unknownType, enrolled];
+  return {
+    raw: JSON.stringify({ protocol: PROTOCOL_VERSION, device_id: 'till-1', events, cursor: 0 }),
+    events,
+  };
+}
+
+describe('sync precheck', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('tells each kind of event apart, and keeps a malformed one as sent', async () => {
+    const { raw, events } = await mixedBatch();
+    const result = precheckSync(raw);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.request).toEqual({ protocol: PROTOCOL_VERSION, device_id: 'till-1', cursor: 0 });
+    const [good, edited, noId, badPayload, number, unknownType, enrolled] = result.events;
+    const sent = events as EventEnvelope[];
+
+    expect(good).toMatchObject({
+      event_id: sent[0]?.event_id,
+      hashOk: true,
+      issue: null,
+      sent: null,
+    });
+    expect(good?.chain).toMatchObject({ seq: 1, hash: sent[0]?.hash });
+    expect(JSON.parse(good?.body ?? 'null')).toEqual(sent[0]);
+
+    // Well formed, but not what was signed: the body is kept for the verdict, the hash is wrong.
+    expect(edited).toMatchObject({ hashOk: false, issue: null });
+    expect(JSON.parse(edited?.body ?? 'null').payload.receipt_id).toBe('forged');
+
+    expect(noId).toMatchObject({ event_id: '', chain: null, hashOk: false, body: null });
+    expect(noId?.issue).toMatch(/^the event's id, device, seq or hashes are malformed/);
+    expect(number).toMatchObject({ event_id: '', chain: null, body: null, sent: '42' });
+
+    expect(badPayload).toMatchObject({ hashOk: true, body: null });
+    expect(badPayload?.issue).toMatch(/^payload\.amount: /);
+    expect(JSON.parse(badPayload?.sent ?? 'null')).toEqual(sent[3]);
+
+    expect(unknownType).toMatchObject({ hashOk: true, body: null });
+    expect(unknownType?.issue).toMatch(/^type: /);
+
+    expect(enrolled).toMatchObject({ hashOk: true, issue: null });
+    expect(result.ids).toEqual({
+      events: [0, 1, 3, 5, 6].map((i) => sent[i]?.event_id),
+      members: ['member-1', 'member-1', 'member-1', 'member-1', 'member-1', 'member-1'],
+      purchases: ['p-1', 'p-2', 'p-3', 'p-4'],
+      cards: ['card-9'],
+      codes: ['R9'],
+    });
+  });
+
+  it('answers a body that is not JSON, or not a sync request, with the error to send', () => {
+    expect(precheckSync('{"protocol": 1,')).toEqual({
+      ok: false,
+      status: 400,
+      code: 'invalid_json',
+      message: 'the request body is not valid JSON',
+    });
+    const wrong = precheckSync(
+      JSON.stringify({ protocol: 1, device_id: 'd', events: {}, cursor: 0 }),
+    );
+    expect(wrong).toMatchObject({ ok: false, status: 400, code: 'invalid_input' });
+    expect(wrong.ok ? '' : wrong.message).toMatch(/^invalid sync request: events: /);
+  });
+
+  it('gives on a thread exactly the answers of the main thread', async () => {
+    const pool = new Prechecker(2);
+    const { raw } = await mixedBatch();
+    const bodies = [
+      raw,
+      '{"protocol": 1,',
+      '',
+      JSON.stringify({ protocol: 1, device_id: 'd', events: [], cursor: 0 }),
+    ];
+    // Several at once, so that both threads take some.
+    const answers = await Promise.all([...bodies, ...bodies].map((b) => pool.check(b)));
+    expect(answers).toEqual([...bodies, ...bodies].map((b) => precheckSync(b)));
+    expect(pool.checkedOnThreads).toBe(8);
+    expect(pool.threaded).toBe(true);
+  });
+
+  it('checks on the main thread when asked for no threads', async () => {
+    const pool = new Prechecker(0);
+    const { raw } = await mixedBatch();
+    expect(await pool.check(raw)).toEqual(precheckSync(raw));
+    expect(pool.checkedOnThreads).toBe(0);
+    expect(pool.threaded).toBe(false);
+  });
+
+  it('answers every batch on the main thread once a thread has died', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const pool = new Prechecker(
+      1,
+      new URL('./fixtures/crashing-precheck-worker.mjs', import.meta.url),
+    );
+    const { raw } = await mixedBatch();
+    const first = await Promise.all([pool.check(raw), pool.check('{')]);
+    expect(first).toEqual([precheckSync(raw), precheckSync('{')]);
+    expect(pool.threaded).toBe(false);
+    expect(await pool.check(raw)).toEqual(precheckSync(raw));
+    expect(pool.checkedOnThreads).toBe(0);
+    expect(logged).toHaveBeenCalledWith(
+      'sync precheck thread failed; checking on the main thread:',
+      expect.anything(),
+    );
+  });
+});
