@@ -59,6 +59,8 @@ const reject = (reason: RejectReason, message: string): Verdict => ({
 });
 
 export function syncRoutes(router: Router, ctx: AppContext): void {
+  /** Sync requests being handled: with others in flight, checking on a thread overlaps them. */
+  let inFlight = 0;
   router.add({
     method: 'POST',
     path: '/sync',
@@ -67,45 +69,57 @@ export function syncRoutes(router: Router, ctx: AppContext): void {
     maxBody: 8 * 1024 * 1024,
     rawBody: true,
     handler: async (req) => {
-      const who = caller(req.caller);
-      const checked = await ctx.prechecker.check(req.body as string);
-      if (!checked.ok)
-        throw new ApiError(checked.status, checked.code, checked.message, checked.details);
-      const body = checked.request;
-      if (body.protocol !== PROTOCOL_VERSION) {
-        throw new ApiError(
-          400,
-          'invalid_input',
-          `protocol ${body.protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`,
-        );
+      inFlight += 1;
+      try {
+        return await sync(ctx, caller(req.caller), req.body as string, inFlight > 1);
+      } finally {
+        inFlight -= 1;
       }
-      if (body.device_id !== who.device_id)
-        throw new ApiError(403, 'forbidden', 'device_id does not match the token');
-      await ctx.programs.refresh(ctx.db);
-      const acks =
-        checked.events.length > 0 ? await push(ctx, who, checked.events, checked.ids) : [];
-      const pulled = await pull(ctx, who, body.cursor, body.limit ?? DEFAULT_PULL);
-      const programVersion = ctx.programs.current().version;
-      return {
-        status: 200,
-        body: {
-          acks,
-          changes: pulled.changes,
-          cursor: pulled.cursor,
-          more: pulled.more,
-          program_version: programVersion,
-          programs:
-            body.program_version !== undefined && body.program_version < programVersion
-              ? ctx.programs
-                  .newerThan(body.program_version)
-                  .map((p) => ({ ...p, effective_from: new Date(p.effective_from).toISOString() }))
-              : [],
-          staff: who.role === 'cashier' && who.store_id ? await staffOf(ctx, who.store_id) : [],
-          server_time: new Date(ctx.now()).toISOString(),
-        },
-      };
     },
   });
+}
+
+async function sync(
+  ctx: AppContext,
+  who: Caller,
+  raw: string,
+  busy: boolean,
+): Promise<{ status: number; body: unknown }> {
+  const checked = await ctx.prechecker.check(raw, busy);
+  if (!checked.ok)
+    throw new ApiError(checked.status, checked.code, checked.message, checked.details);
+  const body = checked.request;
+  if (body.protocol !== PROTOCOL_VERSION) {
+    throw new ApiError(
+      400,
+      'invalid_input',
+      `protocol ${body.protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`,
+    );
+  }
+  if (body.device_id !== who.device_id)
+    throw new ApiError(403, 'forbidden', 'device_id does not match the token');
+  await ctx.programs.refresh(ctx.db);
+  const acks = checked.events.length > 0 ? await push(ctx, who, checked.events, checked.ids) : [];
+  const pulled = await pull(ctx, who, body.cursor, body.limit ?? DEFAULT_PULL);
+  const programVersion = ctx.programs.current().version;
+  return {
+    status: 200,
+    body: {
+      acks,
+      changes: pulled.changes,
+      cursor: pulled.cursor,
+      more: pulled.more,
+      program_version: programVersion,
+      programs:
+        body.program_version !== undefined && body.program_version < programVersion
+          ? ctx.programs
+              .newerThan(body.program_version)
+              .map((p) => ({ ...p, effective_from: new Date(p.effective_from).toISOString() }))
+          : [],
+      staff: who.role === 'cashier' && who.store_id ? await staffOf(ctx, who.store_id) : [],
+      server_time: new Date(ctx.now()).toISOString(),
+    },
+  };
 }
 
 async function push(
@@ -215,7 +229,8 @@ async function pushOne(
     verdict = await judge(ctx, w, who, event);
   }
   const memberId = verdict.status === 'applied' ? await resolveMember(w, event) : event.member_id;
-  const stored = { ...event, member_id: memberId } as EventEnvelope;
+  const stored =
+    memberId === event.member_id ? event : ({ ...event, member_id: memberId } as EventEnvelope);
   if (verdict.status === 'applied' && event.type === 'member_enrolled')
     await enroll(ctx, w, who, event);
   const result = await w.append(

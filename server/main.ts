@@ -24,6 +24,7 @@ const app = await createApp(db, {
   },
 });
 const boot = await bootstrap(app.ctx, { adminToken: config.adminToken });
+app.ctx.prechecker.start();
 const port = await app.listen(config.port, config.host);
 const base = `http://${config.host}:${port}`;
 

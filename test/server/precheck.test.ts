@@ -131,12 +131,18 @@ describe('sync precheck', () => {
     expect(pool.threaded).toBe(true);
   });
 
-  it('checks on the main thread when asked for no threads', async () => {
-    const pool = new Prechecker(0);
+  it('checks on the main thread when asked for no threads, or for a lone batch', async () => {
+    const none = new Prechecker(0);
     const { raw } = await mixedBatch();
-    expect(await pool.check(raw)).toEqual(precheckSync(raw));
+    expect(await none.check(raw)).toEqual(precheckSync(raw));
+    expect(none.checkedOnThreads).toBe(0);
+    expect(none.threaded).toBe(false);
+
+    const pool = new Prechecker(1);
+    expect(await pool.check(raw, false)).toEqual(precheckSync(raw));
     expect(pool.checkedOnThreads).toBe(0);
-    expect(pool.threaded).toBe(false);
+    expect(await pool.check(raw, true)).toEqual(precheckSync(raw));
+    expect(pool.checkedOnThreads).toBe(1);
   });
 
   it('answers every batch on the main thread once a thread has died', async () => {
