@@ -469,8 +469,13 @@ export class Writer {
           ? before
           : null);
       if (base) apply(base, programs, event, at);
+      // The events array is this writer's own after the member's first event in it (the cache's
+      // array is copied, since this transaction may roll back).
+      const mine = this.touched.get(row.member_id);
+      const events = mine ? mine.events : [...prior];
+      events.push(event);
       this.touched.set(row.member_id, {
-        events: [...prior, event],
+        events,
         last_seq: serverSeq,
         state: base ? { state: base, programs } : null,
       });
@@ -485,7 +490,7 @@ export class Writer {
           event.event_id,
         ]);
       }
-      if (mayConflict(event)) this.recordConflicts(row, prior, event, base, Math.max(now, at));
+      if (mayConflict(event)) this.recordConflicts(row, events, event, base, Math.max(now, at));
       await this.referral(row, event, at, firstPurchase, referralBack);
     }
     return { server_seq: serverSeq, status, flags };
@@ -513,13 +518,13 @@ export class Writer {
    */
   private recordConflicts(
     row: MemberRow,
-    prior: LedgerEvent[],
+    events: LedgerEvent[],
     event: EventEnvelope,
     after: MemberState | null,
     asOf: number,
   ): void {
     const programs = this.ctx.programs.programs();
-    const state = after ?? replay(row.member_id, [...prior, event], programs, asOf);
+    const state = after ?? replay(row.member_id, events, programs, asOf);
     for (const c of state.conflicts) {
       this.pending.conflicts.push([
         c.event_id,

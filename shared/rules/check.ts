@@ -15,6 +15,10 @@ export interface Disagreement {
   readonly expected: unknown;
 }
 
+function compare(out: Disagreement[], field: string, recorded: unknown, expected: unknown): void {
+  if (recorded !== expected) out.push({ field, recorded, expected });
+}
+
 export function checkPurchase(
   before: MemberState,
   program: Program,
@@ -37,14 +41,11 @@ export function checkPurchase(
   if (!quote.ok) return [{ field: quote.error.code, recorded: p, expected: quote.error.message }];
   const q = quote.value;
   const out: Disagreement[] = [];
-  const compare = (field: string, recorded: unknown, expected: unknown): void => {
-    if (recorded !== expected) out.push({ field, recorded, expected });
-  };
-  compare('coupon_discount', p.coupon_discount, q.coupon_discount);
-  compare('membership_discount', p.membership_discount, q.membership_discount);
-  compare('amount_paid', p.amount_paid, q.amount_paid);
-  compare('points_earned', p.points_earned, q.points_earned);
-  compare('stamps_added', p.stamps_added, q.stamps_added);
+  compare(out, 'coupon_discount', p.coupon_discount, q.coupon_discount);
+  compare(out, 'membership_discount', p.membership_discount, q.membership_discount);
+  compare(out, 'amount_paid', p.amount_paid, q.amount_paid);
+  compare(out, 'points_earned', p.points_earned, q.points_earned);
+  compare(out, 'stamps_added', p.stamps_added, q.stamps_added);
   return out;
 }
 
@@ -60,13 +61,10 @@ export function checkRefund(
     return [{ field: figures.error.code, recorded: p, expected: figures.error.message }];
   const f = figures.value;
   const out: Disagreement[] = [];
-  const compare = (field: string, recorded: unknown, expected: unknown): void => {
-    if (recorded !== expected) out.push({ field, recorded, expected });
-  };
-  compare('amount_refunded', p.amount_refunded, f.amount_refunded);
-  compare('points_reversed', p.points_reversed, f.points_reversed);
-  compare('points_restored', p.points_restored, f.points_restored);
-  compare('coupon_restored', p.coupon_restored, f.coupon_restored);
-  compare('stamps_removed', p.stamps_removed, f.stamps_removed);
+  compare(out, 'amount_refunded', p.amount_refunded, f.amount_refunded);
+  compare(out, 'points_reversed', p.points_reversed, f.points_reversed);
+  compare(out, 'points_restored', p.points_restored, f.points_restored);
+  compare(out, 'coupon_restored', p.coupon_restored, f.coupon_restored);
+  compare(out, 'stamps_removed', p.stamps_removed, f.stamps_removed);
   return out;
 }
