@@ -13,7 +13,7 @@ import {
 import { DEFAULT_PROGRAM } from '../../shared/rules';
 import { precheckSync } from '../../server/precheck';
 import { Prechecker } from '../../server/prechecker';
-import { enrollment, purchase } from '../support/server';
+import { TestDevice, enrollment, purchase, startServer, type Running } from '../support/server';
 
 async function signed(type: string, payload: unknown, seq: number): Promise<EventEnvelope> {
   return signEvent({
@@ -161,5 +161,72 @@ describe('sync precheck', () => {
       'sync precheck thread failed; checking on the main thread:',
       expect.anything(),
     );
+  });
+});
+
+/** One till's batch with each kind of verdict, the same whichever server it goes to. */
+async function tillBatch(till: TestDevice): Promise<unknown[]> {
+  const member = randomUUID();
+  const tag = member.slice(0, 8);
+  const enrolled = await till.event('member_enrolled', member, enrollment(`c-${tag}`, `R${tag}`));
+  const bought = await till.event('purchase_recorded', member, purchase(randomUUID(), 20_000));
+  const prev = till.prev;
+  const malformed: Record<string, unknown> = {
+    ...(await till.event('purchase_recorded', member, purchase(randomUUID(), 5_000))),
+  };
+  delete malformed.event_id;
+  // The malformed event never joins the chain.
+  till.seq -= 1;
+  till.prev = prev;
+  const badPayload = await till.event('purchase_recorded', member, {
+    ...purchase(randomUUID(), 5_000),
+    amount_paid: 1,
+  });
+  const edited = await till.event('purchase_recorded', member, purchase(randomUUID(), 9_000));
+  const forged = { ...edited, payload: { ...edited.payload, receipt_id: 'forged' } };
+  return [enrolled, bought, malformed, badPayload, forged, bought];
+}
+
+/** Acks with event ids replaced by their place in the batch. */
+function shapeOf(acks: { event_id: string }[], batch: unknown[]): unknown[] {
+  const ids = batch.map((e) => (e as { event_id?: string }).event_id ?? '');
+  return acks.map((a) => ({ ...a, event_id: ids.indexOf(a.event_id) }));
+}
+
+describe('POST /sync with and without precheck threads', () => {
+  it('answers the same acks, and uses the thread when syncs overlap', async () => {
+    const answers: unknown[][] = [];
+    for (const syncThreads of [1, 0]) {
+      const s: Running = await startServer('sqlite', { syncThreads });
+      try {
+        const tills: TestDevice[] = [];
+        for (const name of ['A', 'B', 'C'])
+          tills.push(await TestDevice.pair(s, 'store-1', 'cashier', name));
+        const before = s.app.ctx.prechecker.checkedOnThreads;
+        const batches = await Promise.all(tills.map((t) => tillBatch(t)));
+        const results = await Promise.all(tills.map((t, i) => t.sync(batches[i])));
+        const onThreads = s.app.ctx.prechecker.checkedOnThreads - before;
+        if (syncThreads === 1) expect(onThreads).toBeGreaterThanOrEqual(1);
+        else expect(onThreads).toBe(0);
+        answers.push(
+          results.map((r, i) => {
+            expect(r.status).toBe(200);
+            return shapeOf(r.body.acks, batches[i] as unknown[]);
+          }),
+        );
+      } finally {
+        await s.close();
+      }
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    // Each kind of verdict is there: applied, malformed, invalid payload, bad hash, duplicate.
+    expect(answers[0]?.[0]).toMatchObject([
+      { event_id: 0, status: 'applied' },
+      { event_id: 1, status: 'applied' },
+      { event_id: 2, status: 'rejected', reason: 'invalid_event' },
+      { event_id: 3, status: 'rejected', reason: 'invalid_event' },
+      { event_id: 4, status: 'rejected', reason: 'bad_hash' },
+      { event_id: 1, status: 'duplicate' },
+    ]);
   });
 });

@@ -68,7 +68,12 @@ export async function createPgDatabase(): Promise<{ url: string; drop: () => Pro
 
 export async function startServer(
   backend: Backend,
-  options: { now?: () => number; lookupsPerMinute?: number; static?: Record<string, string> } = {},
+  options: {
+    now?: () => number;
+    lookupsPerMinute?: number;
+    static?: Record<string, string>;
+    syncThreads?: number;
+  } = {},
 ): Promise<Running> {
   let cleanup: () => Promise<void>;
   let open: () => Promise<Awaited<ReturnType<typeof openDatabase>>>;
