@@ -31,7 +31,7 @@ export interface CheckedEvent {
   readonly body: string | null;
   /** Why the event is malformed ("path: message"), or null. */
   readonly issue: string | null;
-  /** The event as sent (JSON), only when it is malformed: it is kept as sent. */
+  /** The event as sent (JSON), when it joins the chain but is malformed: it is kept as sent. */
   readonly sent: string | null;
 }
 
@@ -94,21 +94,34 @@ function checkEvent(item: unknown): CheckedEvent {
   const eventId = typeof rawId === 'string' ? rawId : '';
   const head = v.safeParse(ChainSchema, item);
   if (!head.success) {
-    return {
-      event_id: eventId,
-      chain: null,
-      hashOk: false,
-      body: null,
-      issue: `the event's id, device, seq or hashes are malformed: ${head.issues[0]?.message ?? ''}`,
-      sent: JSON.stringify(item) ?? 'null',
-    };
+    return unreadable(
+      eventId,
+      `the event's id, device, seq or hashes are malformed: ${head.issues[0]?.message ?? ''}`,
+    );
   }
-  const hashOk = hashEnvelope(item as Parameters<typeof hashEnvelope>[0]) === head.output.hash;
+  try {
+    return judgeEvent(item, eventId, head.output);
+  } catch (error) {
+    // JSON nested so deep that hashing or writing it overflows the stack: the event cannot be
+    // verified, so it cannot join the chain either.
+    if (error instanceof RangeError)
+      return unreadable(eventId, 'the event is nested too deeply to be read');
+    throw error;
+  }
+}
+
+/** An event that is rejected before it joins the device's chain. */
+function unreadable(eventId: string, issue: string): CheckedEvent {
+  return { event_id: eventId, chain: null, hashOk: false, body: null, issue, sent: null };
+}
+
+function judgeEvent(item: unknown, eventId: string, head: ChainFields): CheckedEvent {
+  const hashOk = hashEnvelope(item as Parameters<typeof hashEnvelope>[0]) === head.hash;
   const parsed = safeParseEnvelope(item);
   if (parsed.success) {
     return {
       event_id: eventId,
-      chain: head.output,
+      chain: head,
       hashOk,
       body: JSON.stringify(parsed.output),
       issue: null,
@@ -118,7 +131,7 @@ function checkEvent(item: unknown): CheckedEvent {
   const issue = parsed.issues[0];
   return {
     event_id: eventId,
-    chain: head.output,
+    chain: head,
     hashOk,
     body: null,
     issue: `${issue ? (v.getDotPath(issue) ?? '') : ''}: ${issue?.message ?? 'invalid'}`,

@@ -13,7 +13,22 @@ import { precheckSync, type PrecheckedSync } from './precheck';
 
 interface Slot {
   readonly worker: Worker;
-  readonly jobs: Map<number, { raw: string; done: (result: PrecheckedSync) => void }>;
+  readonly jobs: Map<number, Job>;
+}
+
+interface Job {
+  readonly raw: string;
+  readonly resolve: (result: PrecheckedSync) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Answers a job on the main thread (a throw there is the request's error, as without threads). */
+function checkHere(job: Job): void {
+  try {
+    job.resolve(precheckSync(job.raw));
+  } catch (error) {
+    job.reject(error);
+  }
 }
 
 /** Threads by default: the cores but one (the main thread's), at most 4; none on one core. */
@@ -73,9 +88,9 @@ export class Prechecker {
     if (!offload || !this.threaded) return Promise.resolve(precheckSync(raw));
     const slot = this.pick();
     const id = this.nextId++;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       if (slot.jobs.size === 0) slot.worker.ref();
-      slot.jobs.set(id, { raw, done: resolve });
+      slot.jobs.set(id, { raw, resolve, reject });
       slot.worker.postMessage({ id, raw });
     });
   }
@@ -97,8 +112,10 @@ export class Prechecker {
       if (!job) return;
       slot.jobs.delete(m.id);
       if (slot.jobs.size === 0) worker.unref();
-      if (m.result) this.checkedOnThreads += 1;
-      job.done(m.result ?? precheckSync(job.raw));
+      if (m.result) {
+        this.checkedOnThreads += 1;
+        job.resolve(m.result);
+      } else checkHere(job);
     });
     const fail = (why: unknown): void => {
       if (!this.failed)
@@ -106,7 +123,7 @@ export class Prechecker {
       this.failed = true;
       const index = this.slots.indexOf(slot);
       if (index >= 0) this.slots.splice(index, 1);
-      for (const job of slot.jobs.values()) job.done(precheckSync(job.raw));
+      for (const job of slot.jobs.values()) checkHere(job);
       slot.jobs.clear();
     };
     worker.on('error', fail);

@@ -157,6 +157,40 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     expect(await written()).toBe(before);
   });
 
+  it('answers JSON nested 100,000 deep with a 4xx or a rejected event, never a 5xx', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const before = await written();
+    for (const [method, path] of [
+      ['POST', '/customers'],
+      ['POST', `/customers/${memberId}/purchases`],
+      ['PUT', '/program'],
+    ] as const) {
+      const res = await s.api(method, path, `{"name": ${deep}, "amount": ${deep}}`);
+      expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${method} ${path}`).toBeLessThan(500);
+    }
+    // An event that is the deep array, and one with sound chain fields and a deep payload.
+    const chained = await device.event('feedback_given', memberId, { score: 9, comment: null });
+    const head: Record<string, unknown> = { ...chained };
+    delete head.payload;
+    const events = `[${deep}, ${JSON.stringify(head).slice(0, -1)}, "payload": ${deep}}]`;
+    const res = await s.api(
+      'POST',
+      '/sync',
+      `{"protocol": 1, "device_id": "${device.device_id}", "cursor": 0, "events": ${events}}`,
+      device.token,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.acks).toMatchObject([
+      { event_id: '', status: 'rejected', reason: 'invalid_event' },
+      { event_id: chained.event_id, status: 'rejected', reason: 'invalid_event' },
+    ]);
+    expect(res.body.acks[1].message).toMatch(/nested too deeply/);
+    expect(await written()).toBe(before);
+    device.seq -= 1; // the event never joined the chain
+    device.prev = chained.prev_hash;
+  });
+
   it('never answers 5xx, whatever the body (fast-check)', async () => {
     const paths = [
       ['POST', '/customers'],
