@@ -255,7 +255,7 @@ async function pushOne(
 function sanitize(item: unknown, h: ChainFields): EventEnvelope {
   const o = (item ?? {}) as Record<string, unknown>;
   const text = (x: unknown, fallback: string): string =>
-    typeof x === 'string' && x.length <= 200 ? x : fallback;
+    typeof x === 'string' && x.length <= 200 && !x.includes('\u0000') ? x : fallback;
   return {
     ...(o as object),
     event_id: h.event_id,

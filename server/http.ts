@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors';
 import { sha256 } from './crypto';
+import { hasNul, NUL_REFUSED } from './validate';
 import type { Database } from './db/database';
 
 export type Role = 'cashier' | 'kiosk';
@@ -173,6 +174,8 @@ export function createApiHandler(
         }
       }
 
+      if (hasNul(params) || hasNul([...url.searchParams.keys(), ...url.searchParams.values()]))
+        throw new ApiError(400, 'invalid_input', NUL_REFUSED);
       let body: unknown = undefined;
       let raw = '';
       if (method === 'POST' || method === 'PUT') {
@@ -192,6 +195,7 @@ export function createApiHandler(
           } catch {
             throw new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
           }
+          if (hasNul(body)) throw new ApiError(400, 'invalid_input', NUL_REFUSED);
         }
       }
       const request: Request = {

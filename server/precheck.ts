@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { safeParseEnvelope, SyncRequestSchema, type SyncRequest } from '../shared/protocol';
 import { hashEnvelope } from './crypto';
+import { hasNul, NUL_REFUSED } from './validate';
 
 /** The fields that place an event in its device's chain, checked before anything else. */
 const ChainSchema = v.object({
@@ -118,6 +119,16 @@ function unreadable(eventId: string, issue: string): CheckedEvent {
 function judgeEvent(item: unknown, eventId: string, head: ChainFields): CheckedEvent {
   const hashOk = hashEnvelope(item as Parameters<typeof hashEnvelope>[0]) === head.hash;
   const parsed = safeParseEnvelope(item);
+  if (parsed.success && hasNul(parsed.output)) {
+    return {
+      event_id: eventId,
+      chain: head,
+      hashOk,
+      body: null,
+      issue: NUL_REFUSED,
+      sent: JSON.stringify(item),
+    };
+  }
   if (parsed.success) {
     return {
       event_id: eventId,
@@ -139,6 +150,9 @@ function judgeEvent(item: unknown, eventId: string, head: ChainFields): CheckedE
   };
 }
 
+/** A text the database can be asked about (U+0000 cannot even be sent to PostgreSQL). */
+const askable = (x: unknown): x is string => typeof x === 'string' && !x.includes('\u0000');
+
 function idsOf(raw: unknown[]): BatchIds {
   const ids: BatchIds = { events: [], members: [], purchases: [], cards: [], codes: [] };
   for (const item of raw) {
@@ -152,17 +166,17 @@ function idsOf(raw: unknown[]): BatchIds {
         referral_code?: unknown;
       };
     } | null;
-    if (typeof e?.event_id === 'string') ids.events.push(e.event_id);
-    if (typeof e?.member_id === 'string') {
+    if (askable(e?.event_id)) ids.events.push(e.event_id);
+    if (askable(e?.member_id)) {
       if (e.member_id.startsWith('card:')) ids.cards.push(e.member_id.slice(5));
       else ids.members.push(e.member_id);
     }
     const p = e?.payload;
     if (p && typeof p === 'object') {
-      if (typeof p.purchase_id === 'string') ids.purchases.push(p.purchase_id);
-      if (typeof p.card_number === 'string') ids.cards.push(p.card_number);
-      if (typeof p.referred_by === 'string') ids.members.push(p.referred_by);
-      if (typeof p.referral_code === 'string') ids.codes.push(p.referral_code);
+      if (askable(p.purchase_id)) ids.purchases.push(p.purchase_id);
+      if (askable(p.card_number)) ids.cards.push(p.card_number);
+      if (askable(p.referred_by)) ids.members.push(p.referred_by);
+      if (askable(p.referral_code)) ids.codes.push(p.referral_code);
     }
   }
   return ids;

@@ -191,6 +191,45 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     device.prev = chained.prev_hash;
   });
 
+  it('refuses text holding U+0000 (PostgreSQL cannot store it) with a 400 or a rejected event', async () => {
+    const before = await written();
+    for (const res of [
+      await s.api('POST', '/customers', { name: 'Ahn\u0000', phone: '01050505051' }),
+      await s.api('POST', `/customers/${memberId}/quote`, { amount: 1_000, 'lines\u0000': [] }),
+      await s.api('GET', '/customers/a%00b/points'),
+      await s.api('GET', '/customers/lookup?card_number=a%00b'),
+      await s.api('GET', `/customers/${memberId}/points?as_of%00=1`),
+    ]) {
+      expectError(res, 400, 'invalid_input');
+      expect(res.body.error.message).toBe('text may not contain the NUL character (U+0000)');
+    }
+    expect(await written()).toBe(before);
+
+    // In a sync batch only that event is refused; it joins the chain (its hash is sound), so the
+    // events after it are applied.
+    const nulName = await device.event('member_updated', memberId, { name: 'Ahn\u0000' } as never);
+    const nulMember = await device.event('feedback_given', 'm\u0000', { score: 7, comment: null });
+    const fine = await device.event('feedback_given', memberId, { score: 8, comment: null });
+    const res = await device.sync([nulName, nulMember, fine]);
+    expect(res.status).toBe(200);
+    expect(res.body.acks).toEqual([
+      {
+        event_id: nulName.event_id,
+        status: 'rejected',
+        reason: 'invalid_event',
+        message: 'text may not contain the NUL character (U+0000)',
+      },
+      {
+        event_id: nulMember.event_id,
+        status: 'rejected',
+        reason: 'invalid_event',
+        message: 'text may not contain the NUL character (U+0000)',
+      },
+      { event_id: fine.event_id, status: 'applied' },
+    ]);
+    expect(await written()).toBe(before + 3);
+  });
+
   it('never answers 5xx, whatever the body (fast-check)', async () => {
     const paths = [
       ['POST', '/customers'],
@@ -210,6 +249,10 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
           fc.json(),
           fc.string(),
           fc.anything().map((x) => JSON.stringify(x) ?? 'null'),
+          // Any code point in keys and values: U+0000, lone surrogates, controls.
+          fc
+            .dictionary(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }))
+            .map((x) => JSON.stringify(x)),
         ),
         async ([method, path], body) => {
           const res = await s.api(method, path, body);
@@ -219,15 +262,24 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
       { numRuns: 60 },
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.anything(), { maxLength: 3 }), async (events) => {
-        const res = await s.api(
-          'POST',
-          '/sync',
-          { protocol: 1, device_id: device.device_id, events, cursor: 0 },
-          device.token,
-        );
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.anything(),
+            fc.dictionary(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' })),
+          ),
+          { maxLength: 3 },
+        ),
+        async (events) => {
+          const res = await s.api(
+            'POST',
+            '/sync',
+            { protocol: 1, device_id: device.device_id, events, cursor: 0 },
+            device.token,
+          );
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 30 },
     );
   });
