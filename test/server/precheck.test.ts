@@ -12,7 +12,7 @@ import {
 } from '../../shared/protocol';
 import { DEFAULT_PROGRAM } from '../../shared/rules';
 import { precheckSync } from '../../server/precheck';
-import { Prechecker } from '../../server/prechecker';
+import { defaultSyncThreads, Prechecker } from '../../server/prechecker';
 import { TestDevice, enrollment, purchase, startServer, type Running } from '../support/server';
 
 async function signed(type: string, payload: unknown, seq: number): Promise<EventEnvelope> {
@@ -129,6 +129,19 @@ describe('sync precheck', () => {
     expect(answers).toEqual([...bodies, ...bodies].map((b) => precheckSync(b)));
     expect(pool.checkedOnThreads).toBe(8);
     expect(pool.threaded).toBe(true);
+  });
+
+  it('takes its size from LOYALTY_SYNC_THREADS, and refuses a size that is not one', () => {
+    expect(defaultSyncThreads({ LOYALTY_SYNC_THREADS: '0' })).toBe(0);
+    expect(defaultSyncThreads({ LOYALTY_SYNC_THREADS: '3' })).toBe(3);
+    const fallback = defaultSyncThreads({});
+    expect(fallback).toBeGreaterThanOrEqual(0);
+    expect(fallback).toBeLessThanOrEqual(4);
+    expect(defaultSyncThreads({ LOYALTY_SYNC_THREADS: '' })).toBe(fallback);
+    for (const bad of ['two', '-1', '1.5', '65'])
+      expect(() => defaultSyncThreads({ LOYALTY_SYNC_THREADS: bad })).toThrow(
+        `LOYALTY_SYNC_THREADS must be a whole number from 0 to 64, got ${bad}`,
+      );
   });
 
   it('checks on the main thread when asked for no threads, or for a lone batch', async () => {
