@@ -40,6 +40,8 @@ export class ApiError extends Error {
 
 export const badRequest = (message: string, details?: unknown): ApiError =>
   new ApiError(400, 'invalid_input', message, details);
+export const invalidJson = (): ApiError =>
+  new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
 export const notFound = (what: string): ApiError =>
   new ApiError(404, 'not_found', `${what} not found`);
 export const forbidden = (message: string): ApiError => new ApiError(403, 'forbidden', message);

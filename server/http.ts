@@ -4,7 +4,7 @@
  * 5xx: anything unexpected is logged and answered as 500 `internal`, which tests treat as a bug.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError } from './errors';
+import { ApiError, invalidJson } from './errors';
 import { sha256 } from './crypto';
 import { hasNul, NUL_REFUSED } from './validate';
 import type { Database } from './db/database';
@@ -193,7 +193,7 @@ export function createApiHandler(
           try {
             body = raw.length === 0 ? {} : JSON.parse(raw);
           } catch {
-            throw new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
+            throw invalidJson();
           }
           if (hasNul(body)) throw new ApiError(400, 'invalid_input', NUL_REFUSED);
         }

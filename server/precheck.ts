@@ -5,9 +5,10 @@
  * writes the batches before it; its answer crosses threads as structured clone.
  */
 import * as v from 'valibot';
-import { safeParseEnvelope, SyncRequestSchema, type SyncRequest } from '../shared/protocol';
+import { parseEnvelope, SyncRequestSchema, type SyncRequest } from '../shared/protocol';
 import { hashEnvelope } from './crypto';
-import { hasNul, NUL_REFUSED } from './validate';
+import { invalidJson, type ApiError } from './errors';
+import { hasNul, invalidInput, NUL_REFUSED } from './validate';
 
 /** The fields that place an event in its device's chain, checked before anything else. */
 const ChainSchema = v.object({
@@ -67,27 +68,20 @@ export function precheckSync(raw: string): PrecheckedSync {
   try {
     body = raw.length === 0 ? {} : JSON.parse(raw);
   } catch {
-    return {
-      ok: false,
-      status: 400,
-      code: 'invalid_json',
-      message: 'the request body is not valid JSON',
-    };
+    return refusal(invalidJson());
   }
   const parsed = v.safeParse(SyncRequestSchema, body);
-  if (!parsed.success) {
-    const issues = parsed.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message }));
-    const first = issues[0];
-    return {
-      ok: false,
-      status: 400,
-      code: 'invalid_input',
-      message: `invalid sync request: ${first ? `${first.path || '(body)'}: ${first.message}` : 'malformed'}`,
-      details: { issues },
-    };
-  }
+  if (!parsed.success) return refusal(invalidInput(parsed.issues, 'sync request'));
   const { events: raws, ...request } = parsed.output;
   return { ok: true, request, events: raws.map(checkEvent), ids: idsOf(raws) };
+}
+
+/** An error as plain data, to cross threads (the handler throws it again). */
+function refusal(error: ApiError): PrecheckedSync {
+  const { status, code, message, details } = error;
+  return details === undefined
+    ? { ok: false, status, code, message }
+    : { ok: false, status, code, message, details };
 }
 
 function checkEvent(item: unknown): CheckedEvent {
@@ -118,34 +112,18 @@ function unreadable(eventId: string, issue: string): CheckedEvent {
 
 function judgeEvent(item: unknown, eventId: string, head: ChainFields): CheckedEvent {
   const hashOk = hashEnvelope(item as Parameters<typeof hashEnvelope>[0]) === head.hash;
-  const parsed = safeParseEnvelope(item);
-  if (parsed.success && hasNul(parsed.output)) {
-    return {
-      event_id: eventId,
-      chain: head,
-      hashOk,
-      body: null,
-      issue: NUL_REFUSED,
-      sent: JSON.stringify(item),
-    };
+  const parsed = parseEnvelope(item);
+  if (parsed.ok && !hasNul(parsed.event)) {
+    const body = JSON.stringify(parsed.event);
+    return { event_id: eventId, chain: head, hashOk, body, issue: null, sent: null };
   }
-  if (parsed.success) {
-    return {
-      event_id: eventId,
-      chain: head,
-      hashOk,
-      body: JSON.stringify(parsed.output),
-      issue: null,
-      sent: null,
-    };
-  }
-  const issue = parsed.issues[0];
+  const first = parsed.ok ? null : parsed.issues[0];
   return {
     event_id: eventId,
     chain: head,
     hashOk,
     body: null,
-    issue: `${issue ? (v.getDotPath(issue) ?? '') : ''}: ${issue?.message ?? 'invalid'}`,
+    issue: parsed.ok ? NUL_REFUSED : `${first?.path ?? ''}: ${first?.message ?? 'invalid'}`,
     sent: JSON.stringify(item),
   };
 }

@@ -1,6 +1,6 @@
 /** Runtime validation of request input with valibot; a failure is a 400 naming each field. */
 import * as v from 'valibot';
-import { badRequest } from './errors';
+import { badRequest, type ApiError } from './errors';
 import { isIsoInstant, parseInstant } from '../shared/rules';
 
 export function parse<S extends v.GenericSchema>(
@@ -10,9 +10,14 @@ export function parse<S extends v.GenericSchema>(
 ): v.InferOutput<S> {
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
-  const issues = result.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message }));
+  throw invalidInput(result.issues, what);
+}
+
+/** The 400 for input a schema refused: the first issue in the message, all of them in details. */
+export function invalidInput(found: readonly v.BaseIssue<unknown>[], what: string): ApiError {
+  const issues = found.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message }));
   const first = issues[0];
-  throw badRequest(
+  return badRequest(
     `invalid ${what}: ${first ? `${first.path || '(body)'}: ${first.message}` : 'malformed'}`,
     { issues },
   );
