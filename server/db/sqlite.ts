@@ -5,6 +5,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Queryable } from './database';
+import { Checkpointer } from './checkpointer';
 import { migrate } from './migrations';
 
 /** At most this many transactions share one commit. */
@@ -27,12 +28,22 @@ function bind(params: readonly unknown[]): Bindable[] {
   });
 }
 
-export async function openSqlite(file: string): Promise<Database> {
+export interface SqliteOptions {
+  /**
+   * WAL checkpoints on a thread of their own (checkpointer.ts) instead of inside commits. On by
+   * default for a file; `LOYALTY_CHECKPOINT_THREAD=0` turns it off.
+   */
+  readonly checkpointThread?: boolean;
+}
+
+export async function openSqlite(file: string, options: SqliteOptions = {}): Promise<Database> {
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  const threaded = options.checkpointThread ?? process.env.LOYALTY_CHECKPOINT_THREAD !== '0';
+  const checkpointer = threaded && !db.memory ? Checkpointer.start(db, file) : null;
   const statements = new Map<string, BetterSqlite3.Statement>();
   const prepare = (sql: string): BetterSqlite3.Statement => {
     let s = statements.get(sql);
@@ -116,6 +127,7 @@ export async function openSqlite(file: string): Promise<Database> {
       failAll(error);
       return;
     }
+    checkpointer?.committed();
     for (const d of done) (d.ok ? d.job.resolve : d.job.reject)(d.value);
   };
   // The group starts after the I/O callbacks of this turn of the event loop, so requests that
@@ -130,7 +142,12 @@ export async function openSqlite(file: string): Promise<Database> {
     kind: 'sqlite',
     all: (sql, params) => exclusive(() => direct.all(sql, params)),
     get: (sql, params) => exclusive(() => direct.get(sql, params)),
-    run: (sql, params) => exclusive(() => direct.run(sql, params)),
+    run: (sql, params) =>
+      exclusive(async () => {
+        const changed = await direct.run(sql, params);
+        checkpointer?.committed();
+        return changed;
+      }),
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
@@ -140,6 +157,7 @@ export async function openSqlite(file: string): Promise<Database> {
     async close() {
       while (waiting.length > 0 || scheduled) await new Promise((r) => setImmediate(r));
       await queue;
+      await checkpointer?.close();
       db.close();
     },
   };
