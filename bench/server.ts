@@ -23,6 +23,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashEnvelope, openDatabase, type Database } from '../server';
+import { GAP_MS } from '../server/db/checkpointer';
 import { openSqlite } from '../server/db/sqlite';
 import {
   ADMIN_TOKEN,
@@ -249,6 +250,14 @@ async function pair(base: string, name: string): Promise<{ device_id: string; to
  */
 const ROUNDS = 4;
 
+/**
+ * A pause between the parts of a round, so that a checkpoint thread still busy with one part's
+ * last commits (it runs up to GAP_MS after them) does not slow the next part down.
+ */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 3 * GAP_MS));
+}
+
 /** Figures of one ingest run (events per second). */
 interface IngestFigures {
   readonly rate: number;
@@ -323,6 +332,7 @@ async function ingest(backend: Backend, perDevice: number): Promise<IngestFigure
       );
       endpointMs += performance.now() - t0;
       for (const side of sides) {
+        await settle();
         const t1 = performance.now();
         await insertDirect(
           side.db,
@@ -331,6 +341,7 @@ async function ingest(backend: Backend, perDevice: number): Promise<IngestFigure
         );
         side.ms += performance.now() - t1;
       }
+      await settle();
     }
     const rateOf = (ms: number): number => total / (ms / 1000);
     return {
