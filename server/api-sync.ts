@@ -24,6 +24,7 @@ import { ApiError } from './errors';
 import type { Caller, Router } from './http';
 import { withWriter, type Writer } from './ledger';
 import type { BatchIds, ChainFields, CheckedEvent } from './precheck';
+import { FUTURE_SLACK_MS } from './validate';
 
 const KIOSK_TYPES: ReadonlySet<EventType> = new Set([
   'member_enrolled',
@@ -41,7 +42,6 @@ const CASHIER_TYPES: ReadonlySet<EventType> = new Set([
   'membership_started',
   'membership_cancelled',
 ]);
-const FUTURE_SLACK_MS = 5 * 60_000;
 const DEFAULT_PULL = 1_000;
 
 interface Chain {

@@ -34,7 +34,8 @@ export const instant = v.pipe(
 );
 export const id = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 
-const FUTURE_SLACK_MS = 5 * 60_000;
+/** How far ahead of the server's clock an event's time may be (a till's clock runs fast). */
+export const FUTURE_SLACK_MS = 5 * 60_000;
 
 /** occurred_at: defaults to now; may be in the past; not more than 5 minutes in the future. */
 export function occurredAt(value: string | undefined, now: number): number {
