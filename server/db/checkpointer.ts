@@ -47,18 +47,28 @@ export class Checkpointer {
   ) {}
 
   /**
-   * Takes over the checkpoints of `db`, a WAL connection to `file`. `entry` is the thread's
+   * Takes over the checkpoints of `db`, a WAL connection to `file`; null (and the connection
+   * checkpoints by itself, as by default) when no thread can be started. `entry` is the thread's
    * script (tests give one that fails).
    */
   static start(
     db: BetterSqlite3.Database,
     file: string,
     options: { entry?: URL; gapMs?: number } = {},
-  ): Checkpointer {
+  ): Checkpointer | null {
     const entry = options.entry ?? new URL('./checkpoint-worker.mjs', import.meta.url);
-    db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
-    const worker = new Worker(entry, { workerData: { file, gapMs: options.gapMs ?? GAP_MS } });
+    let worker: Worker;
+    try {
+      worker = new Worker(entry, { workerData: { file, gapMs: options.gapMs ?? GAP_MS } });
+    } catch (error) {
+      console.error(
+        'SQLite checkpoint thread could not start; checkpoints run inside commits:',
+        error,
+      );
+      return null;
+    }
     worker.unref();
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     const c = new Checkpointer(db, worker);
     worker.on('message', (m: CheckpointResult) => {
       c.checkpoints += 1;

@@ -43,6 +43,11 @@ async function fill(db: Db): Promise<void> {
   }
 }
 
+function started(checkpointer: Checkpointer | null): Checkpointer {
+  if (checkpointer === null) throw new Error('the checkpoint thread did not start');
+  return checkpointer;
+}
+
 async function until(test: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!test()) {
@@ -81,9 +86,11 @@ describe('SQLite checkpoint thread', () => {
     const file = join(dir, 'loyalty.db');
     const db = new BetterSqlite3(file);
     db.pragma('journal_mode = WAL');
-    const checkpointer = Checkpointer.start(db, file, {
-      entry: new URL('./fixtures/crashing-checkpoint-worker.mjs', import.meta.url),
-    });
+    const checkpointer = started(
+      Checkpointer.start(db, file, {
+        entry: new URL('./fixtures/crashing-checkpoint-worker.mjs', import.meta.url),
+      }),
+    );
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(DEFAULT_PAGES);
     checkpointer.committed();
     await until(() => !checkpointer.active);
@@ -99,7 +106,7 @@ describe('SQLite checkpoint thread', () => {
     const file = join(dir, 'loyalty.db');
     const db = new BetterSqlite3(file);
     db.pragma('journal_mode = WAL');
-    const checkpointer = Checkpointer.start(db, file, { gapMs: 0 });
+    const checkpointer = started(Checkpointer.start(db, file, { gapMs: 0 }));
     db.exec(`CREATE TABLE t (x TEXT)`);
     db.prepare(`INSERT INTO t VALUES (?)`).run(ROW);
     checkpointer.committed();
@@ -110,6 +117,20 @@ describe('SQLite checkpoint thread', () => {
     expect(checkpointer.last?.log).toBeGreaterThan(0);
     await checkpointer.close();
     expect(checkpointer.active).toBe(false);
+    db.close();
+  });
+
+  it('leaves the checkpoints to the writer when no thread can be started', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const file = join(dir, 'loyalty.db');
+    const db = new BetterSqlite3(file);
+    db.pragma('journal_mode = WAL');
+    const checkpointer = Checkpointer.start(db, file, {
+      entry: new URL('https://example.invalid/checkpoint-worker.mjs'),
+    });
+    expect(checkpointer).toBeNull();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_PAGES);
+    expect(String(errors.mock.calls[0]?.[0])).toContain('could not start');
     db.close();
   });
 });
