@@ -249,6 +249,8 @@ async function pair(base: string, name: string): Promise<{ device_id: string; to
  * speed drifts by a third within a minute, and alternating puts both figures under the same drift.
  */
 const ROUNDS = 4;
+/** Batches of each limit connection inserted untimed first, as the endpoint's warm-up. */
+const WARM_BATCHES = 5;
 
 /**
  * A pause between the parts of a round, so that a checkpoint thread still busy with one part's
@@ -308,13 +310,16 @@ async function ingest(backend: Backend, perDevice: number): Promise<IngestFigure
     for (const [i, db] of connections.entries()) {
       const side: LimitSide = {
         db,
-        batches: split(chain(`direct-device-${i + 1}`, 'store-1', total + 500), BATCH),
+        batches: split(
+          chain(`direct-device-${i + 1}`, 'store-1', total + WARM_BATCHES * BATCH),
+          BATCH,
+        ),
         seqBase,
         ms: 0,
       };
       sides.push(side);
       seqBase += 1_000_000;
-      await insertDirect(db, side.batches.slice(0, 5), side.seqBase);
+      await insertDirect(db, side.batches.slice(0, WARM_BATCHES), side.seqBase);
     }
     let endpointMs = 0;
     const perRound = Math.ceil(perDevice / BATCH / ROUNDS);
@@ -336,8 +341,11 @@ async function ingest(backend: Backend, perDevice: number): Promise<IngestFigure
         const t1 = performance.now();
         await insertDirect(
           side.db,
-          side.batches.slice(5 + r * directPerRound, 5 + (r + 1) * directPerRound),
-          side.seqBase + 500 + r * directPerRound * BATCH,
+          side.batches.slice(
+            WARM_BATCHES + r * directPerRound,
+            WARM_BATCHES + (r + 1) * directPerRound,
+          ),
+          side.seqBase + (WARM_BATCHES + r * directPerRound) * BATCH,
         );
         side.ms += performance.now() - t1;
       }

@@ -20,7 +20,7 @@ import { isIsoInstant, parseInstant, type EventType } from '../shared/rules';
 import { staffOf } from './api-admin';
 import { caller, type AppContext } from './context';
 import { phoneHash } from './crypto';
-import { ApiError } from './errors';
+import { ApiError, badRequest, forbidden } from './errors';
 import type { Caller, Router } from './http';
 import { withWriter, type Writer } from './ledger';
 import type { BatchIds, ChainFields, CheckedEvent } from './precheck';
@@ -90,14 +90,11 @@ async function sync(
     throw new ApiError(checked.status, checked.code, checked.message, checked.details);
   const body = checked.request;
   if (body.protocol !== PROTOCOL_VERSION) {
-    throw new ApiError(
-      400,
-      'invalid_input',
+    throw badRequest(
       `protocol ${body.protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`,
     );
   }
-  if (body.device_id !== who.device_id)
-    throw new ApiError(403, 'forbidden', 'device_id does not match the token');
+  if (body.device_id !== who.device_id) throw forbidden('device_id does not match the token');
   await ctx.programs.refresh(ctx.db);
   const acks = checked.events.length > 0 ? await push(ctx, who, checked.events, checked.ids) : [];
   const pulled = await pull(ctx, who, body.cursor, body.limit ?? DEFAULT_PULL);
@@ -136,7 +133,7 @@ async function push(
       `SELECT last_seq, last_hash FROM devices WHERE device_id = ?`,
       [who.device_id],
     );
-    if (!device) throw new ApiError(403, 'forbidden', 'this device is no longer registered');
+    if (!device) throw forbidden('this device is no longer registered');
     const chain: Chain = { seq: Number(device.last_seq), hash: device.last_hash || GENESIS_HASH };
     await w.prefetch(ids);
     const acks: Ack[] = [];

@@ -4,7 +4,7 @@
  * 5xx: anything unexpected is logged and answered as 500 `internal`, which tests treat as a bug.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, invalidJson } from './errors';
+import { ApiError, badRequest, invalidJson } from './errors';
 import { sha256 } from './crypto';
 import { hasNul, NUL_REFUSED } from './validate';
 import type { Database } from './db/database';
@@ -175,7 +175,7 @@ export function createApiHandler(
       }
 
       if (hasNul(params) || hasNul([...url.searchParams.keys(), ...url.searchParams.values()]))
-        throw new ApiError(400, 'invalid_input', NUL_REFUSED);
+        throw badRequest(NUL_REFUSED);
       let body: unknown = undefined;
       let raw = '';
       if (method === 'POST' || method === 'PUT') {
@@ -195,7 +195,7 @@ export function createApiHandler(
           } catch {
             throw invalidJson();
           }
-          if (hasNul(body)) throw new ApiError(400, 'invalid_input', NUL_REFUSED);
+          if (hasNul(body)) throw badRequest(NUL_REFUSED);
         }
       }
       const request: Request = {

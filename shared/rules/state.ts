@@ -4,7 +4,7 @@
  */
 import type { CouponKind } from './program';
 import { normalizeCode } from './coupons';
-import type { EventOf, Line, Payload } from './events';
+import type { EventOf, Line, Payload, RefundLine } from './events';
 
 type RefundEvent = EventOf<'purchase_refunded'>;
 
@@ -127,12 +127,7 @@ export class PurchaseRecord {
   ) {}
 
   /** Records a refund's figures (replay calls this once per refund id). */
-  addRefund(
-    refundId: string,
-    gross: number,
-    lines: readonly { sku: string; quantity: number }[],
-    stamps: number,
-  ): void {
+  addRefund(refundId: string, gross: number, lines: readonly RefundLine[], stamps: number): void {
     const r = (this.refunded ??= { ids: [], gross: 0, qty: null, stamps: 0 });
     r.ids.push(refundId);
     r.gross += gross;

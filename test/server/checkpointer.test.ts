@@ -88,7 +88,7 @@ describe('SQLite checkpoint thread', () => {
     db.pragma('journal_mode = WAL');
     const checkpointer = started(
       Checkpointer.start(db, file, {
-        entry: new URL('./fixtures/crashing-checkpoint-worker.mjs', import.meta.url),
+        entry: new URL('./fixtures/crashing-worker.mjs', import.meta.url),
       }),
     );
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(DEFAULT_PAGES);

@@ -160,10 +160,7 @@ describe('sync precheck', () => {
 
   it('answers every batch on the main thread once a thread has died', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const pool = new Prechecker(
-      1,
-      new URL('./fixtures/crashing-precheck-worker.mjs', import.meta.url),
-    );
+    const pool = new Prechecker(1, new URL('./fixtures/crashing-worker.mjs', import.meta.url));
     const { raw } = await mixedBatch();
     const first = await Promise.all([pool.check(raw), pool.check('{')]);
     expect(first).toEqual([precheckSync(raw), precheckSync('{')]);
