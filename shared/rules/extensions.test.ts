@@ -84,7 +84,7 @@ describe('rule types beyond the default program (PROGRAM.md section 9)', () => {
     });
     const state = till.state(seoul('2026-03-03T11:00:00'));
     expect(balanceOf(state, program).total).toBe(3_345);
-    expect(state.lots.filter((l) => l.source === 'partner').map((l) => [l.ref, l.amount])).toEqual([
+    expect(state.lots.filter((l) => l.source === 'partner').map((l) => [l.ref, l.points])).toEqual([
       ['airline:flight-77', 2_345],
     ]);
     expect(usableCoupons(state).length).toBeGreaterThan(0);

@@ -189,7 +189,7 @@ describe('ledger invariants (fast-check)', () => {
             .reduce((s, l) => s + l.remaining, 0);
           const b = balanceOf(state, PROGRAM, asOf);
           expect(b.total).toBe(live - state.debt);
-          expect(state.lots.every((l) => l.remaining >= 0 && l.remaining <= l.amount)).toBe(true);
+          expect(state.lots.every((l) => l.remaining >= 0 && l.remaining <= l.points)).toBe(true);
           expect(state.debt).toBeGreaterThanOrEqual(0);
           // Every point credited is still held, was spent, reversed, or expired.
           const t = state.totals;

@@ -32,8 +32,19 @@ let lastExpiry = 0;
 export function availableFrom(program: Program, creditedAt: number): number {
   if (program.pending_days === 0) return creditedAt;
   const zone = program.time_zone;
-  return startOfLocalDay(zone, localDay(zone, creditedAt) + program.pending_days);
+  const day = localDay(zone, creditedAt) + program.pending_days;
+  if (lastAvailableZone !== zone || lastAvailableDay !== day) {
+    lastAvailable = startOfLocalDay(zone, day);
+    lastAvailableZone = zone;
+    lastAvailableDay = day;
+  }
+  return lastAvailable;
 }
+
+/** Like expiryOf's: the last day's answer, since many credits fall on one day. */
+let lastAvailableZone = '';
+let lastAvailableDay = Number.NaN;
+let lastAvailable = 0;
 
 function insertSorted(state: MemberState, lot: Lot): number {
   const lots = state.lots;
@@ -92,7 +103,6 @@ export function credit(
   eventId: string | null,
 ): Lot {
   const paysDebt = Math.min(state.debt, amount);
-  state.debt -= paysDebt;
   const lot = new Lot(
     state.next_lot_id++,
     source,
@@ -104,10 +114,19 @@ export function credit(
     amount - paysDebt,
     eventId,
   );
-  insertSorted(state, lot);
-  state.totals.issued += amount;
-  if (amount !== 0) state.movements.push(lot);
+  addLot(state, lot);
   return lot;
+}
+
+/**
+ * Adds a lot made with `remaining` = its points minus what pays off the debt (credit() and a
+ * purchase's record make it so): the debt goes down by that much.
+ */
+export function addLot(state: MemberState, lot: Lot): void {
+  state.debt -= lot.points - lot.remaining;
+  insertSorted(state, lot);
+  state.totals.issued += lot.points;
+  if (lot.points !== 0) state.movements.push(lot);
 }
 
 function isLive(lot: Lot, at: number): boolean {

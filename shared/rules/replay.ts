@@ -9,7 +9,16 @@
 import { couponStatus, makeCoupon, normalizeCode } from './coupons';
 import { couponsTriggered, referralBonusOf, stampsOf } from './checkout';
 import { birthdayMonth, compareEvents, type EventOf, type LedgerEvent } from './events';
-import { consume, credit, expireLots, restore, reverse } from './lots';
+import {
+  addLot,
+  availableFrom,
+  consume,
+  credit,
+  expireLots,
+  expiryOf,
+  restore,
+  reverse,
+} from './lots';
 import type { Program, Programs } from './program';
 import { refundFigures, refundInputOf } from './refund';
 import type { Allocation, ConflictKind, MemberState } from './state';
@@ -354,14 +363,36 @@ function purchase(
       );
     }
   }
-  const earnLot =
-    p.points_earned > 0
-      ? credit(state, program, 'purchase', p.purchase_id, p.points_earned, at, event.event_id)
-      : null;
-  const referralLot =
-    referralBonus > 0
-      ? credit(state, program, 'referral', p.purchase_id, referralBonus, at, event.event_id)
-      : null;
+  // The purchase's record is the lot of the points it earned (credited before the referral bonus).
+  const earned = p.points_earned;
+  const paysDebt = earned > 0 ? Math.min(state.debt, earned) : 0;
+  const record = new PurchaseRecord(
+    earned > 0 ? state.next_lot_id++ : 0,
+    p.purchase_id,
+    at,
+    earned > 0 ? expiryOf(program, at) : at,
+    earned > 0 ? availableFrom(program, at) : at,
+    earned,
+    earned - paysDebt,
+    event.event_id,
+    event,
+    month,
+    first,
+    null,
+    allocation,
+    stamps,
+  );
+  if (earned > 0) addLot(state, record);
+  if (referralBonus > 0)
+    record.referral_lot = credit(
+      state,
+      program,
+      'referral',
+      p.purchase_id,
+      referralBonus,
+      at,
+      event.event_id,
+    );
 
   const totals = monthTotals(state, month);
   totals.spend += p.amount_paid;
@@ -374,10 +405,7 @@ function purchase(
     if (spec.source === 'monthly_spend') totals.spend_coupon = coupon.code;
   }
   state.purchase_count += 1;
-  state.purchases.set(
-    p.purchase_id,
-    new PurchaseRecord(event, at, month, first, earnLot, referralLot, allocation, stamps),
-  );
+  state.purchases.set(p.purchase_id, record);
 
   if (state.deferred_refunds.size === 0) return;
   const waiting = state.deferred_refunds.get(p.purchase_id);

@@ -24,7 +24,8 @@ export class Lot implements Movement {
     readonly credited_at: number,
     readonly expires_at: number,
     readonly available_at: number,
-    readonly amount: number,
+    /** Points credited. */
+    readonly points: number,
     public remaining: number,
     /** The event that credited it (null for a month's cashback). */
     readonly event_id: string | null,
@@ -35,9 +36,6 @@ export class Lot implements Movement {
   }
   get kind(): MovementKind {
     return this.source;
-  }
-  get points(): number {
-    return this.amount;
   }
 }
 
@@ -107,24 +105,49 @@ interface Refunded {
 }
 
 /**
- * A recorded purchase as replay keeps it: the sale's own figures are read from its event (not
- * copied), and what refunds took is kept apart, only for purchases that had one. A member with
- * years of purchases keeps one small object per purchase.
+ * A recorded purchase as replay keeps it, which is also the lot of the points it earned: a member
+ * with years of purchases keeps one object per purchase, not a record and a lot. The sale's own
+ * figures are read from its event (not copied), and what refunds took is kept apart, only for
+ * purchases that had one. A purchase that earned no points is not among the member's lots.
  */
-export class PurchaseRecord {
+export class PurchaseRecord implements Lot {
+  readonly source = 'purchase';
   private refunded: Refunded | null = null;
 
   constructor(
+    readonly id: number,
+    /** The purchase id. */
+    readonly ref: string,
+    readonly credited_at: number,
+    readonly expires_at: number,
+    readonly available_at: number,
+    /** Points earned (the lot's points). */
+    readonly points: number,
+    /** Of those, what a debt did not take at once. */
+    public remaining: number,
+    readonly event_id: string,
     private readonly event: EventOf<'purchase_recorded'>,
-    readonly occurred_at: number,
     readonly month: number,
     readonly first: boolean,
-    readonly earn_lot: Lot | null,
-    /** The referee's first-purchase bonus, when this purchase earned one. */
-    readonly referral_lot: Lot | null,
+    /** The referee's first-purchase bonus, when this purchase earned one (credited after it). */
+    public referral_lot: Lot | null,
     readonly allocation: readonly Allocation[],
     readonly stamps: number,
   ) {}
+
+  get at(): number {
+    return this.credited_at;
+  }
+  get kind(): MovementKind {
+    return 'purchase';
+  }
+  /** The lot of the points it earned, or null when it earned none. */
+  get earn_lot(): Lot | null {
+    return this.points > 0 ? this : null;
+  }
+  get occurred_at(): number {
+    return this.credited_at;
+  }
 
   /** Records a refund's figures (replay calls this once per refund id). */
   addRefund(refundId: string, gross: number, lines: readonly RefundLine[], stamps: number): void {
@@ -152,10 +175,7 @@ export class PurchaseRecord {
     return this.refunded === null ? 0 : this.refunded.stamps;
   }
   get referral_points(): number {
-    return this.referral_lot === null ? 0 : this.referral_lot.amount;
-  }
-  get event_id(): string {
-    return this.event.event_id;
+    return this.referral_lot === null ? 0 : this.referral_lot.points;
   }
   get store_id(): string {
     return this.event.store_id;
@@ -164,12 +184,13 @@ export class PurchaseRecord {
     return this.event.payload;
   }
   get purchase_id(): string {
-    return this.sale.purchase_id;
+    return this.ref;
   }
   /** The POS's own receipt number, when the till read one (refunds can be found by it). */
   get receipt_id(): string | null {
     return this.sale.receipt_id;
   }
+  /** The purchase amount before discounts (not the points: those are `points`). */
   get amount(): number {
     return this.sale.amount;
   }
