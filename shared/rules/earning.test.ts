@@ -3,8 +3,46 @@ import { drink, goods, seoul, Till } from '../../test/support/ledger';
 import { DEFAULT_PROGRAM } from './default-program';
 import { balanceOf } from './lots';
 import { parseProgram } from './program';
+import type { LedgerEvent } from './events';
+import { advance, apply } from './replay';
+import { parseInstant } from './time';
 
 describe('earning (PROGRAM.md section 2)', () => {
+  it('counts a purchase recorded twice (same purchase id, another event) once', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-10T10:00:00'));
+    till.sell(seoul('2026-03-10T11:00:00'), { lines: [drink(2)] });
+    const sold = till.sell(seoul('2026-03-11T11:00:00'), { lines: [drink(1, 30_000)] });
+    till.sell(seoul('2026-03-12T11:00:00'), { amount: 20_000 });
+    const once = till.state(seoul('2026-03-13T10:00:00'));
+    const original = till.events.find(
+      (e) => e.type === 'purchase_recorded' && e.payload.purchase_id === sold.purchase_id,
+    );
+    // The same sale again, a day later, under a new event id (a till that resent it).
+    till.events.push({
+      ...(original as LedgerEvent),
+      event_id: 'resent',
+      seq: 99,
+      occurred_at: seoul('2026-03-12T12:00:00'),
+    });
+    const twice = till.state(seoul('2026-03-13T10:00:00'));
+    expect(twice.purchase_count).toBe(3);
+    expect(twice.purchases.size).toBe(3);
+    expect(twice.stamps_total).toBe(once.stamps_total);
+    expect(balanceOf(twice, DEFAULT_PROGRAM)).toEqual(balanceOf(once, DEFAULT_PROGRAM));
+    expect(twice.lots).toEqual(once.lots);
+    expect(twice.purchases.get(sold.purchase_id)?.event_id).toBe(original?.event_id);
+
+    // The same when a held state is advanced event by event (the endpoint's way).
+    const held = till.state(seoul('2026-03-12T11:30:00'));
+    const resent = till.events[till.events.length - 1] as LedgerEvent;
+    const at = parseInstant(resent.occurred_at);
+    advance(held, till.programs, at);
+    apply(held, till.programs, resent, at);
+    expect(held.purchase_count).toBe(3);
+    expect(held.lots).toEqual(once.lots);
+  });
+
   it('credits the signup bonus at enrollment', () => {
     const till = new Till();
     till.enroll(seoul('2026-03-10T10:00:00'));
