@@ -121,6 +121,83 @@ export async function staffOf(ctx: AppContext, storeId: string) {
   );
 }
 
+/** One entry of the manager's conflicts list (offline double spends, reused coupons...). */
+export interface ConflictRow {
+  readonly event_id: string;
+  readonly kind: string;
+  readonly member_id: string;
+  readonly store_id: string;
+  readonly points: number;
+  readonly detail: string;
+  readonly created_at: string;
+}
+
+/** The conflicts list, newest first, of one store or of all (GET /conflicts, the CLI). */
+export async function conflictsOf(ctx: AppContext, storeId: string | null): Promise<ConflictRow[]> {
+  const rows = await ctx.db.all<ConflictRow>(
+    storeId === null
+      ? `SELECT * FROM conflicts ORDER BY created_at DESC, event_id`
+      : `SELECT * FROM conflicts WHERE store_id = ? ORDER BY created_at DESC, event_id`,
+    storeId === null ? [] : [storeId],
+  );
+  return rows.map((r) => ({ ...r, points: Number(r.points) }));
+}
+
+/** A till or kiosk as the owner sees it: paired or not, and when its last events came in. */
+export interface DeviceReport {
+  readonly device_id: string;
+  readonly store_id: string;
+  readonly role: string;
+  readonly name: string;
+  readonly paired_at: string | null;
+  /** A pairing code is out and has not expired. */
+  readonly pairing_open: boolean;
+  /** Events the endpoint has taken from it (its chain's length). */
+  readonly events: number;
+  /** When the endpoint received its latest event (null: none yet). */
+  readonly last_event_at: string | null;
+}
+
+/** The devices (not the server's own chains), by store and name. */
+export async function devicesOf(ctx: AppContext, storeId: string | null): Promise<DeviceReport[]> {
+  const rows = await ctx.db.all<{
+    device_id: string;
+    store_id: string;
+    role: string;
+    name: string;
+    paired_at: string | null;
+    pairing_expires_ms: number | string | null;
+    last_seq: number | string;
+  }>(
+    `SELECT device_id, store_id, role, name, paired_at, pairing_expires_ms, last_seq FROM devices
+     WHERE role <> 'server'${storeId === null ? '' : ' AND store_id = ?'} ORDER BY store_id, name, device_id`,
+    storeId === null ? [] : [storeId],
+  );
+  const now = ctx.now();
+  const out: DeviceReport[] = [];
+  for (const r of rows) {
+    const events = Number(r.last_seq);
+    const last =
+      events > 0
+        ? await ctx.db.get<{ received_at: string }>(
+            `SELECT received_at FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1`,
+            [r.device_id],
+          )
+        : undefined;
+    out.push({
+      device_id: r.device_id,
+      store_id: r.store_id,
+      role: r.role,
+      name: r.name,
+      paired_at: r.paired_at,
+      pairing_open: r.pairing_expires_ms !== null && Number(r.pairing_expires_ms) > now,
+      events,
+      last_event_at: last?.received_at ?? null,
+    });
+  }
+  return out;
+}
+
 export function adminRoutes(router: Router, ctx: AppContext): void {
   router.add({
     method: 'GET',
@@ -300,18 +377,9 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
     method: 'GET',
     path: '/conflicts',
     allow: ['admin'],
-    handler: async (req) => {
-      const store = req.query.get('store_id');
-      const rows = await ctx.db.all<Record<string, unknown>>(
-        store === null
-          ? `SELECT * FROM conflicts ORDER BY created_at DESC, event_id`
-          : `SELECT * FROM conflicts WHERE store_id = ? ORDER BY created_at DESC, event_id`,
-        store === null ? [] : [store],
-      );
-      return {
-        status: 200,
-        body: { conflicts: rows.map((r) => ({ ...r, points: Number(r.points) })) },
-      };
-    },
+    handler: async (req) => ({
+      status: 200,
+      body: { conflicts: await conflictsOf(ctx, req.query.get('store_id')) },
+    }),
   });
 }

@@ -9,10 +9,13 @@
  *   admin-token create
  *   program export [file]
  *   program import <file>
+ *   conflicts [--store <store_id>]
+ *   devices [--store <store_id>]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createContext } from './context';
 import { createDevice, createStaff, createStore, createToken } from './api-admin';
+import { conflictsText, devicesText } from './reports';
 import { loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { ApiError } from './errors';
@@ -25,7 +28,9 @@ const USAGE = `usage: npm run admin -- <command>
   integration create --name <name>
   admin-token create
   program export [file]
-  program import <file>`;
+  program import <file>
+  conflicts [--store <store_id>]     the manager's list: offline double spends, reused coupons...
+  devices [--store <store_id>]       tills and kiosks: paired?, events received, the latest when`;
 
 function flags(args: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -50,7 +55,10 @@ function need(f: Record<string, string>, name: string, allowed?: readonly string
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [noun, verb, ...rest] = argv;
+  const [noun, second, ...others] = argv;
+  // `conflicts --store s1` has flags and no verb.
+  const verb = second?.startsWith('--') ? undefined : second;
+  const rest = verb === undefined && second !== undefined ? [second, ...others] : others;
   if (!noun || noun === 'help' || noun === '--help') {
     console.log(USAGE);
     return noun ? 0 : 2;
@@ -118,6 +126,16 @@ async function main(argv: string[]): Promise<number> {
           Date.now(),
         );
         console.log(`program version ${program.version} published`);
+        return 0;
+      }
+      case 'conflicts ':
+      case 'conflicts list': {
+        console.log(await conflictsText(ctx, f.store ?? null));
+        return 0;
+      }
+      case 'devices ':
+      case 'devices list': {
+        console.log(await devicesText(ctx, f.store ?? null));
         return 0;
       }
       default:

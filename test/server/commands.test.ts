@@ -42,6 +42,23 @@ describe('the commands a newcomer runs', () => {
       'Door',
     ]);
     expect(device.out).toMatch(/pairing code: \d{8}/);
+    // The owner's view: the new kiosk has a code out and has sent nothing yet.
+    const devices = run('server/cli.ts', ['devices', '--store', 'store-7']);
+    expect(devices.code, devices.err).toBe(0);
+    const door = devices.out.split('\n').find((l) => l.includes('Door'));
+    expect(door?.split(/ {2,}/).slice(0, 6)).toEqual([
+      'store-7',
+      'kiosk',
+      'Door',
+      'code out',
+      '0',
+      '-',
+    ]);
+    expect(run('server/cli.ts', ['conflicts']).out.trim()).toBe('no conflicts');
+    expect(run('server/cli.ts', ['conflicts', '--store'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('--store needs a value'),
+    });
     expect(
       run('server/cli.ts', [
         'staff',

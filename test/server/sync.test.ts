@@ -10,6 +10,7 @@ import {
   type Running,
 } from '../support/server';
 import type { Payload } from '../../shared/rules';
+import { conflictsText, devicesText } from '../../server/reports';
 
 describe.each(BACKENDS)('sync on %s', (backend) => {
   let s: Running;
@@ -276,6 +277,36 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     expect(conflicts).toEqual([
       expect.objectContaining({ kind: 'overdrawn', event_id: b.event_id, points: 920 }),
     ]);
+
+    // The owner reads the same from the shell (npm run admin -- conflicts / devices).
+    const card = (await s.api('GET', `/customers/${id}`)).body.card_number as string;
+    const text = await conflictsText(s.app.ctx, 'store-1');
+    const entry = text.split('\n').findIndex((l) => l.includes(`card ${card}`));
+    expect(entry).toBeGreaterThan(0);
+    expect(text.split('\n').slice(entry, entry + 3)).toEqual([
+      expect.stringMatching(
+        new RegExp(`  store-1  overdrawn  920 points  card ${card} \\(Choi Yuna\\)$`),
+      ),
+      '    redeemed 920 points more than the balance held: a debt',
+      `    member ${id}, event ${b.event_id}`,
+    ]);
+    expect(await conflictsText(s.app.ctx, 'store-9')).toBe('no conflicts in store store-9');
+    // A sale through the REST API goes on the store's server chain, which is not a device.
+    const sale = await s.api('POST', `/customers/${id}/purchases`, {
+      store_id: 'store-1',
+      amount: 10_000,
+    });
+    expect(sale.status).toBe(201);
+    const devices = (await devicesText(s.app.ctx, 'store-1')).split('\n');
+    expect(devices[0]).toMatch(
+      /^store +role +name +paired +events +latest event received +device$/,
+    );
+    const row = devices.find((l) => l.includes(other.device_id))?.split(/ {2,}/);
+    expect(row?.slice(0, 3)).toEqual(['store-1', 'cashier', 'Till 2']);
+    expect(row?.[3]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(row?.[4]).toBe('1');
+    expect(Date.parse(row?.[5] ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    expect(devices.some((l) => l.startsWith('store-1  server'))).toBe(false);
   });
 
   it('gives a kiosk masked personal data and newer program versions', async () => {

@@ -1,0 +1,55 @@
+/**
+ * What the owner reads from the shell (npm run admin -- conflicts | devices): the endpoint's
+ * lists as text.
+ */
+import { conflictsOf, devicesOf, type ConflictRow, type DeviceReport } from './api-admin';
+import type { AppContext } from './context';
+import { memberRow } from './ledger';
+
+/** Text columns, each as wide as its widest cell. */
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The conflicts list as a manager reads it: who, what, how many points, and the event. */
+export async function conflictsText(ctx: AppContext, store: string | null): Promise<string> {
+  const rows: readonly ConflictRow[] = await conflictsOf(ctx, store);
+  if (rows.length === 0) return store ? `no conflicts in store ${store}` : 'no conflicts';
+  const lines = [`${rows.length} conflict${rows.length === 1 ? '' : 's'}, newest first:`];
+  for (const c of rows) {
+    const m = await memberRow(ctx.db, c.member_id);
+    const who = m ? `card ${m.card_number}${m.name ? ` (${m.name})` : ''}` : c.member_id;
+    lines.push(
+      `${c.created_at}  ${c.store_id}  ${c.kind}  ${c.points} points  ${who}`,
+      `    ${c.detail}`,
+      `    member ${c.member_id}, event ${c.event_id}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The devices as a table: a till that has sent nothing since yesterday stands out. */
+export async function devicesText(ctx: AppContext, store: string | null): Promise<string> {
+  const rows: readonly DeviceReport[] = await devicesOf(ctx, store);
+  if (rows.length === 0) return store ? `no devices in store ${store}` : 'no devices';
+  return table([
+    ['store', 'role', 'name', 'paired', 'events', 'latest event received', 'device'],
+    ...rows.map((d) => [
+      d.store_id,
+      d.role,
+      d.name,
+      d.paired_at ?? (d.pairing_open ? 'code out' : 'no'),
+      String(d.events),
+      d.last_event_at ?? '-',
+      d.device_id,
+    ]),
+  ]);
+}
