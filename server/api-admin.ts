@@ -152,6 +152,8 @@ export interface DeviceReport {
   readonly paired_at: string | null;
   /** A pairing code is out and has not expired. */
   readonly pairing_open: boolean;
+  /** When it last synced, pushing or only pulling (null: never). */
+  readonly last_sync_at: string | null;
   /** Events the endpoint has taken from it (its chain's length). */
   readonly events: number;
   /** When the endpoint received its latest event (null: none yet). */
@@ -167,9 +169,10 @@ export async function devicesOf(ctx: AppContext, storeId: string | null): Promis
     name: string;
     paired_at: string | null;
     pairing_expires_ms: number | string | null;
+    last_sync_at: string | null;
     last_seq: number | string;
   }>(
-    `SELECT device_id, store_id, role, name, paired_at, pairing_expires_ms, last_seq FROM devices
+    `SELECT device_id, store_id, role, name, paired_at, pairing_expires_ms, last_sync_at, last_seq FROM devices
      WHERE role <> 'server'${storeId === null ? '' : ' AND store_id = ?'} ORDER BY store_id, name, device_id`,
     storeId === null ? [] : [storeId],
   );
@@ -191,6 +194,7 @@ export async function devicesOf(ctx: AppContext, storeId: string | null): Promis
       name: r.name,
       paired_at: r.paired_at,
       pairing_open: r.pairing_expires_ms !== null && Number(r.pairing_expires_ms) > now,
+      last_sync_at: r.last_sync_at,
       events,
       last_event_at: last?.received_at ?? null,
     });

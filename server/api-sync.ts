@@ -96,7 +96,15 @@ async function sync(
   }
   if (body.device_id !== who.device_id) throw forbidden('device_id does not match the token');
   await ctx.programs.refresh(ctx.db);
-  const acks = checked.events.length > 0 ? await push(ctx, who, checked.events, checked.ids) : [];
+  // When the device last synced, for the owner's list of devices (npm run admin -- devices).
+  const syncedAt = new Date(ctx.now()).toISOString();
+  let acks: Ack[] = [];
+  if (checked.events.length > 0) acks = await push(ctx, who, checked.events, checked.ids, syncedAt);
+  else
+    await ctx.db.run(`UPDATE devices SET last_sync_at = ? WHERE device_id = ?`, [
+      syncedAt,
+      who.device_id,
+    ]);
   const pulled = await pull(ctx, who, body.cursor, body.limit ?? DEFAULT_PULL);
   const programVersion = ctx.programs.current().version;
   return {
@@ -124,6 +132,7 @@ async function push(
   who: Caller,
   checked: readonly CheckedEvent[],
   ids: BatchIds,
+  syncedAt: string,
 ): Promise<Ack[]> {
   // The JSON, schemas and hashes were checked before (on a precheck thread): on PostgreSQL
   // event-writing transactions run one at a time (the server_seq lock), and on SQLite the one
@@ -138,11 +147,10 @@ async function push(
     await w.prefetch(ids);
     const acks: Ack[] = [];
     for (const item of checked) acks.push(await pushOne(ctx, w, who, chain, item));
-    await w.tx.run(`UPDATE devices SET last_seq = ?, last_hash = ? WHERE device_id = ?`, [
-      chain.seq,
-      chain.hash,
-      who.device_id,
-    ]);
+    await w.tx.run(
+      `UPDATE devices SET last_seq = ?, last_hash = ?, last_sync_at = ? WHERE device_id = ?`,
+      [chain.seq, chain.hash, syncedAt, who.device_id],
+    );
     return acks;
   });
 }

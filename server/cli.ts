@@ -30,7 +30,7 @@ const USAGE = `usage: npm run admin -- <command>
   program export [file]
   program import <file>
   conflicts [--store <store_id>]     the manager's list: offline double spends, reused coupons...
-  devices [--store <store_id>]       tills and kiosks: paired?, events received, the latest when`;
+  devices [--store <store_id>]       tills and kiosks: paired?, last sync, events received`;
 
 function flags(args: string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -36,17 +36,21 @@ export async function conflictsText(ctx: AppContext, store: string | null): Prom
   return lines.join('\n');
 }
 
-/** The devices as a table: a till that has sent nothing since yesterday stands out. */
+/**
+ * The devices as a table: a till that has not synced since yesterday, or has synced without
+ * sending its sales, stands out.
+ */
 export async function devicesText(ctx: AppContext, store: string | null): Promise<string> {
   const rows: readonly DeviceReport[] = await devicesOf(ctx, store);
   if (rows.length === 0) return store ? `no devices in store ${store}` : 'no devices';
   return table([
-    ['store', 'role', 'name', 'paired', 'events', 'latest event received', 'device'],
+    ['store', 'role', 'name', 'paired', 'last sync', 'events', 'latest event received', 'device'],
     ...rows.map((d) => [
       d.store_id,
       d.role,
       d.name,
       d.paired_at ?? (d.pairing_open ? 'code out' : 'no'),
+      d.last_sync_at ?? 'never',
       String(d.events),
       d.last_event_at ?? '-',
       d.device_id,

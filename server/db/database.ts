@@ -21,11 +21,16 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
-export async function openDatabase(options: { url?: string; file?: string }): Promise<Database> {
+export async function openDatabase(options: {
+  url?: string;
+  file?: string;
+  /** Migrate no further than this version (tests of an upgrade); default: all. */
+  migrateTo?: number;
+}): Promise<Database> {
   if (options.url) {
     const { openPostgres } = await import('./postgres');
-    return openPostgres(options.url);
+    return openPostgres(options.url, { migrateTo: options.migrateTo });
   }
   const { openSqlite } = await import('./sqlite');
-  return openSqlite(options.file ?? ':memory:');
+  return openSqlite(options.file ?? ':memory:', { migrateTo: options.migrateTo });
 }

@@ -113,9 +113,16 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: readonly
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'device last sync',
+    // When each device last synced (pushed or only pulled): the owner's `devices` list.
+    sql: [`ALTER TABLE devices ADD COLUMN last_sync_at TEXT`],
+  },
 ];
 
-export async function migrate(db: Database): Promise<void> {
+/** Runs the migrations not run yet, up to `upTo` (tests make an older database with it). */
+export async function migrate(db: Database, upTo = Number.POSITIVE_INFINITY): Promise<void> {
   await db.run(
     `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
   );
@@ -125,7 +132,7 @@ export async function migrate(db: Database): Promise<void> {
     ),
   );
   for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
+    if (done.has(m.version) || m.version > upTo) continue;
     await db.transaction(async (tx) => {
       for (const statement of m.sql) await tx.run(statement);
       await tx.run(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, [

@@ -40,7 +40,10 @@ function queryable(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-export async function openPostgres(url: string): Promise<Database> {
+export async function openPostgres(
+  url: string,
+  options: { migrateTo?: number } = {},
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => undefined); // an idle client's error is reported on its next use
   const base = queryable(pool);
@@ -65,6 +68,6 @@ export async function openPostgres(url: string): Promise<Database> {
       await pool.end();
     },
   };
-  await migrate(database);
+  await migrate(database, options.migrateTo);
   return database;
 }

@@ -34,6 +34,8 @@ export interface SqliteOptions {
    * default for a file; `LOYALTY_CHECKPOINT_THREAD=0` turns it off.
    */
   readonly checkpointThread?: boolean;
+  /** Migrate no further than this version (tests of an upgrade); default: all. */
+  readonly migrateTo?: number;
 }
 
 export async function openSqlite(file: string, options: SqliteOptions = {}): Promise<Database> {
@@ -161,6 +163,6 @@ export async function openSqlite(file: string, options: SqliteOptions = {}): Pro
       db.close();
     },
   };
-  await migrate(database);
+  await migrate(database, options.migrateTo);
   return database;
 }

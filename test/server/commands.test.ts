@@ -46,11 +46,12 @@ describe('the commands a newcomer runs', () => {
     const devices = run('server/cli.ts', ['devices', '--store', 'store-7']);
     expect(devices.code, devices.err).toBe(0);
     const door = devices.out.split('\n').find((l) => l.includes('Door'));
-    expect(door?.split(/ {2,}/).slice(0, 6)).toEqual([
+    expect(door?.split(/ {2,}/).slice(0, 7)).toEqual([
       'store-7',
       'kiosk',
       'Door',
       'code out',
+      'never',
       '0',
       '-',
     ]);

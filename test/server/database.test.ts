@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server';
+import { MIGRATIONS } from '../../server/db/migrations';
 import { BACKENDS, createPgDatabase } from '../support/server';
 
 describe.each(BACKENDS)('transactions on %s', (backend) => {
@@ -83,5 +84,64 @@ describe.each(BACKENDS)('transactions on %s', (backend) => {
       { key: 'c', value: '1' },
       { key: 'taken', value: 'x' },
     ]);
+  });
+});
+
+describe.each(BACKENDS)('upgrading a database on %s', (backend) => {
+  it('migrates a database of version 1 with data in it to the latest, and keeps the data', async () => {
+    let open: (migrateTo?: number) => Promise<Database>;
+    let cleanup: () => Promise<void>;
+    if (backend === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'loyalty-db-'));
+      open = (migrateTo) => openDatabase({ file: join(dir, 'loyalty.db'), migrateTo });
+      cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    } else {
+      const created = await createPgDatabase();
+      open = (migrateTo) => openDatabase({ url: created.url, migrateTo });
+      cleanup = created.drop;
+    }
+    try {
+      // A server of the first release: its schema, a store, a paired till with 42 events.
+      const old = await open(1);
+      await old.run(`INSERT INTO stores (store_id, name, created_at) VALUES ('s1', 'Seoul', 'x')`);
+      await old.run(
+        `INSERT INTO devices (device_id, store_id, role, name, paired_at, last_seq, last_hash, created_at)
+         VALUES ('d1', 's1', 'cashier', 'Till 1', '2026-01-02T03:04:05.000Z', 42, 'h42', 'x')`,
+      );
+      expect(
+        (await old.all<{ version: number }>(`SELECT version FROM schema_migrations`)).map((r) =>
+          Number(r.version),
+        ),
+      ).toEqual([1]);
+      await expect(old.all(`SELECT last_sync_at FROM devices`)).rejects.toThrow();
+      await old.close();
+
+      // The next release opens it: the new column is there, empty, and nothing else changed.
+      const db = await open();
+      try {
+        const versions = await db.all<{ version: number }>(
+          `SELECT version FROM schema_migrations ORDER BY version`,
+        );
+        expect(versions.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+        const device = await db.get<Record<string, unknown>>(
+          `SELECT device_id, store_id, name, paired_at, last_seq, last_hash, last_sync_at FROM devices`,
+        );
+        expect({ ...device, last_seq: Number(device?.last_seq) }).toEqual({
+          device_id: 'd1',
+          store_id: 's1',
+          name: 'Till 1',
+          paired_at: '2026-01-02T03:04:05.000Z',
+          last_seq: 42,
+          last_hash: 'h42',
+          last_sync_at: null,
+        });
+        await db.run(`UPDATE devices SET last_sync_at = 'now' WHERE device_id = 'd1'`);
+        expect(await db.get(`SELECT last_sync_at FROM devices`)).toEqual({ last_sync_at: 'now' });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await cleanup();
+    }
   });
 });

@@ -297,15 +297,26 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
       amount: 10_000,
     });
     expect(sale.status).toBe(201);
+    // A till that only pulls has synced, and has sent nothing.
+    const reader = await TestDevice.pair(s, 'store-1', 'cashier', 'Reader');
+    expect((await reader.sync([])).status).toBe(200);
     const devices = (await devicesText(s.app.ctx, 'store-1')).split('\n');
     expect(devices[0]).toMatch(
-      /^store +role +name +paired +events +latest event received +device$/,
+      /^store +role +name +paired +last sync +events +latest event received +device$/,
     );
-    const row = devices.find((l) => l.includes(other.device_id))?.split(/ {2,}/);
-    expect(row?.slice(0, 3)).toEqual(['store-1', 'cashier', 'Till 2']);
-    expect(row?.[3]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(row?.[4]).toBe('1');
-    expect(Date.parse(row?.[5] ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    const cells = (deviceId: string) =>
+      devices.find((l) => l.includes(deviceId))?.split(/ {2,}/) ?? [];
+    const recent = (text: string | undefined) =>
+      Date.parse(text ?? '') > Date.now() - 60_000 && Date.parse(text ?? '') <= Date.now();
+    const row = cells(other.device_id);
+    expect(row.slice(0, 3)).toEqual(['store-1', 'cashier', 'Till 2']);
+    expect(row[3]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(recent(row[4])).toBe(true);
+    expect(row[5]).toBe('1');
+    expect(recent(row[6])).toBe(true);
+    const pulled = cells(reader.device_id);
+    expect(recent(pulled[4])).toBe(true);
+    expect(pulled.slice(5, 7)).toEqual(['0', '-']);
     expect(devices.some((l) => l.startsWith('store-1  server'))).toBe(false);
   });
 
