@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   const ctx = await createContext(db);
   try {
     const f = flags(rest);
-    switch (`${noun} ${verb ?? ''}`) {
+    switch (verb === undefined ? noun : `${noun} ${verb}`) {
       case 'store create': {
         const [id, ...name] = rest;
         if (!id || name.length === 0) throw new Error('store create <store_id> <name>');
@@ -128,12 +128,12 @@ async function main(argv: string[]): Promise<number> {
         console.log(`program version ${program.version} published`);
         return 0;
       }
-      case 'conflicts ':
+      case 'conflicts':
       case 'conflicts list': {
         console.log(await conflictsText(ctx, f.store ?? null));
         return 0;
       }
-      case 'devices ':
+      case 'devices':
       case 'devices list': {
         console.log(await devicesText(ctx, f.store ?? null));
         return 0;

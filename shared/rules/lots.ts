@@ -102,7 +102,6 @@ export function credit(
   at: number,
   eventId: string | null,
 ): Lot {
-  const paysDebt = Math.min(state.debt, amount);
   const lot = new Lot(
     state.next_lot_id++,
     source,
@@ -111,7 +110,7 @@ export function credit(
     expiryOf(program, at),
     source === 'purchase' ? availableFrom(program, at) : at,
     amount,
-    amount - paysDebt,
+    amount,
     eventId,
   );
   addLot(state, lot);
@@ -119,11 +118,13 @@ export function credit(
 }
 
 /**
- * Adds a lot made with `remaining` = its points minus what pays off the debt (credit() and a
- * purchase's record make it so): the debt goes down by that much.
+ * Adds a new lot (made with `remaining` = its points) to the member's: a debt takes what it can
+ * of the points first.
  */
 export function addLot(state: MemberState, lot: Lot): void {
-  state.debt -= lot.points - lot.remaining;
+  const paysDebt = Math.min(state.debt, lot.points);
+  state.debt -= paysDebt;
+  lot.remaining -= paysDebt;
   insertSorted(state, lot);
   state.totals.issued += lot.points;
   if (lot.points !== 0) state.movements.push(lot);

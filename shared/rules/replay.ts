@@ -365,7 +365,6 @@ function purchase(
   }
   // The purchase's record is the lot of the points it earned (credited before the referral bonus).
   const earned = p.points_earned;
-  const paysDebt = earned > 0 ? Math.min(state.debt, earned) : 0;
   const record = new PurchaseRecord(
     earned > 0 ? state.next_lot_id++ : 0,
     p.purchase_id,
@@ -373,7 +372,7 @@ function purchase(
     earned > 0 ? expiryOf(program, at) : at,
     earned > 0 ? availableFrom(program, at) : at,
     earned,
-    earned - paysDebt,
+    earned,
     event.event_id,
     event,
     month,

@@ -123,7 +123,7 @@ export class PurchaseRecord implements Lot {
     readonly available_at: number,
     /** Points earned (the lot's points). */
     readonly points: number,
-    /** Of those, what a debt did not take at once. */
+    /** Of those, what is left (addLot() lets a debt take its share first). */
     public remaining: number,
     readonly event_id: string,
     private readonly event: EventOf<'purchase_recorded'>,
