@@ -293,7 +293,8 @@ export function openApiDocument(version: string): Schema {
     info: {
       title: 'Store loyalty central endpoint',
       version,
-      description: 'Amounts and points are integers (minor units). Times are ISO 8601 with offset.',
+      description:
+        'Amounts and points are integers (minor units). Times are ISO 8601 with offset, from 1970 to 2999.',
     },
     servers: [{ url: '/api/v1' }],
     components: {

@@ -1,7 +1,7 @@
 /** Runtime validation of request input with valibot; a failure is a 400 naming each field. */
 import * as v from 'valibot';
 import { badRequest, type ApiError } from './errors';
-import { isIsoInstant, parseInstant } from '../shared/rules';
+import { INSTANT_RULE, isIsoInstant, parseInstant } from '../shared/rules';
 
 export function parse<S extends v.GenericSchema>(
   schema: S,
@@ -30,7 +30,7 @@ export const money = v.pipe(
 );
 export const instant = v.pipe(
   v.string(),
-  v.check(isIsoInstant, 'must be an ISO 8601 time with offset'),
+  v.check(isIsoInstant, INSTANT_RULE),
 );
 export const id = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 
@@ -53,7 +53,7 @@ export function asOf(query: URLSearchParams, now: number): number {
   const raw = query.get('as_of');
   if (raw === null) return now;
   if (!isIsoInstant(raw))
-    throw badRequest('as_of must be an ISO 8601 time with offset', { field: 'as_of' });
+    throw badRequest(`as_of ${INSTANT_RULE}`, { field: 'as_of' });
   return parseInstant(raw);
 }
 

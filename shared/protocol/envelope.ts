@@ -5,6 +5,7 @@
 import * as v from 'valibot';
 import {
   EVENT_TYPES,
+  INSTANT_RULE,
   PAYLOAD_SCHEMAS,
   isIsoInstant,
   type EventType,
@@ -25,7 +26,7 @@ const envelopeEntries = {
   event_id: uuid,
   device_id: key,
   seq: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
-  occurred_at: v.pipe(v.string(), v.check(isIsoInstant, 'must be an ISO 8601 time with offset')),
+  occurred_at: v.pipe(v.string(), v.check(isIsoInstant, INSTANT_RULE)),
   store_id: key,
   staff_id: v.nullable(key),
   member_id: key,

@@ -7,14 +7,14 @@
  * stamp cards, refund proportions) is derived by replay, so every replica computes it alike.
  */
 import * as v from 'valibot';
-import { isIsoInstant } from './time';
+import { INSTANT_RULE, isIsoInstant } from './time';
 
 const int = (min = 0) =>
   v.pipe(v.number(), v.safeInteger('must be a safe integer'), v.minValue(min));
 const signedInt = v.pipe(v.number(), v.safeInteger('must be a safe integer'));
 const text = (max = 200) => v.pipe(v.string(), v.maxLength(max));
 const key = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
-const instant = v.pipe(v.string(), v.check(isIsoInstant, 'must be an ISO 8601 time with offset'));
+const instant = v.pipe(v.string(), v.check(isIsoInstant, INSTANT_RULE));
 /** A birthday with its year (YYYY-MM-DD) or without (--MM-DD, ISO 8601's form for that). */
 export const BirthdaySchema = v.pipe(
   v.string(),

@@ -3,7 +3,7 @@
  * runtime schema. A merchant publishes a new version; events keep the version they were made under.
  */
 import * as v from 'valibot';
-import { isIsoInstant, isValidTimeZone, parseInstant } from './time';
+import { INSTANT_RULE, isIsoInstant, isValidTimeZone, parseInstant } from './time';
 
 const int = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
   v.pipe(
@@ -17,7 +17,7 @@ const id = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -'),
 );
-const instant = v.pipe(v.string(), v.check(isIsoInstant, 'must be an ISO 8601 time with offset'));
+const instant = v.pipe(v.string(), v.check(isIsoInstant, INSTANT_RULE));
 
 export const TierSchema = v.strictObject({
   id,

@@ -4,6 +4,7 @@ import {
   civilDate,
   dayNumber,
   formatInstant,
+  isIsoInstant,
   localDate,
   localMonth,
   monthIndex,
@@ -94,5 +95,35 @@ describe('calendar arithmetic in the program zone', () => {
   it('refuses times without an offset', () => {
     expect(() => parseInstant('2026-03-31T23:30:00')).toThrow(/offset/);
     expect(() => parseInstant('yesterday')).toThrow();
+  });
+
+  it('takes times from 1970 to 2999 only', () => {
+    expect(parseInstant('1970-01-01T00:00:00Z')).toBe(0);
+    expect(parseInstant('1970-01-01T09:00:00+09:00')).toBe(0);
+    expect(parseInstant('2999-12-31T23:59:59.999Z')).toBe(Date.UTC(3000, 0, 1) - 1);
+    expect(parseInstant('2999-12-31T23:59:59.999999Z')).toBe(Date.UTC(3000, 0, 1) - 1);
+    for (const text of [
+      '1969-12-31T23:59:59Z',
+      '1970-01-01T08:59:59+09:00',
+      '0000-01-01T00:00:00Z',
+      '0099-06-01T00:00:00+09:00',
+      '3000-01-01T00:00:00Z',
+      '2999-12-31T23:00:00-01:00',
+      '9999-12-31T23:59:59-12:00',
+      '1969-12-31T23:59:59.5Z',
+    ]) {
+      expect(isIsoInstant(text), text).toBe(false);
+      expect(() => parseInstant(text), text).toThrow(/1970 to 2999/);
+    }
+  });
+
+  it('writes an offset in seconds (Liberia until 1972) as UTC, naming the same instant', () => {
+    const t = Date.UTC(1971, 5, 1, 12, 0, 0, 250);
+    expect(zoneOffset('Africa/Monrovia', t)).toBe(-(44 * 60 + 30) * 1000);
+    expect(formatInstant('Africa/Monrovia', t)).toBe('1971-06-01T12:00:00.250Z');
+    expect(parseInstant(formatInstant('Africa/Monrovia', t))).toBe(t);
+    expect(formatInstant('Africa/Monrovia', Date.UTC(1973, 0, 1))).toBe(
+      '1973-01-01T00:00:00+00:00',
+    );
   });
 });

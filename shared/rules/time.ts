@@ -238,9 +238,14 @@ export function formatDate(date: CivilDate): string {
   return `${pad(date.year, 4)}-${pad(date.month)}-${pad(date.day)}`;
 }
 
-/** ISO 8601 of an instant with the zone's offset, e.g. 2026-03-01T00:00:00+09:00. */
+/**
+ * ISO 8601 of an instant with the zone's offset, e.g. 2026-03-01T00:00:00+09:00. An offset that
+ * is not a whole number of minutes (Liberia kept -0:44:30 until 1972) cannot be written as
+ * ±HH:MM: such an instant is written in UTC (Z), so that the text still names it exactly.
+ */
 export function formatInstant(zone: string, ms: number): string {
-  const offset = zoneOffset(zone, ms);
+  const zoned = zoneOffset(zone, ms);
+  const offset = zoned % 60_000 === 0 ? zoned : 0;
   const local = new Date(ms + offset);
   const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
   const sign = offset < 0 ? '-' : '+';
@@ -250,9 +255,20 @@ export function formatInstant(zone: string, ms: number): string {
     `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
     `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
     (ms3 ? `.${pad(ms3, 3)}` : '') +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+    (offset === 0 && zoned !== 0 ? 'Z' : `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`)
   );
 }
+
+/**
+ * The instants the system takes: from 1970-01-01T00:00:00Z (no till recorded a sale before it;
+ * a till whose clock battery died reads 1970) to the end of 2999, so that times derived from one
+ * (an expiry two years on, a window a month ahead) are still four-digit years. Outside it, years
+ * before 100 would also meet JavaScript's two-digit-year rule and old zones' offsets in seconds.
+ */
+export const EARLIEST_INSTANT = 0;
+export const LATEST_INSTANT = Date.UTC(3000, 0, 1) - 1;
+/** What every schema says of a time that is not one the system takes. */
+export const INSTANT_RULE = 'must be an ISO 8601 time with offset, from 1970 to 2999';
 
 /** ISO 8601 with an explicit offset (or Z); rejects anything else. */
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -319,12 +335,12 @@ function parseCommon(text: string): number {
       return Number.NaN;
     offset = (oh * 60 + om) * 60_000 * (sign === 45 ? -1 : 1);
   }
-  return (
+  const ms =
     dayNumber(year, month, day) * MS_PER_DAY +
     ((hour * 60 + minute) * 60 + second) * 1000 +
     millis -
-    offset
-  );
+    offset;
+  return ms >= EARLIEST_INSTANT && ms <= LATEST_INSTANT ? ms : Number.NaN;
 }
 
 /** Date.parse for the other ISO forms (no seconds, more fraction digits), with a real calendar date. */
@@ -334,7 +350,8 @@ function parseOther(text: string): number {
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
-  return Date.parse(text);
+  const ms = Date.parse(text);
+  return ms >= EARLIEST_INSTANT && ms <= LATEST_INSTANT ? ms : Number.NaN;
 }
 
 export function isIsoInstant(text: string): boolean {
@@ -346,7 +363,7 @@ export function parseInstant(text: string): number {
   if (!Number.isNaN(fast)) return fast;
   const ms = parseOther(text);
   if (Number.isNaN(ms)) {
-    throw new RangeError(`not an ISO 8601 time with offset: ${text}`);
+    throw new RangeError(`not an ISO 8601 time with offset from 1970 to 2999: ${text}`);
   }
   return ms;
 }

@@ -88,6 +88,17 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
       400,
       'invalid_input',
     );
+    // Before 1970: the year 0 once reached the server's own referral event and answered 500.
+    for (const at of ['0000-01-01T00:00:00Z', '1969-12-31T23:59:59Z']) {
+      const res = await s.api('POST', buy, { store_id: 'store-1', amount: 1_000, occurred_at: at });
+      expectError(res, 400, 'invalid_input');
+      expect(JSON.stringify(res.body.error), at).toContain('1970 to 2999');
+    }
+    expectError(
+      await s.api('GET', `/customers/${memberId}/points?as_of=3000-01-01T00:00:00Z`),
+      400,
+      'invalid_input',
+    );
     expectError(
       await s.api('POST', buy, 'amount=1000', undefined, { 'content-type': 'text/plain' }),
       415,
@@ -228,6 +239,26 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
       { event_id: fine.event_id, status: 'applied' },
     ]);
     expect(await written()).toBe(before + 3);
+  });
+
+  it('rejects an event dated before 1970 and applies the one after it', async () => {
+    const before = await written();
+    const old = await device.event('feedback_given', memberId, { score: 5, comment: null }, 0, {
+      occurred_at: '0000-01-01T00:00:00Z',
+    });
+    const fine = await device.event('feedback_given', memberId, { score: 6, comment: null });
+    const res = await device.sync([old, fine]);
+    expect(res.status).toBe(200);
+    expect(res.body.acks).toEqual([
+      {
+        event_id: old.event_id,
+        status: 'rejected',
+        reason: 'invalid_event',
+        message: 'occurred_at: must be an ISO 8601 time with offset, from 1970 to 2999',
+      },
+      { event_id: fine.event_id, status: 'applied' },
+    ]);
+    expect(await written()).toBe(before + 2);
   });
 
   it('never answers 5xx, whatever the body (fast-check)', async () => {
