@@ -28,10 +28,7 @@ export const money = v.pipe(
   v.safeInteger('must be a safe integer'),
   v.minValue(0, 'must be >= 0'),
 );
-export const instant = v.pipe(
-  v.string(),
-  v.check(isIsoInstant, INSTANT_RULE),
-);
+export const instant = v.pipe(v.string(), v.check(isIsoInstant, INSTANT_RULE));
 export const id = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 
 /** How far ahead of the server's clock an event's time may be (a till's clock runs fast). */
@@ -52,8 +49,7 @@ export function occurredAt(value: string | undefined, now: number): number {
 export function asOf(query: URLSearchParams, now: number): number {
   const raw = query.get('as_of');
   if (raw === null) return now;
-  if (!isIsoInstant(raw))
-    throw badRequest(`as_of ${INSTANT_RULE}`, { field: 'as_of' });
+  if (!isIsoInstant(raw)) throw badRequest(`as_of ${INSTANT_RULE}`, { field: 'as_of' });
   return parseInstant(raw);
 }
 
