@@ -5,6 +5,9 @@
  */
 import { hashPinSync, phoneHashOf, uuidv7, verifyPinHash } from '../../shared/protocol';
 import {
+  PHONE_PATTERN,
+  isBirthdayInput,
+  phoneOfInput,
   purchasePayload,
   quoteCheckout,
   quoteRefund,
@@ -172,8 +175,10 @@ export async function enroll(input: {
   const referrer = referral ? await memberRow(db, { referral_code: referral }) : undefined;
   if (referral && !referrer) return fail('referral_unknown');
   if (!input.name.trim()) return fail('name');
-  if (input.birthday.trim() && !/^\d{4}-\d{2}-\d{2}$/.test(input.birthday.trim()))
-    return fail('birthday');
+  const phone = phoneOfInput(input.phone);
+  if (phone && !PHONE_PATTERN.test(phone)) return fail('phone_format');
+  if (input.birthday.trim() && !isBirthdayInput(input.birthday.trim(), Date.now()))
+    return fail('birthday_format');
   const pin = input.pin.trim();
   if (pin && !/^\d{4,6}$/.test(pin)) return fail('pin_format');
   const id = uuidv7();
@@ -193,8 +198,8 @@ export async function enroll(input: {
         referred_by: referrer?.member_id ?? null,
         birthday: input.birthday.trim() || null,
         name: input.name.trim(),
-        phone: input.phone.replace(/[^\d+]/g, '') || null,
-        phone_hash: input.phone.trim() ? phoneHashOf(device.phone_key, input.phone) : null,
+        phone: phone || null,
+        phone_hash: phone ? phoneHashOf(device.phone_key, phone) : null,
         consent: true,
         pin_hash: pin ? hashPinSync(pin) : null,
       },

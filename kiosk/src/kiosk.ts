@@ -10,6 +10,7 @@
 import { hashPinSync, phoneHashOf, uuidv7 } from '../../shared/protocol';
 import {
   formatInstant,
+  isBirthdayInput,
   localDay,
   nextTier,
   replay,
@@ -340,20 +341,6 @@ export interface Enrolled {
 
 const CODE_LETTERS = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
-function validBirthday(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return (
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === mo - 1 &&
-    date.getUTCDate() === d &&
-    y >= 1900 &&
-    date.getTime() <= Date.now()
-  );
-}
-
 /**
  * Enrolls a walk-up customer. Consent to the use of personal data is required and recorded
  * with the enrollment. The phone number leaves this device only as its keyed hash, the PIN only
@@ -366,7 +353,7 @@ export async function enroll(input: EnrollInput): Promise<Outcome<Enrolled>> {
   if (digitsOf(input.phone).length < 9 || digitsOf(input.phone).length > 15)
     return fail('phone_format');
   const birthday = input.birthday.trim();
-  if (birthday && !validBirthday(birthday)) return fail('birthday_format');
+  if (birthday && !isBirthdayInput(birthday, Date.now())) return fail('birthday_format');
   if (!/^\d{4,6}$/.test(input.pin)) return fail('pin_format');
   const db = deviceDb();
   const device = await deviceOf(db);

@@ -21,6 +21,32 @@ export const BirthdaySchema = v.pipe(
   v.regex(/^(\d{4}-|--)(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be YYYY-MM-DD or --MM-DD'),
 );
 
+/**
+ * A birthday a person types: YYYY-MM-DD, a real date, from 1900 and not after `now`. (The
+ * schema also takes --MM-DD and any year, as events from other channels may carry them.)
+ */
+export function isBirthdayInput(text: string, now: number): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return (
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d &&
+    y >= 1900 &&
+    date.getTime() <= now
+  );
+}
+
+/** A phone number as typed ("+82 10-1234-5678"), as events carry it: digits, a leading +. */
+export function phoneOfInput(text: string): string {
+  return text.replace(/[\s().-]/g, '');
+}
+
+/** What the events' schema takes as a phone number (6 to 15 digits, a leading + allowed). */
+export const PHONE_PATTERN = /^\+?\d{6,15}$/;
+
 export const LineSchema = v.strictObject({
   sku: key,
   category: text(64),
@@ -38,7 +64,7 @@ export const MemberEnrolledSchema = v.strictObject({
   birthday: v.nullable(BirthdaySchema),
   name: v.nullable(text(100)),
   /** Phone in E.164 digits; devices that must not hold it (kiosks) send only phone_hash. */
-  phone: v.nullable(v.pipe(v.string(), v.regex(/^\+?\d{6,15}$/, 'must be 6-15 digits'))),
+  phone: v.nullable(v.pipe(v.string(), v.regex(PHONE_PATTERN, 'must be 6-15 digits'))),
   phone_hash: v.nullable(text(128)),
   consent: v.boolean(),
   /**
@@ -57,7 +83,7 @@ export const MemberEnrolledSchema = v.strictObject({
 
 export const MemberUpdatedSchema = v.strictObject({
   name: v.optional(v.nullable(text(100))),
-  phone: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^\+?\d{6,15}$/)))),
+  phone: v.optional(v.nullable(v.pipe(v.string(), v.regex(PHONE_PATTERN, 'must be 6-15 digits')))),
   phone_hash: v.optional(v.nullable(text(128))),
   birthday: v.optional(v.nullable(BirthdaySchema)),
 });

@@ -4,7 +4,13 @@
  * the view the cashier sees: the server's events plus this device's not yet confirmed ones.
  */
 import Dexie from 'dexie';
-import { GENESIS_HASH, hashEventSync, uuidv7, type EventEnvelope } from '../protocol';
+import {
+  GENESIS_HASH,
+  hashEventSync,
+  parseEnvelope,
+  uuidv7,
+  type EventEnvelope,
+} from '../protocol';
 import {
   DEFAULT_PROGRAM,
   formatInstant,
@@ -125,7 +131,9 @@ export interface Draft<T extends EventType = EventType> {
 /**
  * Records events: each gets the next seq and is chained to the previous hash, and the outbox
  * rows and the device's chain head are written in one transaction (nothing else is awaited in
- * it: the hash is computed synchronously). Returns the envelopes.
+ * it: the hash is computed synchronously). Returns the envelopes. An event the endpoint would
+ * refuse as malformed (the envelope schema) throws StorageError('invalid_event') and nothing of
+ * the call is written.
  */
 export async function recordEvents(
   db: DeviceDb,
@@ -159,6 +167,16 @@ export async function recordEvents(
           ...unsigned,
           hash: hashEventSync(unsigned as unknown as EventEnvelope),
         } as unknown as EventEnvelope;
+        // What the endpoint would refuse as malformed is not recorded at all: once pushed, a
+        // refused enrollment would leave a member that exists on this device only.
+        const checked = parseEnvelope(event);
+        if (!checked.ok) {
+          const issue = checked.issues[0];
+          throw new StorageError(
+            'invalid_event',
+            `${d.type} not recorded: ${issue?.path ?? ''}: ${issue?.message ?? 'invalid'}`,
+          );
+        }
         prev = event.hash;
         out.push(event);
         rows.push({

@@ -121,7 +121,7 @@ export class DeviceDb extends Dexie {
 
 export class StorageError extends Error {
   constructor(
-    readonly code: 'not_paired' | 'corrupt_row' | 'quota_exceeded',
+    readonly code: 'not_paired' | 'corrupt_row' | 'quota_exceeded' | 'invalid_event',
     message: string,
   ) {
     super(message);

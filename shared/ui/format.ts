@@ -79,6 +79,14 @@ const WORDS = {
   member_code: { ko: '회원 코드', en: 'Member code' },
   member_pin: { ko: '회원 PIN (4-6자리, 선택)', en: 'Member PIN (4-6 digits, optional)' },
   pin_format: { ko: 'PIN은 4-6자리 숫자입니다', en: 'A PIN is 4 to 6 digits' },
+  phone_format: {
+    ko: '전화번호는 숫자 6-15자리입니다',
+    en: 'A phone number is 6 to 15 digits',
+  },
+  birthday_format: {
+    ko: '생일은 YYYY-MM-DD 형식의 실제 날짜입니다',
+    en: 'A birthday is a real date, YYYY-MM-DD',
+  },
 } as const;
 
 export type Word = keyof typeof WORDS;

@@ -114,9 +114,19 @@ describe('cashier extension in Chromium', () => {
     // A new customer enrolls at the till (and gets the signup points and the welcome coupon).
     await panel.click('button[name=show-enroll]');
     await panel.fill('input[name=enroll-name]', 'Lee Seojun');
-    await panel.fill('input[name=enroll-phone]', '010-9876-5432');
-    await panel.fill('input[name=enroll-birthday]', '1992-07-14');
     await panel.fill('input[name=enroll-pin]', '5791');
+    // Typos the endpoint would refuse are caught at the till, and nothing is recorded.
+    await panel.fill('input[name=enroll-phone]', '010-98');
+    await panel.fill('input[name=enroll-birthday]', '1992-07-14');
+    await panel.click('button[name=enroll]');
+    await expect.poll(async () => panel.locator('.error').textContent(), poll).toContain('6-15');
+    await panel.fill('input[name=enroll-phone]', '010-9876-5432');
+    await panel.fill('input[name=enroll-birthday]', '1992-13-45');
+    await panel.click('button[name=enroll]');
+    await expect
+      .poll(async () => panel.locator('.error').textContent(), poll)
+      .toContain('YYYY-MM-DD');
+    await panel.fill('input[name=enroll-birthday]', '1992-07-14');
     await panel.click('button[name=enroll]');
     await expect.poll(async () => points(panel), poll).toBe('1,000P');
     const newCard = (await panel.getByTestId('card').textContent()) ?? '';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceUnderTest } from '../support/device';
 import { startServer, type Running } from '../support/server';
 import { GENESIS_HASH, hashEventSync, type EventEnvelope } from '../../shared/protocol';
-import { rejectedEvents, syncStateOf } from '../../shared/storage';
+import { outboxCount, rejectedEvents, syncStateOf } from '../../shared/storage';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../shared/sync';
 
 let s: Running;
@@ -79,6 +79,34 @@ describe('device store and sync client', () => {
     expect((await syncStateOf(till.db)).paused).toBe('unauthorized');
     expect(await till.outbox()).toBe(1);
     expect(await till.balance(id)).toBe(1_000);
+  });
+
+  it('records nothing the endpoint would refuse as malformed, and the chain goes on', async () => {
+    const till = await DeviceUnderTest.pair(s);
+    const before = await outboxCount(till.db);
+    // A phone the events' schema refuses: once pushed, the member would exist on this till only.
+    await expect(till.enroll({ phone: '010+98' })).rejects.toMatchObject({
+      name: 'StorageError',
+      code: 'invalid_event',
+      message: 'member_enrolled not recorded: payload.phone: must be 6-15 digits',
+    });
+    // A batch with one bad event records none of it.
+    const id = await till.enroll();
+    const good = {
+      type: 'feedback_given' as const,
+      member_id: id,
+      staff_id: null,
+      payload: { score: 9, comment: null },
+    };
+    await expect(
+      till.record([good, { ...good, payload: { score: 11, comment: null } }]),
+    ).rejects.toMatchObject({ code: 'invalid_event' });
+    expect(await outboxCount(till.db)).toBe(before + 1); // the enrollment only
+    await till.record([good]);
+    await till.client.sync();
+    expect(await outboxCount(till.db)).toBe(0);
+    expect(await rejectedEvents(till.db)).toEqual([]);
+    expect(await serverBalance(id)).toBe(1_000);
   });
 
   it('keeps a rejected event, shows why, and leaves it out of the balance', async () => {
