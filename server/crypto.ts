@@ -75,5 +75,10 @@ export function normalizePhone(phone: string): string {
 
 /** An event's hash: SHA-256 of its canonical JSON (shared/protocol), as every device makes it. */
 export function hashEnvelope(event: Omit<EventEnvelope, 'hash'> | EventEnvelope): string {
-  return hash('sha256', canonicalJson(event), 'hex');
+  return hashOfCanonical(canonicalJson(event));
+}
+
+/** The hash of an event whose canonical JSON is made already. */
+export function hashOfCanonical(canonical: string): string {
+  return hash('sha256', canonical, 'hex');
 }

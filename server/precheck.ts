@@ -5,8 +5,14 @@
  * writes the batches before it; its answer crosses threads as structured clone.
  */
 import * as v from 'valibot';
-import { parseEnvelope, SyncRequestSchema, type SyncRequest } from '../shared/protocol';
-import { hashEnvelope } from './crypto';
+import {
+  canonicalJson,
+  parseEnvelope,
+  SyncRequestSchema,
+  type EventEnvelope,
+  type SyncRequest,
+} from '../shared/protocol';
+import { hashOfCanonical } from './crypto';
 import { invalidJson, type ApiError } from './errors';
 import { hasNul, invalidInput, NUL_REFUSED } from './validate';
 
@@ -73,7 +79,9 @@ export function precheckSync(raw: string): PrecheckedSync {
   const parsed = v.safeParse(SyncRequestSchema, body);
   if (!parsed.success) return refusal(invalidInput(parsed.issues, 'sync request'));
   const { events: raws, ...request } = parsed.output;
-  return { ok: true, request, events: raws.map(checkEvent), ids: idsOf(raws) };
+  // JSON can carry U+0000 only escaped, so a body without that escape holds none.
+  const check = raw.includes('\\u0000') ? checkEvent : checkEventWithoutNul;
+  return { ok: true, request, events: raws.map(check), ids: idsOf(raws) };
 }
 
 /** An error as plain data, to cross threads (the handler throws it again). */
@@ -84,18 +92,35 @@ function refusal(error: ApiError): PrecheckedSync {
     : { ok: false, status, code, message, details };
 }
 
-function checkEvent(item: unknown): CheckedEvent {
+const checkEvent = (item: unknown): CheckedEvent => checkOne(item, true);
+const checkEventWithoutNul = (item: unknown): CheckedEvent => checkOne(item, false);
+
+function checkOne(item: unknown, mayHoldNul: boolean): CheckedEvent {
   const rawId = (item as { event_id?: unknown } | null)?.event_id;
   const eventId = typeof rawId === 'string' ? rawId : '';
-  const head = v.safeParse(ChainSchema, item);
-  if (!head.success) {
-    return unreadable(
-      eventId,
-      `the event's id, device, seq or hashes are malformed: ${head.issues[0]?.message ?? ''}`,
-    );
-  }
   try {
-    return judgeEvent(item, eventId, head.output);
+    // A valid envelope has valid chain fields (its schema checks them too): the chain's own
+    // schema is run only to tell an event that joins the chain from one that cannot.
+    const parsed = parseEnvelope(item);
+    if (parsed.ok) {
+      const e = parsed.event;
+      const head = {
+        event_id: e.event_id,
+        device_id: e.device_id,
+        seq: e.seq,
+        prev_hash: e.prev_hash,
+        hash: e.hash,
+      };
+      return judgeEvent(item, eventId, head, parsed, mayHoldNul);
+    }
+    const head = v.safeParse(ChainSchema, item);
+    if (!head.success) {
+      return unreadable(
+        eventId,
+        `the event's id, device, seq or hashes are malformed: ${head.issues[0]?.message ?? ''}`,
+      );
+    }
+    return judgeEvent(item, eventId, head.output, parsed, mayHoldNul);
   } catch (error) {
     // JSON nested so deep that hashing or writing it overflows the stack: the event cannot be
     // verified, so it cannot join the chain either.
@@ -110,11 +135,17 @@ function unreadable(eventId: string, issue: string): CheckedEvent {
   return { event_id: eventId, chain: null, hashOk: false, body: null, issue, sent: null };
 }
 
-function judgeEvent(item: unknown, eventId: string, head: ChainFields): CheckedEvent {
-  const hashOk = hashEnvelope(item as Parameters<typeof hashEnvelope>[0]) === head.hash;
-  const parsed = parseEnvelope(item);
-  if (parsed.ok && !hasNul(parsed.event)) {
-    const body = JSON.stringify(parsed.event);
+function judgeEvent(
+  item: unknown,
+  eventId: string,
+  head: ChainFields,
+  parsed: ReturnType<typeof parseEnvelope>,
+  mayHoldNul: boolean,
+): CheckedEvent {
+  const canonical = canonicalJson(item);
+  const hashOk = hashOfCanonical(canonical) === head.hash;
+  if (parsed.ok && !(mayHoldNul && hasNul(parsed.event))) {
+    const body = storedText(canonical, parsed.event);
     return { event_id: eventId, chain: head, hashOk, body, issue: null, sent: null };
   }
   const first = parsed.ok ? null : parsed.issues[0];
@@ -126,6 +157,19 @@ function judgeEvent(item: unknown, eventId: string, head: ChainFields): CheckedE
     issue: parsed.ok ? NUL_REFUSED : `${first?.path ?? ''}: ${first?.message ?? 'invalid'}`,
     sent: JSON.stringify(item),
   };
+}
+
+/**
+ * The text a valid event is stored as: its canonical JSON (made already for its hash: keys
+ * sorted, no whitespace, the top-level hash left out) with the hash put back in its place, right
+ * after event_id. A valid event is the event as sent (its schema transforms nothing and refuses
+ * unknown keys), so this is the JSON of the whole envelope, and costs no second JSON.stringify.
+ */
+function storedText(canonical: string, event: EventEnvelope): string {
+  const head = `{"device_id":${JSON.stringify(event.device_id)},"event_id":${JSON.stringify(event.event_id)}`;
+  if (!canonical.startsWith(head) || canonical.charCodeAt(head.length) !== 44 /* , */)
+    return JSON.stringify(event);
+  return `${head},"hash":${JSON.stringify(event.hash)}${canonical.slice(head.length)}`;
 }
 
 /** A text the database can be asked about (U+0000 cannot even be sent to PostgreSQL). */

@@ -3,10 +3,12 @@
  * main thread and on a precheck thread: the same answers, and a thread that dies costs nothing.
  */
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   GENESIS_HASH,
   PROTOCOL_VERSION,
+  hashEventSync,
   signEvent,
   type EventEnvelope,
 } from '../../shared/protocol';
@@ -99,6 +101,50 @@ describe('sync precheck', () => {
       cards: ['card-9'],
       codes: ['R9'],
     });
+  });
+
+  it('stores a valid event as the JSON of the whole envelope, keys sorted, whatever its text', () => {
+    const sorted = (x: unknown): unknown =>
+      Array.isArray(x)
+        ? x.map(sorted)
+        : x !== null && typeof x === 'object'
+          ? Object.fromEntries(
+              Object.keys(x)
+                .sort()
+                .map((k) => [k, sorted((x as Record<string, unknown>)[k])]),
+            )
+          : x;
+    // Any code point but U+0000 (refused on its own), in the texts the precheck writes itself.
+    const text = fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 40 })
+      .filter((t) => !t.includes('\u0000'));
+    fc.assert(
+      fc.property(text, text, text, fc.boolean(), (device, name, card, shuffle) => {
+        const unsigned = {
+          event_id: randomUUID(),
+          device_id: device.slice(0, 100),
+          seq: 1,
+          type: 'member_enrolled',
+          occurred_at: '2026-11-20T10:00:00+09:00',
+          store_id: 'store-1',
+          staff_id: null,
+          member_id: 'member-1',
+          program_version: DEFAULT_PROGRAM.version,
+          payload: enrollment(card.slice(0, 100), 'R1', { name: name.slice(0, 100) }),
+          prev_hash: GENESIS_HASH,
+        };
+        const event = { ...unsigned, hash: hashEventSync(unsigned as never) };
+        // The order a device sends the keys in does not matter.
+        const sent = shuffle ? Object.fromEntries(Object.entries(event).reverse()) : event;
+        const raw = JSON.stringify({ protocol: 1, device_id: device, events: [sent], cursor: 0 });
+        const result = precheckSync(raw);
+        if (!result.ok) throw new Error(result.message);
+        const [checked] = result.events;
+        expect(checked).toMatchObject({ hashOk: true, issue: null });
+        expect(checked?.body).toBe(JSON.stringify(sorted(event)));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('answers a body that is not JSON, or not a sync request, with the error to send', () => {
