@@ -9,8 +9,11 @@ import {
   purchasePayload,
   quoteCheckout,
   quoteRefund,
+  type ConflictKind,
+  type MemberState,
   type Quote,
   type RuleError,
+  type RuleErrorCode,
 } from '../shared/rules';
 import { caller, requireMember, storeFor, type AppContext } from './context';
 import { ApiError, notFound } from './errors';
@@ -71,11 +74,39 @@ function quoteBody(q: Quote, zone: string) {
   };
 }
 
+const CONFLICT_CODES: Partial<Record<ConflictKind, RuleErrorCode>> = {
+  overdrawn: 'redeem_exceeds_balance',
+  coupon_reused: 'coupon_used',
+  coupon_unknown: 'coupon_not_found',
+  refund_invalid: 'refund_exceeds_purchase',
+};
+
+/**
+ * What an online sale or refund may not do: make the member's ledger show a conflict it did not
+ * show before (a coupon used twice, points spent twice). Offline tills may, and the manager sees
+ * it in the conflicts list; through the API it is refused, and the transaction rolls back.
+ * It happens when the new event is dated before events recorded already (a backdated import, a
+ * till whose clock ran ahead), which the check as of the event's own time cannot see.
+ */
+function refuseNewConflicts(before: MemberState, after: MemberState): void {
+  const known = new Set(before.conflicts.map((c) => `${c.kind} ${c.event_id}`));
+  const fresh = after.conflicts.find((c) => !known.has(`${c.kind} ${c.event_id}`));
+  if (fresh)
+    throw new ApiError(422, CONFLICT_CODES[fresh.kind] ?? 'ledger_conflict', fresh.detail, {
+      conflict: fresh.kind,
+    });
+}
+
+/** The time of a sale or refund: as given, else the server's clock when the ledger is its. */
+function timeOf(occurred: string | undefined, now: number): number {
+  return occurred === undefined ? now : occurredAt(occurred, now);
+}
+
 async function sale(ctx: AppContext, req: Request, record: boolean) {
   const who: Caller = caller(req.caller);
   const body = parse(PurchaseSchema, req.body);
-  const now = ctx.now();
-  const at = occurredAt(body.occurred_at, now);
+  // Checked now, so that a time too far ahead is refused before anything waits for the ledger.
+  occurredAt(body.occurred_at, ctx.now());
   const store = await storeFor(ctx.db, who, body.store_id);
   const memberId = req.params.id as string;
   const input = {
@@ -85,8 +116,9 @@ async function sale(ctx: AppContext, req: Request, record: boolean) {
     coupon_code: body.coupon_code ?? null,
     store_id: store,
   };
-  const program = ctx.programs.programs().at(at);
   if (!record) {
+    const at = timeOf(body.occurred_at, ctx.now());
+    const program = ctx.programs.programs().at(at);
     const row = await requireMember(ctx.db, memberId);
     const state = await memberState(ctx, ctx.db, row, at);
     const q = quoteCheckout(state, program, input, at);
@@ -94,8 +126,16 @@ async function sale(ctx: AppContext, req: Request, record: boolean) {
     return { status: 200, body: quoteBody(q.value, program.time_zone) };
   }
   return withWriter(ctx, async (w) => {
+    // The clock is read once this sale holds the ledger (PostgreSQL: the server_seq lock;
+    // SQLite: its turn in the group), so sales that waited for each other get increasing times
+    // and each one's check sees the sale before it.
+    const now = ctx.now();
+    const at = timeOf(body.occurred_at, now);
+    const program = ctx.programs.programs().at(at);
     const row = await requireMember(w.tx, memberId);
-    const state = await w.state(row, at);
+    const settled = Math.max(at, now);
+    const before = await w.state(row, settled);
+    const state = settled === at ? before : await w.state(row, at);
     const q = quoteCheckout(state, program, input, at);
     if (!q.ok) throw refused(q.error);
     const purchaseId = uuidv7();
@@ -112,13 +152,14 @@ async function sale(ctx: AppContext, req: Request, record: boolean) {
         false,
       ),
     );
-    const after = await w.state(row, Math.max(at, now));
+    const after = await w.state(row, settled);
+    refuseNewConflicts(before, after);
     return {
       status: 201,
       body: {
         purchase_id: purchaseId,
         ...quoteBody(q.value, program.time_zone),
-        balance_after: balanceOf(after, program, Math.max(at, now)).total,
+        balance_after: balanceOf(after, program, settled).total,
       },
     };
   });
@@ -151,8 +192,7 @@ export function salesRoutes(router: Router, ctx: AppContext): void {
     handler: async (req) => {
       const who = caller(req.caller);
       const body = parse(RefundSchema, req.body);
-      const now = ctx.now();
-      const at = occurredAt(body.occurred_at, now);
+      occurredAt(body.occurred_at, ctx.now());
       const purchaseId = req.params.id as string;
       const found = await ctx.db.get<{ member_id: string; store_id: string }>(
         `SELECT member_id, store_id FROM purchases WHERE purchase_id = ?`,
@@ -161,10 +201,15 @@ export function salesRoutes(router: Router, ctx: AppContext): void {
       if (!found) throw notFound(`purchase ${purchaseId}`);
       // A refund is recorded by the store that gives the money back: a device's own store.
       const store = who.kind === 'device' ? (who.store_id as string) : found.store_id;
-      const program = ctx.programs.programs().at(at);
       return withWriter(ctx, async (w) => {
+        // As for a sale: the time is read once the refund holds the ledger.
+        const now = ctx.now();
+        const at = timeOf(body.occurred_at, now);
+        const program = ctx.programs.programs().at(at);
+        const settled = Math.max(at, now);
         const row = (await w.member(found.member_id)) as MemberRow;
-        const state = await w.state(row, at);
+        const before = await w.state(row, settled);
+        const state = settled === at ? before : await w.state(row, at);
         const input = body.lines
           ? { purchase_id: purchaseId, lines: body.lines, amount: body.amount }
           : { purchase_id: purchaseId, amount: body.amount };
@@ -183,7 +228,8 @@ export function salesRoutes(router: Router, ctx: AppContext): void {
           coupon_restored: f.coupon_restored,
           stamps_removed: f.stamps_removed,
         });
-        const after = await w.state(row, Math.max(at, now));
+        const after = await w.state(row, settled);
+        refuseNewConflicts(before, after);
         return {
           status: 201,
           body: {
@@ -194,7 +240,7 @@ export function salesRoutes(router: Router, ctx: AppContext): void {
             points_restored: f.points_restored,
             coupon_restored: f.coupon_restored,
             stamps_removed: f.stamps_removed,
-            balance_after: balanceOf(after, program, Math.max(at, now)).total,
+            balance_after: balanceOf(after, program, settled).total,
           },
         };
       });

@@ -281,7 +281,10 @@ const responses = Object.fromEntries(
     [404, 'Not found'],
     [409, 'Conflict (existing record, or Idempotency-Key reused with another body)'],
     [413, 'Body too large'],
-    [422, 'The rules refuse it (the error code says which rule); nothing was recorded'],
+    [
+      422,
+      'The rules refuse it (the error code says which rule); nothing was recorded. A sale or refund dated before events already recorded is also refused when it would make them conflict (a coupon used twice, points spent twice): details.conflict names the kind.',
+    ],
     [429, 'Rate limited or PIN locked'],
   ].map(([code, description]) => [`E${code}`, json(ref('Error'), description as string)]),
 );

@@ -1,6 +1,6 @@
 /** The HTTP contract of API.md against the real server, on SQLite and on PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startServer, type Running } from '../support/server';
+import { BACKENDS, iso, startServer, type Running } from '../support/server';
 
 describe.each(BACKENDS)('API on %s', (backend) => {
   let s: Running;
@@ -147,6 +147,92 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     });
     expect(noCoupon.body.error.code).toBe('coupon_not_found');
     expect((await s.api('GET', `/customers/${c.customer_id}/history`)).body.total).toBe(1);
+  });
+
+  it('lets only one of many simultaneous sales spend the same points or the same coupon', async () => {
+    const c = await enroll('010-2000-0012');
+    const buy = (body: Record<string, unknown>) =>
+      s.api('POST', `/customers/${c.customer_id}/purchases`, { store_id: 'store-1', ...body });
+    const coupon = (await s.api('GET', `/customers/${c.customer_id}/coupons`)).body.coupons[0];
+    expect(coupon).toMatchObject({ status: 'active' });
+    // Ten tills (or web shop requests) at once, each with the whole signup bonus.
+    const spends = await Promise.all(
+      Array.from({ length: 10 }, () => buy({ amount: 5_000, redeem_points: 1_000 })),
+    );
+    expect(spends.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(422)]);
+    expect(spends.find((r) => r.status === 422)?.body.error.code).toBe('redeem_exceeds_balance');
+    const c2 = await enroll('010-2000-0013');
+    const coupon2 = (await s.api('GET', `/customers/${c2.customer_id}/coupons`)).body.coupons[0];
+    const uses = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        s.api('POST', `/customers/${c2.customer_id}/purchases`, {
+          store_id: 'store-1',
+          amount: 50_000,
+          coupon_code: coupon2.code,
+        }),
+      ),
+    );
+    expect(uses.map((r) => r.status).sort()).toEqual([201, ...Array(5).fill(422)]);
+    expect(uses.find((r) => r.status === 422)?.body.error.code).toBe('coupon_used');
+    const points = (await s.api('GET', `/customers/${c.customer_id}/points`)).body;
+    expect(points).toMatchObject({ debt: 0 });
+    expect(points.total_points).toBeGreaterThanOrEqual(0);
+    // One sale recorded: its earn and its redemption, beside the signup bonus.
+    const history = (await s.api('GET', `/customers/${c.customer_id}/history`)).body.items;
+    expect(history.map((i: { kind: string; points: number }) => [i.kind, i.points])).toEqual([
+      ['purchase', 160],
+      ['redeem', -1_000],
+      ['signup', 1_000],
+    ]);
+    expect(coupon.code).toMatch(/^WL-/);
+  });
+
+  it('refuses a backdated sale that would spend a coupon or points spent already after it', async () => {
+    const hour = 3_600_000;
+    const c = await enroll('010-2000-0014', { occurred_at: iso(Date.now() - 3 * hour) });
+    const buy = (body: Record<string, unknown>) =>
+      s.api('POST', `/customers/${c.customer_id}/purchases`, { store_id: 'store-1', ...body });
+    const code = (await s.api('GET', `/customers/${c.customer_id}/coupons`)).body.coupons[0].code;
+    expect((await buy({ amount: 50_000, coupon_code: code, redeem_points: 1_000 })).status).toBe(
+      201,
+    );
+    const history = async () =>
+      (await s.api('GET', `/customers/${c.customer_id}/history`)).body.total;
+    const recorded = await history();
+    // An hour earlier, the coupon was unused and the points were there: the check as of that
+    // time passes, but the sale after it would then have used both twice.
+    const earlier = iso(Date.now() - hour);
+    const coupon = await buy({ amount: 50_000, coupon_code: code, occurred_at: earlier });
+    expect(coupon.status).toBe(422);
+    expect(coupon.body.error).toMatchObject({
+      code: 'coupon_used',
+      details: { conflict: 'coupon_reused' },
+    });
+    // Paid wholly in points, so it earns nothing that the later sale could spend instead.
+    const points = await buy({ amount: 1_000, redeem_points: 1_000, occurred_at: earlier });
+    expect(points.status).toBe(422);
+    expect(points.body.error).toMatchObject({
+      code: 'redeem_exceeds_balance',
+      details: { conflict: 'overdrawn' },
+    });
+    expect(await history()).toBe(recorded);
+    const conflicts = await s.app.ctx.db.all(`SELECT * FROM conflicts WHERE member_id = ?`, [
+      c.customer_id,
+    ]);
+    expect(conflicts).toEqual([]);
+    // A backdated sale that conflicts with nothing is recorded as before.
+    expect((await buy({ amount: 10_000, occurred_at: earlier })).status).toBe(201);
+
+    // The same for a refund: refunded in full now, then again as of an hour ago.
+    const sold = await buy({ amount: 20_000, occurred_at: iso(Date.now() - 2 * hour) });
+    const refunds = `/purchases/${sold.body.purchase_id}/refunds`;
+    expect((await s.api('POST', refunds, {})).status).toBe(201);
+    const again = await s.api('POST', refunds, { occurred_at: earlier });
+    expect(again.status).toBe(422);
+    expect(again.body.error).toMatchObject({
+      code: 'refund_exceeds_purchase',
+      details: { conflict: 'refund_invalid' },
+    });
   });
 
   it('refunds partly then fully, reversing exactly what was earned and redeemed', async () => {
