@@ -277,13 +277,36 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
     handler: async (req) => {
       const body = parse(PinSchema, req.body);
       const row = await requireMember(ctx.db, req.params.id as string);
-      const now = ctx.now();
-      if (Number(row.pin_locked_until_ms) > now) {
-        throw new ApiError(429, 'pin_locked', 'too many wrong PINs; try again later', {
-          retry_after_seconds: Math.ceil((Number(row.pin_locked_until_ms) - now) / 1000),
-        });
-      }
       if (!row.pin_hash) throw new ApiError(422, 'pin_not_set', 'this member has no PIN');
+      const now = ctx.now();
+      const lockedFor = (until: number) =>
+        new ApiError(429, 'pin_locked', 'too many wrong PINs; try again later', {
+          retry_after_seconds: Math.max(1, Math.ceil((until - now) / 1000)),
+        });
+      // The attempt is counted before the PIN is checked, in one statement: requests sent at
+      // once (a script guessing) each get their own number, so at most five guesses are checked
+      // before the lock. Counting after the check let them all read the same count.
+      const counted = await ctx.db.get<{ pin_failures: number | string }>(
+        `UPDATE members SET pin_failures = pin_failures + 1
+         WHERE member_id = ? AND pin_locked_until_ms <= ? RETURNING pin_failures`,
+        [row.member_id, now],
+      );
+      if (!counted) {
+        const locked = await requireMember(ctx.db, row.member_id);
+        throw lockedFor(Number(locked.pin_locked_until_ms));
+      }
+      const attempt = Number(counted.pin_failures);
+      const lock = async (): Promise<never> => {
+        await ctx.db.run(
+          `UPDATE members SET pin_failures = 0, pin_locked_until_ms = ? WHERE member_id = ?`,
+          [now + PIN_LOCK_MS, row.member_id],
+        );
+        throw new ApiError(429, 'pin_locked', 'too many wrong PINs; locked for 15 minutes', {
+          retry_after_seconds: PIN_LOCK_MS / 1000,
+        });
+      };
+      // More attempts at once than are allowed: the ones past the fifth are not checked.
+      if (attempt > PIN_MAX_FAILURES) await lock();
       if (await verifyPin(body.pin, row.pin_hash)) {
         await ctx.db.run(
           `UPDATE members SET pin_failures = 0, pin_locked_until_ms = 0 WHERE member_id = ?`,
@@ -291,18 +314,9 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
         );
         return { status: 200, body: { ok: true } };
       }
-      const failures = Number(row.pin_failures) + 1;
-      const locked = failures >= PIN_MAX_FAILURES;
-      await ctx.db.run(
-        `UPDATE members SET pin_failures = ?, pin_locked_until_ms = ? WHERE member_id = ?`,
-        [locked ? 0 : failures, locked ? now + PIN_LOCK_MS : 0, row.member_id],
-      );
-      if (locked)
-        throw new ApiError(429, 'pin_locked', 'too many wrong PINs; locked for 15 minutes', {
-          retry_after_seconds: PIN_LOCK_MS / 1000,
-        });
+      if (attempt >= PIN_MAX_FAILURES) await lock();
       throw new ApiError(422, 'pin_wrong', 'wrong PIN', {
-        attempts_left: PIN_MAX_FAILURES - failures,
+        attempts_left: PIN_MAX_FAILURES - attempt,
       });
     },
   });

@@ -423,6 +423,24 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe('pin_locked');
   });
+
+  it('checks at most five PINs of many sent at once, then locks', async () => {
+    const c = await enroll('010-2000-0015', { pin: '2468' });
+    const verify = (pin: string) =>
+      s.api('POST', `/customers/${c.customer_id}/pin/verify`, { pin });
+    // A script guessing: twelve guesses at once. Counting each attempt after its check let
+    // every one of them read the same count, and none was locked out.
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => verify(String(1000 + i))),
+    );
+    const codes = guesses.map((r) => r.body.error.code);
+    expect(codes.filter((code) => code === 'pin_wrong')).toHaveLength(4);
+    expect(codes.filter((code) => code === 'pin_locked')).toHaveLength(8);
+    expect(guesses.every((r) => r.status === 422 || r.status === 429)).toBe(true);
+    const right = await verify('2468');
+    expect(right.status).toBe(429);
+    expect(right.body.error.details.retry_after_seconds).toBeGreaterThan(14 * 60);
+  });
 });
 
 describe('lookups are rate limited', () => {
