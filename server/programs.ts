@@ -57,8 +57,24 @@ export class ProgramRegistry {
     return this.published.filter((p) => p.program.version > version);
   }
 
-  /** Validates and publishes a definition as the next version, in force from `now`. */
-  async publish(q: Queryable, input: unknown, now: number): Promise<Program> {
+  /** Publications of this process, one after another (see publish). */
+  private publishing: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Validates and publishes a definition as the next version, in force from `now` (or from the
+   * previous version's start, if that is later). Publications run one at a time: two at once
+   * took the same version number, and the registry could end with its versions out of order.
+   */
+  publish(q: Queryable, input: unknown, now: number): Promise<Program> {
+    const run = this.publishing.then(() => this.publishNext(q, input, now));
+    this.publishing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async publishNext(q: Queryable, input: unknown, at: number): Promise<Program> {
+    // Versions another process (the admin CLI) published meanwhile come first.
+    await this.refresh(q);
+    const now = Math.max(at, this.published.at(-1)?.effective_from ?? 0);
     const candidate =
       typeof input === 'object' && input !== null
         ? { ...(input as Record<string, unknown>) }

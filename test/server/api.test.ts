@@ -355,6 +355,18 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     expect(c.points.total_points).toBe(2_000);
   });
 
+  it('gives versions published at once numbers one after another, and keeps the newest in force', async () => {
+    const current = (await s.api('GET', '/program')).body;
+    const published = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => s.api('PUT', '/program', { ...current, name: `v${i}` })),
+    );
+    expect(published.map((r) => r.status)).toEqual(Array(6).fill(200));
+    const versions = published.map((r) => r.body.version as number).sort((a, b) => a - b);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6].map((i) => current.version + i));
+    const newest = published.find((r) => r.body.version === current.version + 6)?.body;
+    expect((await s.api('GET', '/program')).body).toEqual(newest);
+  });
+
   it('pairs a device with a single-use code and creates staff', async () => {
     const made = await s.api('POST', '/devices', {
       store_id: 'store-1',
