@@ -4,7 +4,16 @@
  * the side panel's bundle).
  */
 import type { Line, MemberSummary, Quote } from '../../shared/rules';
-import type { Outcome, RecentPurchase, RejectedView, SaleInput, Staff } from './till';
+import type {
+  AdjustInput,
+  EnrollInput,
+  Outcome,
+  RecentPurchase,
+  RejectedView,
+  RefundInput,
+  SaleInput,
+  Staff,
+} from './till';
 
 export interface StatusReply {
   readonly paired: boolean;
@@ -25,33 +34,11 @@ export type Request =
   | { kind: 'member'; member_id: string }
   | ({ kind: 'quote' } & SaleInput)
   | ({ kind: 'sell' } & SaleInput)
-  | {
-      kind: 'enroll';
-      name: string;
-      phone: string;
-      birthday: string;
-      referral: string;
-      pin: string;
-      staff_id: string | null;
-    }
+  | ({ kind: 'enroll' } & EnrollInput)
   | { kind: 'recent'; member_id: string; receipt?: string }
-  | {
-      kind: 'refund';
-      member_id: string;
-      purchase_id: string;
-      amount?: number;
-      lines?: { sku: string; quantity: number }[];
-      staff_id: string | null;
-    }
+  | ({ kind: 'refund' } & RefundInput)
   | { kind: 'rejected' }
-  | {
-      kind: 'adjust';
-      member_id: string;
-      points: number;
-      reason: string;
-      manager_pin: string;
-      staff_id: string | null;
-    }
+  | ({ kind: 'adjust' } & AdjustInput)
   | { kind: 'take-cart' }
   | { kind: 'pos-discount'; amount: number };
 

@@ -40,6 +40,19 @@ export interface Staff {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
 const fail = <T>(message: string): Outcome<T> => ({ ok: false, message });
 
+let turn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs what records (sales, refunds, enrollments, adjustments) one at a time. Each checks the
+ * member's state and then records; two at once (a double click, two side panels) both passed
+ * the check on the same state and spent the same points or coupon twice.
+ */
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = turn.then(work);
+  turn = run.catch(() => undefined);
+  return run;
+}
+
 export interface SaleInput {
   readonly member_id: string;
   readonly amount: number;
@@ -138,7 +151,12 @@ async function record(drafts: Draft[], now?: number, program?: Program): Promise
   pendingSync = setTimeout(() => void syncClient().sync(), 1_000);
 }
 
-export async function sell(input: SaleInput): Promise<Outcome<{ discount: number }>> {
+/** A sale, recorded only after the sales before it (see oneAtATime). */
+export function sell(input: SaleInput): Promise<Outcome<{ discount: number }>> {
+  return oneAtATime(() => sellNow(input));
+}
+
+async function sellNow(input: SaleInput): Promise<Outcome<{ discount: number }>> {
   const { outcome: q, now, program, offline } = await quoteIn(input);
   if (!q.ok) return q;
   await record(
@@ -161,14 +179,20 @@ export async function sell(input: SaleInput): Promise<Outcome<{ discount: number
   return { ok: true, value: { discount: q.value.amount - q.value.amount_paid } };
 }
 
-export async function enroll(input: {
+export interface EnrollInput {
   name: string;
   phone: string;
   birthday: string;
   referral: string;
   pin: string;
   staff_id: string | null;
-}): Promise<Outcome<string>> {
+}
+
+export function enroll(input: EnrollInput): Promise<Outcome<string>> {
+  return oneAtATime(() => enrollNow(input));
+}
+
+async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   const db = deviceDb();
   const device = await deviceOf(db);
   const referral = input.referral.trim();
@@ -247,13 +271,19 @@ export async function recentPurchases(
     }));
 }
 
-export async function refund(input: {
+export interface RefundInput {
   member_id: string;
   purchase_id: string;
   amount?: number;
   lines?: { sku: string; quantity: number }[];
   staff_id: string | null;
-}): Promise<Outcome<null>> {
+}
+
+export function refund(input: RefundInput): Promise<Outcome<null>> {
+  return oneAtATime(() => refundNow(input));
+}
+
+async function refundNow(input: RefundInput): Promise<Outcome<null>> {
   const db = deviceDb();
   const now = await correctedNow(db);
   const q = quoteRefund(
@@ -290,13 +320,19 @@ export async function refund(input: {
 }
 
 /** A manual adjustment: a reason and a manager's PIN. */
-export async function adjust(input: {
+export interface AdjustInput {
   member_id: string;
   points: number;
   reason: string;
   manager_pin: string;
   staff_id: string | null;
-}): Promise<Outcome<null>> {
+}
+
+export function adjust(input: AdjustInput): Promise<Outcome<null>> {
+  return oneAtATime(() => adjustNow(input));
+}
+
+async function adjustNow(input: AdjustInput): Promise<Outcome<null>> {
   const device = await deviceOf(deviceDb());
   const manager = device.staff.find(
     (s) => s.role === 'manager' && verifyPinHash(input.manager_pin, s.pin_hash),

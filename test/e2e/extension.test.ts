@@ -183,7 +183,8 @@ describe('cashier extension in Chromium', () => {
     await panel.fill('input[name=redeem]', '');
     await panel.selectOption('select[name=coupon]', '');
     await expect.poll(async () => panel.getByTestId('quote').textContent(), poll).toContain('400P');
-    await panel.click('button[name=confirm]');
+    // A busy cashier double-clicks: one sale.
+    await panel.dblclick('button[name=confirm]');
     await expect.poll(async () => points(panel), poll).toBe('1,989P');
     await panel.click('button[name=tab-refund]');
     await panel.locator('[data-testid=refund] button[name=refund-all]').first().click();
@@ -213,5 +214,24 @@ describe('cashier extension in Chromium', () => {
       ['redeem', -1_000],
       ['signup', 1_000],
     ]);
+
+    // Two sales at once (two side panels, or a click the panel did not catch) cannot both spend
+    // the same points: the worker records one at a time, each checked after the one before.
+    const both = await panel.evaluate(async (id) => {
+      const sell = () =>
+        chrome.runtime.sendMessage({
+          kind: 'sell',
+          member_id: id,
+          amount: 10_000,
+          lines: [],
+          redeem: 1_589,
+          coupon: null,
+          receipt_id: null,
+          staff_id: null,
+        }) as Promise<{ ok: boolean; message?: string }>;
+      return Promise.all([sell(), sell()]);
+    }, customerId);
+    expect(both.map((r) => r.ok).sort()).toEqual([false, true]);
+    expect(both.find((r) => !r.ok)?.message).toBe('only 168 points are available');
   }, 180_000);
 });

@@ -1,7 +1,7 @@
 /** What the cashier's buttons do: ask the service worker (till.ts), then show the answer. */
 import type { Quote } from '../../../shared/rules';
 import { ask } from '../messages';
-import type { RecentPurchase } from '../till';
+import type { Outcome, RecentPurchase } from '../till';
 import { say, usePanel } from './store';
 
 export const AUTO_LOCK_MS = 5 * 60_000;
@@ -73,9 +73,15 @@ export async function quote(): Promise<Quote | null> {
 }
 
 export async function confirmSale(): Promise<void> {
-  const { memberId, set } = usePanel.getState();
-  if (!memberId) return;
-  const done = await ask({ kind: 'sell', ...saleInput() });
+  const { memberId, selling, set } = usePanel.getState();
+  if (!memberId || selling) return;
+  set({ selling: true });
+  let done: Outcome<{ discount: number }>;
+  try {
+    done = await ask({ kind: 'sell', ...saleInput() });
+  } finally {
+    set({ selling: false });
+  }
   if (!done.ok) {
     say(done.message, true);
     return;

@@ -27,7 +27,7 @@ export function Tabs() {
 }
 
 export function Checkout() {
-  const { member, amount, redeem, coupon, lines, quote: q, locale, set } = usePanel();
+  const { member, amount, redeem, coupon, lines, quote: q, locale, selling, set } = usePanel();
   if (!member) return null;
   const update = (p: Parameters<typeof set>[0]) => {
     set(p);
@@ -99,7 +99,7 @@ export function Checkout() {
           {q.stamps_added > 0 ? ` · ${t('stamps', locale)} +${q.stamps_added}` : ''}
         </p>
       )}
-      <button type="submit" name="confirm">
+      <button type="submit" name="confirm" disabled={selling}>
         {t('confirm', locale)}
       </button>
     </form>

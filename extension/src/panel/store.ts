@@ -26,6 +26,8 @@ export interface PanelState {
   /** The POS receipt number of the cart taken from the POS page. */
   receipt: string | null;
   quote: Quote | null;
+  /** A sale is being recorded: the confirm button waits for it (a double click sells once). */
+  selling: boolean;
   set(p: Partial<PanelState>): void;
 }
 
@@ -45,6 +47,7 @@ export const usePanel = create<PanelState>((set) => ({
   lines: [],
   receipt: null,
   quote: null,
+  selling: false,
   set: (p) => set(p),
 }));
 
