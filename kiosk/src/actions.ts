@@ -18,6 +18,9 @@ function failed(error: KioskWord, detail?: number | string): void {
 
 /** Runs one operation with the busy flag up, and any crash said as "something went wrong". */
 async function busy<T>(work: () => Promise<T>): Promise<T | undefined> {
+  // A second tap while the first is at work does nothing (its button is disabled only once the
+  // screen renders again).
+  if (store().busy) return undefined;
   store().set({ busy: true, error: null });
   try {
     return await work();
