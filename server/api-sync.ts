@@ -16,7 +16,7 @@ import {
   type EventEnvelope,
   type RejectReason,
 } from '../shared/protocol';
-import { isIsoInstant, parseInstant, type EventType } from '../shared/rules';
+import { isIsoInstant, parseInstant, type Disagreement, type EventType } from '../shared/rules';
 import { staffOf } from './api-admin';
 import { caller, type AppContext } from './context';
 import { phoneHash } from './crypto';
@@ -236,13 +236,16 @@ async function pushOne(
   const memberId = verdict.status === 'applied' ? await resolveMember(w, event) : event.member_id;
   const stored =
     memberId === event.member_id ? event : ({ ...event, member_id: memberId } as EventEnvelope);
-  if (verdict.status === 'applied' && event.type === 'member_enrolled')
-    await enroll(ctx, w, who, event);
+  const noted =
+    verdict.status === 'applied' && event.type === 'member_enrolled'
+      ? await enroll(ctx, w, who, event)
+      : [];
   const result = await w.append(
     stored,
     verdict.status,
     verdict.status === 'rejected' ? verdict.reason : null,
     checked.body ?? JSON.stringify(event),
+    noted,
   );
   if (verdict.status === 'rejected')
     return {
@@ -335,14 +338,23 @@ async function judge(
   return { status: 'applied' };
 }
 
+/**
+ * Stores a new member. A phone number another member has (the same customer enrolled again
+ * offline, at this till or another) is not kept for this one: the enrollment and the sales
+ * recorded against it stand, the phone still finds the first member, and the ack flags it for
+ * the manager. (Storing it broke the whole sync batch on the unique phone, again at every
+ * retry: the till could not sync at all.)
+ */
 async function enroll(
   ctx: AppContext,
   w: Writer,
   who: Caller,
   event: EventEnvelope & { type: 'member_enrolled' },
-): Promise<void> {
+): Promise<Disagreement[]> {
   const p = event.payload;
-  const hash = p.phone ? phoneHash(ctx.phoneKey, p.phone) : p.phone_hash;
+  const phone = who.role === 'kiosk' ? null : p.phone;
+  const taken = phone !== null && (await w.phoneTaken(phone));
+  const hash = taken ? null : p.phone ? phoneHash(ctx.phoneKey, p.phone) : p.phone_hash;
   let referredBy = p.referred_by;
   if (referredBy && (referredBy === event.member_id || !(await w.member(referredBy))))
     referredBy = null;
@@ -350,7 +362,7 @@ async function enroll(
     member_id: event.member_id,
     card_number: p.card_number,
     referral_code: p.referral_code,
-    phone: who.role === 'kiosk' ? null : p.phone,
+    phone: taken ? null : phone,
     phone_hash: hash,
     name: p.name,
     birthday: p.birthday,
@@ -360,6 +372,7 @@ async function enroll(
     consent: p.consent ? 1 : 0,
     enrolled_at: event.occurred_at,
   });
+  return taken ? [{ field: 'payload.phone', recorded: phone, expected: null }] : [];
 }
 
 async function pull(

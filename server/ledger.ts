@@ -244,6 +244,10 @@ export class Writer {
   private readonly codes = new Set<string>();
   /** Whether a referral code is taken by a stored member (prefetched). */
   private readonly storedCodes = new Map<string, boolean>();
+  /** Phone numbers of this writer's new members. */
+  private readonly newPhones = new Set<string>();
+  /** Whether a phone number is a stored member's (prefetched). */
+  private readonly storedPhones = new Map<string, boolean>();
   private readonly pending: Pending = {
     members: [],
     events: [],
@@ -274,6 +278,7 @@ export class Writer {
     purchases?: string[];
     cards?: string[];
     codes?: string[];
+    phones?: string[];
   }): Promise<void> {
     const fresh = (list: string[] | undefined, known: Map<string, unknown>): string[] =>
       [...new Set(list ?? [])].filter((x) => !known.has(x));
@@ -309,6 +314,14 @@ export class Writer {
         chunk,
       );
       for (const r of rows) this.storedCodes.set(r.referral_code, true);
+    }
+    for (const chunk of chunks(fresh(ids.phones, this.storedPhones))) {
+      for (const c of chunk) this.storedPhones.set(c, false);
+      const rows = await this.tx.all<{ phone: string }>(
+        `SELECT phone FROM members WHERE phone IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) this.storedPhones.set(r.phone, true);
     }
     for (const chunk of chunks(fresh(ids.members, this.members))) {
       for (const id of chunk) this.members.set(id, null);
@@ -378,6 +391,13 @@ export class Writer {
     return this.storedCodes.get(code) === true;
   }
 
+  /** True when a phone number is a member's (stored, or new in this writer). */
+  async phoneTaken(phone: string): Promise<boolean> {
+    if (this.newPhones.has(phone)) return true;
+    if (!this.storedPhones.has(phone)) await this.prefetch({ phones: [phone] });
+    return this.storedPhones.get(phone) === true;
+  }
+
   insertMember(
     row: Omit<MemberRow, 'pin_failures' | 'pin_locked_until_ms' | 'last_seq'>,
   ): MemberRow {
@@ -385,6 +405,7 @@ export class Writer {
     this.members.set(full.member_id, full);
     this.cards.set(full.card_number, full.member_id);
     this.codes.add(full.referral_code);
+    if (full.phone !== null) this.newPhones.add(full.phone);
     this.pending.members.push(full);
     return full;
   }
@@ -416,10 +437,12 @@ export class Writer {
     reason: RejectReason | string | null = null,
     /** The event as the device sent it, when the server resolved its member (a card number). */
     body: string = JSON.stringify(event),
+    /** What the server did otherwise than the event says (kept with it, sent back on the ack). */
+    noted: readonly Disagreement[] = [],
   ): Promise<Appended> {
     const now = this.ctx.now();
     const serverSeq = (this.seq += 1);
-    let flags: Disagreement[] = [];
+    const flags: Disagreement[] = [...noted];
     const row = status === 'applied' ? await this.member(event.member_id) : undefined;
     const prior = row ? await this.events(row) : [];
     const at = parseInstant(event.occurred_at);
@@ -433,10 +456,11 @@ export class Writer {
     if (row && (event.type === 'purchase_recorded' || event.type === 'purchase_refunded')) {
       before = current ?? (await this.state(row, at));
       const program = programs.version(event.program_version);
-      flags =
-        event.type === 'purchase_recorded'
+      flags.push(
+        ...(event.type === 'purchase_recorded'
           ? checkPurchase(before, program, event, at)
-          : checkRefund(before, program, event, at);
+          : checkRefund(before, program, event, at)),
+      );
     }
     this.pending.events.push([
       serverSeq,

@@ -50,6 +50,7 @@ export interface BatchIds {
   readonly purchases: string[];
   readonly cards: string[];
   readonly codes: string[];
+  readonly phones: string[];
 }
 
 export type PrecheckedSync =
@@ -176,7 +177,14 @@ function storedText(canonical: string, event: EventEnvelope): string {
 const askable = (x: unknown): x is string => typeof x === 'string' && !x.includes('\u0000');
 
 function idsOf(raw: unknown[]): BatchIds {
-  const ids: BatchIds = { events: [], members: [], purchases: [], cards: [], codes: [] };
+  const ids: BatchIds = {
+    events: [],
+    members: [],
+    purchases: [],
+    cards: [],
+    codes: [],
+    phones: [],
+  };
   for (const item of raw) {
     const e = item as {
       event_id?: unknown;
@@ -186,6 +194,7 @@ function idsOf(raw: unknown[]): BatchIds {
         card_number?: unknown;
         referred_by?: unknown;
         referral_code?: unknown;
+        phone?: unknown;
       };
     } | null;
     if (askable(e?.event_id)) ids.events.push(e.event_id);
@@ -199,6 +208,7 @@ function idsOf(raw: unknown[]): BatchIds {
       if (askable(p.card_number)) ids.cards.push(p.card_number);
       if (askable(p.referred_by)) ids.members.push(p.referred_by);
       if (askable(p.referral_code)) ids.codes.push(p.referral_code);
+      if (askable(p.phone)) ids.phones.push(p.phone);
     }
   }
   return ids;

@@ -100,6 +100,7 @@ describe('sync precheck', () => {
       purchases: ['p-1', 'p-2', 'p-3', 'p-4'],
       cards: ['card-9'],
       codes: ['R9'],
+      phones: [],
     });
   });
 

@@ -160,6 +160,52 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     ]);
   });
 
+  it('keeps a second enrollment of a phone number, without the number, flagged; the till syncs on', async () => {
+    // The same customer enrolled twice offline (at this till, and once through the API).
+    const phone = `010${String(Date.now()).slice(-8)}`;
+    const web = await s.api('POST', '/customers', { name: 'Han', phone: `${phone.slice(0, -1)}9` });
+    expect(web.status).toBe(201);
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const tag = a.slice(0, 8);
+    const batch = [
+      await till.event('member_enrolled', a, enrollment(`card-${tag}-a`, `A${tag}`, { phone })),
+      await till.event('member_enrolled', b, enrollment(`card-${tag}-b`, `B${tag}`, { phone })),
+      await till.event(
+        'member_enrolled',
+        c,
+        enrollment(`card-${tag}-c`, `C${tag}`, { phone: `${phone.slice(0, -1)}9` }),
+      ),
+      // Its first purchase: twice the points.
+      await till.event(
+        'purchase_recorded',
+        b,
+        purchase(randomUUID(), 10_000, { points_earned: 400 }),
+      ),
+    ];
+    const res = await till.sync(batch);
+    expect(res.status).toBe(200);
+    const flag = (p: string) => [{ field: 'payload.phone', recorded: p, expected: null }];
+    expect(
+      res.body.acks.map((x: { status: string; flags?: unknown }) => [x.status, x.flags]),
+    ).toEqual([
+      ['applied', undefined],
+      ['applied', flag(phone)],
+      ['applied', flag(`${phone.slice(0, -1)}9`)],
+      ['applied', undefined],
+    ]);
+    // The phone finds the first member of each number; the second keeps its sale.
+    expect((await s.api('GET', `/customers/lookup?phone=${phone}`)).body.customer_id).toBe(a);
+    expect(
+      (await s.api('GET', `/customers/lookup?phone=${phone.slice(0, -1)}9`)).body.customer_id,
+    ).toBe(web.body.customer_id);
+    expect((await s.api('GET', `/customers/${b}/points`)).body.total_points).toBe(1_000 + 400);
+    // And the till goes on syncing.
+    const next = await till.sync([
+      await till.event('feedback_given', a, { score: 8, comment: null }),
+    ]);
+    expect(next.body.acks[0].status).toBe('applied');
+  });
+
   it('refuses writes for another store, device or the future, and unknown members', async () => {
     const id = await member();
     const otherStore = await till.event(
