@@ -23,6 +23,7 @@ import {
   correctedNow,
   deviceOf,
   memberRow,
+  ownEnrollment,
   memberStateOf,
   programsOf,
   recordEvents,
@@ -92,14 +93,14 @@ export async function find(search: string): Promise<string | null> {
       : undefined);
   if (row) return row.member_id;
   // Enrolled here and not synced yet: the outbox knows.
-  const own = await db.outbox.where('status').notEqual('rejected').toArray();
-  const hit = own.find(
-    (r) =>
-      r.event.type === 'member_enrolled' &&
-      (r.event.payload.card_number === text ||
-        r.event.payload.referral_code === text.toUpperCase()),
+  const hash = digits.length >= 9 ? phoneHashOf(device.phone_key, text) : null;
+  return ownEnrollment(
+    db,
+    (p) =>
+      p.card_number === text ||
+      p.referral_code === text.toUpperCase() ||
+      (hash !== null && p.phone_hash === hash),
   );
-  return hit ? hit.member_id : null;
 }
 
 export async function quote(input: SaleInput): Promise<Outcome<Quote>> {
@@ -201,6 +202,14 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   if (!input.name.trim()) return fail('name');
   const phone = phoneOfInput(input.phone);
   if (phone && !PHONE_PATTERN.test(phone)) return fail('phone_format');
+  const phoneHash = phone ? phoneHashOf(device.phone_key, phone) : null;
+  // Already a member (synced here, or enrolled here and not synced yet): find them instead.
+  if (
+    phoneHash &&
+    ((await memberRow(db, { phone_hash: phoneHash })) ||
+      (await ownEnrollment(db, (p) => p.phone_hash === phoneHash)))
+  )
+    return fail('phone_taken');
   if (input.birthday.trim() && !isBirthdayInput(input.birthday.trim(), Date.now()))
     return fail('birthday_format');
   const pin = input.pin.trim();
@@ -223,7 +232,7 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
         birthday: input.birthday.trim() || null,
         name: input.name.trim(),
         phone: phone || null,
-        phone_hash: phone ? phoneHashOf(device.phone_key, phone) : null,
+        phone_hash: phoneHash,
         consent: true,
         pin_hash: pin ? hashPinSync(pin) : null,
       },

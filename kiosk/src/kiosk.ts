@@ -26,6 +26,7 @@ import {
   deviceOf,
   memberEvents,
   memberRow,
+  ownEnrollment,
   outboxCount,
   programsOf,
   recordEvents,
@@ -115,7 +116,7 @@ async function byCode(code: string): Promise<string | null> {
     (await memberRow(db, { card_number: code })) ?? (await memberRow(db, { referral_code: code }));
   return (
     row?.member_id ??
-    (await ownEnrollment((p) => p.card_number === code || p.referral_code === code))
+    (await ownEnrollment(deviceDb(), (p) => p.card_number === code || p.referral_code === code))
   );
 }
 
@@ -127,15 +128,6 @@ async function catchUp(): Promise<void> {
       .catch(() => undefined),
     new Promise((resolve) => setTimeout(resolve, 5_000)),
   ]);
-}
-
-/** A member this kiosk enrolled that the endpoint has not sent back yet. */
-async function ownEnrollment(
-  match: (p: { card_number: string; referral_code: string; phone_hash: string | null }) => boolean,
-): Promise<string | null> {
-  const rows = await deviceDb().outbox.where('status').notEqual('rejected').toArray();
-  const hit = rows.find((r) => r.event.type === 'member_enrolled' && match(r.event.payload));
-  return hit ? hit.member_id : null;
 }
 
 const digitsOf = (phone: string): string => phone.replace(/\D/g, '');
@@ -154,7 +146,7 @@ export async function identifyByPhone(phone: string, pin: string): Promise<Outco
   const hash = phoneHashOf(device.phone_key, phone);
   const byPhone = async () =>
     (await memberRow(db, { phone_hash: hash }))?.member_id ??
-    (await ownEnrollment((p) => p.phone_hash === hash));
+    (await ownEnrollment(deviceDb(), (p) => p.phone_hash === hash));
   let memberId = await byPhone();
   if (!memberId) {
     await catchUp();
@@ -360,7 +352,7 @@ export async function enroll(input: EnrollInput): Promise<Outcome<Enrolled>> {
   const hash = phoneHashOf(device.phone_key, input.phone);
   if (
     (await memberRow(db, { phone_hash: hash })) ||
-    (await ownEnrollment((p) => p.phone_hash === hash))
+    (await ownEnrollment(deviceDb(), (p) => p.phone_hash === hash))
   )
     return fail('phone_taken');
   const referral = input.referral.trim();

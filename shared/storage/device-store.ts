@@ -241,6 +241,16 @@ export async function memberRow(
   return undefined;
 }
 
+/** A member this device enrolled that the endpoint has not sent back yet (the outbox knows). */
+export async function ownEnrollment(
+  db: DeviceDb,
+  match: (p: Payload<'member_enrolled'>) => boolean,
+): Promise<string | null> {
+  const rows = await db.outbox.where('status').notEqual('rejected').toArray();
+  const hit = rows.find((r) => r.event.type === 'member_enrolled' && match(r.event.payload));
+  return hit ? hit.member_id : null;
+}
+
 /**
  * A member's events as this device knows them: the server's, plus this device's own that the
  * server has not confirmed back yet (pending, or synced but not pulled yet). Rejected events

@@ -20,6 +20,7 @@ export {
   rejectedEvents,
   outboxCount,
   memberRow,
+  ownEnrollment,
   memberEvents,
   memberStateOf,
   offlineContext,

@@ -83,6 +83,10 @@ const WORDS = {
     ko: '전화번호는 숫자 6-15자리입니다',
     en: 'A phone number is 6 to 15 digits',
   },
+  phone_taken: {
+    ko: '이 전화번호로 가입한 회원이 있습니다: 회원을 찾으세요',
+    en: 'A member has this phone number: find them instead',
+  },
   birthday_format: {
     ko: '생일은 YYYY-MM-DD 형식의 실제 날짜입니다',
     en: 'A birthday is a real date, YYYY-MM-DD',

@@ -131,6 +131,17 @@ describe('cashier extension in Chromium', () => {
     await expect.poll(async () => points(panel), poll).toBe('1,000P');
     const newCard = (await panel.getByTestId('card').textContent()) ?? '';
     expect(newCard).toMatch(/^8\d{11}$/);
+    // The same customer again, the number typed otherwise: the till says to find them.
+    await panel.click('button[name=show-enroll]');
+    await panel.fill('input[name=enroll-name]', 'Lee S.');
+    await panel.fill('input[name=enroll-phone]', '010 9876 5432');
+    await panel.click('button[name=enroll]');
+    await expect
+      .poll(async () => panel.locator('.error').textContent(), poll)
+      .toContain('회원을 찾으세요');
+    await panel.fill('input[name=search]', '010-9876-5432');
+    await panel.press('input[name=search]', 'Enter');
+    await expect.poll(async () => panel.getByTestId('card').textContent(), poll).toBe(newCard);
 
     await panel.click('button[name=take-cart]');
     await expect.poll(async () => panel.inputValue('input[name=amount]'), poll).toBe('47000');

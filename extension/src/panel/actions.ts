@@ -1,7 +1,7 @@
 /** What the cashier's buttons do: ask the service worker (till.ts), then show the answer. */
 import type { Quote } from '../../../shared/rules';
 import { ask } from '../messages';
-import type { Outcome, RecentPurchase } from '../till';
+import type { RecentPurchase } from '../till';
 import { say, usePanel } from './store';
 
 export const AUTO_LOCK_MS = 5 * 60_000;
@@ -72,16 +72,26 @@ export async function quote(): Promise<Quote | null> {
   return q.ok ? q.value : null;
 }
 
-export async function confirmSale(): Promise<void> {
-  const { memberId, selling, set } = usePanel.getState();
-  if (!memberId || selling) return;
-  set({ selling: true });
-  let done: Outcome<{ discount: number }>;
+/**
+ * Runs one recording action at a time: a second click while one is in flight does nothing
+ * (undefined). The buttons are disabled too, but only once the panel renders again.
+ */
+async function recordOnce<T>(work: () => Promise<T>): Promise<T | undefined> {
+  const { recording, set } = usePanel.getState();
+  if (recording) return undefined;
+  set({ recording: true });
   try {
-    done = await ask({ kind: 'sell', ...saleInput() });
+    return await work();
   } finally {
-    set({ selling: false });
+    set({ recording: false });
   }
+}
+
+export async function confirmSale(): Promise<void> {
+  const { memberId, set } = usePanel.getState();
+  if (!memberId) return;
+  const done = await recordOnce(() => ask({ kind: 'sell', ...saleInput() }));
+  if (!done) return;
   if (!done.ok) {
     say(done.message, true);
     return;
@@ -100,11 +110,10 @@ export async function enroll(input: {
   referral: string;
   pin: string;
 }): Promise<void> {
-  const done = await ask({
-    kind: 'enroll',
-    ...input,
-    staff_id: usePanel.getState().staff?.staff_id ?? null,
-  });
+  const done = await recordOnce(() =>
+    ask({ kind: 'enroll', ...input, staff_id: usePanel.getState().staff?.staff_id ?? null }),
+  );
+  if (!done) return;
   if (!done.ok) {
     say(done.message, true);
     return;
@@ -131,13 +140,16 @@ export async function refund(
 ): Promise<void> {
   const { memberId, staff } = usePanel.getState();
   if (!memberId) return;
-  const done = await ask({
-    kind: 'refund',
-    member_id: memberId,
-    purchase_id: purchaseId,
-    ...(lines ? { lines } : {}),
-    staff_id: staff?.staff_id ?? null,
-  });
+  const done = await recordOnce(() =>
+    ask({
+      kind: 'refund',
+      member_id: memberId,
+      purchase_id: purchaseId,
+      ...(lines ? { lines } : {}),
+      staff_id: staff?.staff_id ?? null,
+    }),
+  );
+  if (!done) return;
   say(done.ok ? 'refunded' : done.message, !done.ok);
   await loadMember(memberId);
   await refreshStatus();
@@ -146,14 +158,17 @@ export async function refund(
 export async function adjust(points: number, reason: string, managerPin: string): Promise<void> {
   const { memberId, staff } = usePanel.getState();
   if (!memberId) return;
-  const done = await ask({
-    kind: 'adjust',
-    member_id: memberId,
-    points,
-    reason,
-    manager_pin: managerPin,
-    staff_id: staff?.staff_id ?? null,
-  });
+  const done = await recordOnce(() =>
+    ask({
+      kind: 'adjust',
+      member_id: memberId,
+      points,
+      reason,
+      manager_pin: managerPin,
+      staff_id: staff?.staff_id ?? null,
+    }),
+  );
+  if (!done) return;
   say(done.ok ? 'recorded' : done.message, !done.ok);
   await loadMember(memberId);
   await refreshStatus();

@@ -27,7 +27,7 @@ export function Tabs() {
 }
 
 export function Checkout() {
-  const { member, amount, redeem, coupon, lines, quote: q, locale, selling, set } = usePanel();
+  const { member, amount, redeem, coupon, lines, quote: q, locale, recording, set } = usePanel();
   if (!member) return null;
   const update = (p: Parameters<typeof set>[0]) => {
     set(p);
@@ -99,7 +99,7 @@ export function Checkout() {
           {q.stamps_added > 0 ? ` · ${t('stamps', locale)} +${q.stamps_added}` : ''}
         </p>
       )}
-      <button type="submit" name="confirm" disabled={selling}>
+      <button type="submit" name="confirm" disabled={recording}>
         {t('confirm', locale)}
       </button>
     </form>
@@ -108,6 +108,7 @@ export function Checkout() {
 
 export function Enroll() {
   const locale = usePanel((s) => s.locale);
+  const recording = usePanel((s) => s.recording);
   const [form, setForm] = useState({ name: '', phone: '', birthday: '', referral: '', pin: '' });
   const field = (name: keyof typeof form, label: Parameters<typeof t>[0]) => (
     <label>
@@ -142,7 +143,7 @@ export function Enroll() {
           onInput={(e) => setForm({ ...form, pin: e.currentTarget.value })}
         />
       </label>
-      <button type="submit" name="enroll">
+      <button type="submit" name="enroll" disabled={recording}>
         {t('enroll', locale)}
       </button>
     </form>
@@ -150,7 +151,7 @@ export function Enroll() {
 }
 
 export function Refund() {
-  const { memberId, locale } = usePanel();
+  const { memberId, locale, recording } = usePanel();
   const [purchases, setPurchases] = useState<Awaited<ReturnType<typeof recentPurchases>>>([]);
   const [receipt, setReceipt] = useState('');
   const reload = () => void recentPurchases(receipt).then(setPurchases);
@@ -186,6 +187,7 @@ export function Refund() {
             <button
               type="button"
               name="refund-all"
+              disabled={recording}
               onClick={() => void refund(p.purchase_id).then(reload)}
             >
               {t('refund_all', locale)}
@@ -202,6 +204,7 @@ export function Refund() {
                   class="secondary"
                   type="button"
                   name={`refund-one-${l.sku}`}
+                  disabled={recording}
                   onClick={() =>
                     void refund(p.purchase_id, [{ sku: l.sku, quantity: 1 }]).then(reload)
                   }
@@ -218,6 +221,7 @@ export function Refund() {
 
 export function Adjust() {
   const locale = usePanel((s) => s.locale);
+  const recording = usePanel((s) => s.recording);
   const [form, setForm] = useState({ points: '', reason: '', pin: '' });
   return (
     <form
@@ -257,7 +261,7 @@ export function Adjust() {
           onInput={(e) => setForm({ ...form, pin: e.currentTarget.value })}
         />
       </label>
-      <button type="submit" name="adjust">
+      <button type="submit" name="adjust" disabled={recording}>
         {t('adjust', locale)}
       </button>
     </form>

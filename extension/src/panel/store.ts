@@ -26,8 +26,11 @@ export interface PanelState {
   /** The POS receipt number of the cart taken from the POS page. */
   receipt: string | null;
   quote: Quote | null;
-  /** A sale is being recorded: the confirm button waits for it (a double click sells once). */
-  selling: boolean;
+  /**
+   * A sale, refund, enrollment or adjustment is being recorded: its buttons wait for it, and a
+   * second click meanwhile does nothing (a double click records once).
+   */
+  recording: boolean;
   set(p: Partial<PanelState>): void;
 }
 
@@ -47,7 +50,7 @@ export const usePanel = create<PanelState>((set) => ({
   lines: [],
   receipt: null,
   quote: null,
-  selling: false,
+  recording: false,
   set: (p) => set(p),
 }));
 
