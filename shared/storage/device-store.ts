@@ -66,10 +66,55 @@ export function initialSync(): SyncRow {
   };
 }
 
-/** Stores a pairing (a new device identity starts a new chain and a new cursor). */
+/**
+ * Stores a pairing: a new device identity starts a new chain and a new cursor.
+ *
+ * A till paired again (its token revoked, "pair it again") keeps what it recorded and has not
+ * synced: those events are signed again into the new identity's chain, in their order, under
+ * new event ids (should one of them have reached the endpoint under the old identity with its
+ * answer lost, the endpoint finds the copy by its purchase, refund or member id). Events the
+ * endpoint confirmed are dropped from the outbox (the new cursor pulls them back); rejected ones
+ * stay listed, under negative keys, so that the new chain's seq numbers are free. Before, the
+ * unsynced events went out under the new token with the old device id and came back
+ * wrong_device, and the next sale failed on the outbox key of an old one.
+ */
 export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairing): Promise<void> {
   const program = parseProgram(pairing.program);
-  await db.transaction('rw', [db.device, db.sync, db.programs], async () => {
+  await db.transaction('rw', [db.device, db.sync, db.programs, db.outbox], async () => {
+    const before = await db.device.get('self');
+    const again = before !== undefined && before.device_id !== pairing.device_id;
+    let seq = again ? 0 : (before?.seq ?? 0);
+    let prev = again ? GENESIS_HASH : (before?.last_hash ?? GENESIS_HASH);
+    if (again) {
+      const rows = await db.outbox.orderBy('seq').toArray();
+      await db.outbox.clear();
+      const kept: OwnEventRow[] = [];
+      let archived = Math.min(0, ...rows.map((r) => r.seq));
+      for (const row of rows) {
+        if (row.status === 'rejected') {
+          archived -= 1;
+          kept.push({ ...row, seq: archived });
+        } else if (row.status === 'pending') {
+          seq += 1;
+          const rest: Record<string, unknown> = { ...row.event };
+          delete rest.hash;
+          const unsigned = {
+            ...rest,
+            event_id: uuidv7(),
+            device_id: pairing.device_id,
+            seq,
+            prev_hash: prev,
+          };
+          const event = {
+            ...unsigned,
+            hash: hashEventSync(unsigned as unknown as EventEnvelope),
+          } as unknown as EventEnvelope;
+          prev = event.hash;
+          kept.push({ ...row, seq, event_id: event.event_id, event });
+        }
+      }
+      await db.outbox.bulkAdd(kept);
+    }
     await db.device.put({
       id: 'self',
       device_id: pairing.device_id,
@@ -78,8 +123,8 @@ export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairi
       endpoint: endpoint.replace(/\/+$/, ''),
       token: pairing.token,
       phone_key: pairing.phone_key,
-      seq: 0,
-      last_hash: GENESIS_HASH,
+      seq,
+      last_hash: prev,
       staff: [...pairing.staff],
     });
     await db.sync.put({ ...initialSync(), program_version: program.version });

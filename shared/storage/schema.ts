@@ -57,7 +57,8 @@ export interface OwnEventRow {
 }
 
 export const OwnEventRowSchema = v.object({
-  seq: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+  /** The event's seq in the chain; negative for a rejected event of an earlier pairing. */
+  seq: v.pipe(v.number(), v.safeInteger()),
   event_id: v.string(),
   member_id: v.string(),
   status: v.picklist(['pending', 'synced', 'rejected']),

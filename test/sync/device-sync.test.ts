@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceUnderTest } from '../support/device';
 import { startServer, type Running } from '../support/server';
 import { GENESIS_HASH, hashEventSync, type EventEnvelope } from '../../shared/protocol';
-import { outboxCount, rejectedEvents, syncStateOf } from '../../shared/storage';
+import { outboxCount, rejectedEvents, savePairing, syncStateOf } from '../../shared/storage';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../shared/sync';
 
 let s: Running;
@@ -79,6 +79,53 @@ describe('device store and sync client', () => {
     expect((await syncStateOf(till.db)).paused).toBe('unauthorized');
     expect(await till.outbox()).toBe(1);
     expect(await till.balance(id)).toBe(1_000);
+  });
+
+  it('paired again after its token was revoked, sends what it had not synced and records on', async () => {
+    const till = await DeviceUnderTest.pair(s);
+    const kim = await till.enroll();
+    await till.record([
+      {
+        type: 'points_adjusted',
+        member_id: kim,
+        staff_id: null,
+        payload: { points: 500, reason: 'nobody approved this', approved_by: 'nobody' },
+      },
+    ]);
+    await till.client.sync();
+    expect(await rejectedEvents(till.db)).toHaveLength(1);
+    await s.app.ctx.db.run(
+      `UPDATE tokens SET revoked_at = 'now' WHERE device_id = (SELECT device_id FROM devices ORDER BY created_at DESC LIMIT 1)`,
+    );
+    // Still selling while the endpoint refuses the token: a sale, and a new member.
+    const sale = await till.sell(kim, { amount: 20_000 });
+    const lee = await till.enroll();
+    expect(await till.client.sync()).toMatchObject({ ok: false, reason: 'unauthorized' });
+    expect(await till.outbox()).toBe(2);
+
+    // "Pair it again": a new pairing code, a new identity.
+    const made = await s.api('POST', '/devices', {
+      store_id: 'store-1',
+      role: 'cashier',
+      name: 'again',
+    });
+    const paired = await s.api(
+      'POST',
+      '/devices/pair',
+      { pairing_code: made.body.pairing_code },
+      null,
+    );
+    await savePairing(till.db, s.base.replace(/\/api\/v1$/, ''), paired.body);
+    expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 2, rejected: 0 });
+    expect(await serverBalance(kim)).toBe(1_000 + (sale?.points_earned ?? -1));
+    expect(await serverBalance(lee)).toBe(1_000);
+    // The old rejection is still listed, and the till records and syncs on.
+    expect(await rejectedEvents(till.db)).toEqual([
+      expect.objectContaining({ reason: 'forbidden_for_role' }),
+    ]);
+    await till.sell(lee, { amount: 10_000 });
+    expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1, rejected: 0 });
+    expect(await till.outbox()).toBe(0);
   });
 
   it('records nothing the endpoint would refuse as malformed, and the chain goes on', async () => {
