@@ -23,9 +23,22 @@ const app = await createApp(db, {
     '/downloads/': resolve(root, 'dist/downloads'),
   },
 });
+// Listen first: on a first start the admin token is made and shown once, and a port in use
+// must not lose it.
+let port: number;
+try {
+  port = await app.listen(config.port, config.host);
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+  console.error(
+    `error: ${config.host}:${config.port} is in use (is the endpoint running already?).\n` +
+      `  Stop the other program, or start this one on another port: PORT=${config.port + 1} npm start`,
+  );
+  await db.close();
+  process.exit(1);
+}
 const boot = await bootstrap(app.ctx, { adminToken: config.adminToken });
 app.ctx.prechecker.start();
-const port = await app.listen(config.port, config.host);
 const base = `http://${config.host}:${port}`;
 
 console.log(`Store loyalty central endpoint on ${base}`);

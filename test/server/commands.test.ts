@@ -2,6 +2,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -120,6 +122,46 @@ describe('the commands a newcomer runs', () => {
       expect(program.status).toBe(401);
     } finally {
       child.kill('SIGTERM');
+    }
+  }, 60_000);
+
+  it('npm start on a port in use: says so, and the first start still shows its admin token', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'loyalty-port-'));
+    const taken = createServer();
+    await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', () => ok()));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const busy = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: root,
+        env: { ...env, LOYALTY_DATA_DIR: fresh, PORT: String(port) },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(busy.status).toBe(1);
+      expect(busy.stderr).toContain(`127.0.0.1:${port} is in use`);
+      expect(busy.stderr).toContain(`PORT=${port + 1} npm start`);
+      expect(busy.stdout).not.toContain('Admin token');
+    } finally {
+      taken.close();
+    }
+    // The port is free now: this is still the first start, and the token is shown.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: root,
+      env: { ...env, LOYALTY_DATA_DIR: fresh, PORT: '0' },
+    });
+    try {
+      const out = await new Promise<string>((ok, fail) => {
+        let text = '';
+        child.stdout.on('data', (c: Buffer) => {
+          text += c.toString();
+          if (text.includes('Pair a device')) ok(text);
+        });
+        child.once('exit', (code) => fail(new Error(`exited ${code}: ${text}`)));
+      });
+      expect(out).toMatch(/Admin token \(shown once, keep it\): \S{20,}/);
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(fresh, { recursive: true, force: true });
     }
   }, 60_000);
 });
