@@ -1,7 +1,7 @@
 /** Options: pair this browser with the central endpoint (endpoint URL + one-time pairing code). */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { savePairing, type Pairing } from '../../shared/storage';
+import { endpointBase, savePairing, type Pairing } from '../../shared/storage';
 import { t } from '../../shared/ui';
 import { deviceDb } from './device';
 import { ask } from './messages';
@@ -97,7 +97,7 @@ function Options() {
     setBusy(true);
     setError(null);
     try {
-      const base = endpoint.trim().replace(/\/+$/, '');
+      const base = endpointBase(endpoint);
       const res = await fetch(`${base}/api/v1/devices/pair`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

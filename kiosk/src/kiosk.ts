@@ -23,6 +23,7 @@ import {
 } from '../../shared/rules';
 import {
   correctedNow,
+  endpointBase,
   deviceOf,
   memberEvents,
   memberRow,
@@ -73,7 +74,7 @@ export async function status(): Promise<KioskStatus> {
 
 /** Pairs this screen with the endpoint as a kiosk (a one-time code from the admin). */
 export async function pair(endpoint: string, code: string): Promise<Outcome<null>> {
-  const base = endpoint.trim().replace(/\/+$/, '');
+  const base = endpointBase(endpoint);
   let res: Response;
   try {
     res = await fetch(`${base}/api/v1/devices/pair`, {

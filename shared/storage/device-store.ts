@@ -67,6 +67,17 @@ export function initialSync(): SyncRow {
 }
 
 /**
+ * The endpoint's base URL from what a person typed: spaces and trailing slashes dropped, and the
+ * API's own path (`npm start` prints `http://127.0.0.1:8787/api/v1` too) taken as the endpoint.
+ */
+export function endpointBase(typed: string): string {
+  return typed
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/api\/v1$/, '');
+}
+
+/**
  * Stores a pairing: a new device identity starts a new chain and a new cursor.
  *
  * A till paired again (its token revoked, "pair it again") keeps what it recorded and has not
@@ -120,7 +131,7 @@ export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairi
       device_id: pairing.device_id,
       store_id: pairing.store_id,
       role: pairing.role,
-      endpoint: endpoint.replace(/\/+$/, ''),
+      endpoint: endpointBase(endpoint),
       token: pairing.token,
       phone_key: pairing.phone_key,
       seq,

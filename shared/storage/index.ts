@@ -10,6 +10,7 @@ export {
   type ProgramRow,
 } from './schema';
 export {
+  endpointBase,
   savePairing,
   deviceOf,
   syncStateOf,

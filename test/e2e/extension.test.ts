@@ -76,7 +76,8 @@ describe('cashier extension in Chromium', () => {
 
     const options = await context.newPage();
     await options.goto(`chrome-extension://${extensionId}/options.html`);
-    await options.fill('input[name=endpoint]', origin);
+    // Pasted as npm start prints the API: the endpoint is its origin.
+    await options.fill('input[name=endpoint]', `${origin}/api/v1/`);
     await options.fill('input[name=pairing_code]', device.pairing_code);
     await options.click('button[type=submit]');
     await expect
