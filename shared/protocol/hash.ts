@@ -105,6 +105,11 @@ export async function signEvent(event: UnsignedEvent): Promise<EventEnvelope> {
   return { ...event, hash: await hashEvent(event) } as EventEnvelope;
 }
 
+/** The same, synchronously (inside an IndexedDB transaction). */
+export function signEventSync(event: UnsignedEvent): EventEnvelope {
+  return { ...event, hash: hashEventSync(event) } as EventEnvelope;
+}
+
 /** True when the event's hash is right (the chain link to prev_hash is checked by the caller). */
 export async function verifyEvent(event: EventEnvelope): Promise<boolean> {
   return (await hashEvent(event)) === event.hash;

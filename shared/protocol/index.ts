@@ -9,7 +9,15 @@ export {
   type UnsignedEvent,
   type EnvelopeIssue,
 } from './envelope';
-export { canonicalJson, sha256Hex, hashEvent, hashEventSync, signEvent, verifyEvent } from './hash';
+export {
+  canonicalJson,
+  sha256Hex,
+  hashEvent,
+  hashEventSync,
+  signEvent,
+  signEventSync,
+  verifyEvent,
+} from './hash';
 export { sha256HexSync } from './sha256';
 export {
   SyncRequestSchema,

@@ -6,10 +6,11 @@
 import Dexie from 'dexie';
 import {
   GENESIS_HASH,
-  hashEventSync,
   parseEnvelope,
+  signEventSync,
   uuidv7,
   type EventEnvelope,
+  type UnsignedEvent,
 } from '../protocol';
 import {
   DEFAULT_PROGRAM,
@@ -116,10 +117,7 @@ export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairi
             seq,
             prev_hash: prev,
           };
-          const event = {
-            ...unsigned,
-            hash: hashEventSync(unsigned as unknown as EventEnvelope),
-          } as unknown as EventEnvelope;
+          const event = signEventSync(unsigned as unknown as UnsignedEvent);
           prev = event.hash;
           kept.push({ ...row, seq, event_id: event.event_id, event });
         }
@@ -219,10 +217,7 @@ export async function recordEvents(
           payload: d.payload,
           prev_hash: prev,
         };
-        const event = {
-          ...unsigned,
-          hash: hashEventSync(unsigned as unknown as EventEnvelope),
-        } as unknown as EventEnvelope;
+        const event = signEventSync(unsigned as unknown as UnsignedEvent);
         // What the endpoint would refuse as malformed is not recorded at all: once pushed, a
         // refused enrollment would leave a member that exists on this device only.
         const checked = parseEnvelope(event);
