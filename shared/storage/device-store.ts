@@ -221,6 +221,13 @@ export async function recordEvents(
         // What the endpoint would refuse as malformed is not recorded at all: once pushed, a
         // refused enrollment would leave a member that exists on this device only.
         const checked = parseEnvelope(event);
+        // The endpoint refuses U+0000 in any text too (PostgreSQL cannot store it); JSON writes
+        // it escaped, and nothing else writes that escape.
+        if (checked.ok && JSON.stringify(event).includes('\\u0000'))
+          throw new StorageError(
+            'invalid_event',
+            `${d.type} not recorded: text may not contain the NUL character (U+0000)`,
+          );
         if (!checked.ok) {
           const issue = checked.issues[0];
           throw new StorageError(

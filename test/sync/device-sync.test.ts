@@ -148,6 +148,13 @@ describe('device store and sync client', () => {
     await expect(
       till.record([good, { ...good, payload: { score: 11, comment: null } }]),
     ).rejects.toMatchObject({ code: 'invalid_event' });
+    // U+0000 (pasted into a comment), which the endpoint refuses in any text.
+    await expect(
+      till.record([{ ...good, payload: { score: 9, comment: 'fine\u0000' } }]),
+    ).rejects.toMatchObject({
+      code: 'invalid_event',
+      message: 'feedback_given not recorded: text may not contain the NUL character (U+0000)',
+    });
     expect(await outboxCount(till.db)).toBe(before + 1); // the enrollment only
     await till.record([good]);
     await till.client.sync();
