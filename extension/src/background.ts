@@ -57,7 +57,9 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
   const parsed = v.safeParse(RequestSchema, message);
   if (!parsed.success) {
-    reply({ error: `bad message: ${parsed.issues[0]?.message ?? ''}` });
+    const issue = parsed.issues[0];
+    const path = issue ? v.getDotPath(issue) : null;
+    reply({ error: `bad message: ${path ? `${path}: ` : ''}${issue?.message ?? ''}` });
     return false;
   }
   const request = parsed.output as Request;

@@ -114,6 +114,11 @@ describe('cashier extension in Chromium', () => {
 
     // A new customer enrolls at the till (and gets the signup points and the welcome coupon).
     await panel.click('button[name=show-enroll]');
+    // What the worker refuses outright (a name over 100 characters) is said, not swallowed.
+    await panel.fill('input[name=enroll-name]', 'L'.repeat(101));
+    await panel.fill('input[name=enroll-phone]', '010-9876-5432');
+    await panel.click('button[name=enroll]');
+    await expect.poll(async () => panel.locator('.error').textContent(), poll).toContain('name');
     await panel.fill('input[name=enroll-name]', 'Lee Seojun');
     await panel.fill('input[name=enroll-pin]', '5791');
     // Typos the endpoint would refuse are caught at the till, and nothing is recorded.

@@ -74,7 +74,9 @@ export async function quote(): Promise<Quote | null> {
 
 /**
  * Runs one recording action at a time: a second click while one is in flight does nothing
- * (undefined). The buttons are disabled too, but only once the panel renders again.
+ * (undefined). The buttons are disabled too, but only once the panel renders again. When the
+ * worker fails (the device storage is full, a value it refuses), the cashier reads why, instead
+ * of a click that seems to do nothing.
  */
 async function recordOnce<T>(work: () => Promise<T>): Promise<T | undefined> {
   const { recording, set } = usePanel.getState();
@@ -82,6 +84,9 @@ async function recordOnce<T>(work: () => Promise<T>): Promise<T | undefined> {
   set({ recording: true });
   try {
     return await work();
+  } catch (error) {
+    say(String(error instanceof Error ? error.message : error).replace(/^\w*Error: /, ''), true);
+    return undefined;
   } finally {
     set({ recording: false });
   }
