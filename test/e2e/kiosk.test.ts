@@ -193,8 +193,12 @@ describe('kiosk PWA in Chromium', () => {
     // Consent is required and recorded: without it nothing is enrolled.
     await expect.poll(() => text('error'), poll).toContain('동의');
     await page.check('input[name=consent]');
-    // A double tap enrolls once.
-    await page.getByRole('button', { name: '가입하기' }).dblclick();
+    // A double tap enrolls once: two submits in the same moment, before the screen renders.
+    await page.evaluate(() => {
+      const form = document.querySelector('input[name=consent]')?.closest('form');
+      form?.requestSubmit();
+      form?.requestSubmit();
+    });
     await expect.poll(screen, poll).toBe('enrolled');
     await axe('enrolled');
     const card = (await text('card-number')).replace(/\s/g, '');
