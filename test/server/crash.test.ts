@@ -104,6 +104,7 @@ describe('the endpoint killed while tills push (SQLite)', () => {
       tills.push({ device_id, token, batches: batches(device_id, 1_500) });
     }
     let unanswered = 0;
+    let acked = 0;
     const push = async (till: (typeof tills)[number]) => {
       for (let b = 0; b < till.batches.length;) {
         try {
@@ -121,6 +122,7 @@ describe('the endpoint killed while tills push (SQLite)', () => {
           expect(res.status).toBe(200);
           for (const ack of res.body.acks) expect(['applied', 'duplicate']).toContain(ack.status);
           b += 1;
+          acked += 1;
         } catch (error) {
           if (!String(error).includes('fetch failed')) throw error;
           unanswered += 1; // no answer: the endpoint is down; send the same batch again
@@ -128,9 +130,10 @@ describe('the endpoint killed while tills push (SQLite)', () => {
         }
       }
     };
+    // Killed at set points of the push (90 batches in all), however fast this machine is.
     const kills = (async () => {
-      for (let k = 0; k < 3; k += 1) {
-        await new Promise((r) => setTimeout(r, 400 + k * 300));
+      for (const at of [10, 35, 60]) {
+        while (acked < at) await new Promise((r) => setTimeout(r, 5));
         const dead = new Promise((r) => server.once('exit', r));
         server.kill('SIGKILL');
         await dead;
