@@ -279,10 +279,6 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       const row = await requireMember(ctx.db, req.params.id as string);
       if (!row.pin_hash) throw new ApiError(422, 'pin_not_set', 'this member has no PIN');
       const now = ctx.now();
-      const lockedFor = (until: number) =>
-        new ApiError(429, 'pin_locked', 'too many wrong PINs; try again later', {
-          retry_after_seconds: Math.max(1, Math.ceil((until - now) / 1000)),
-        });
       // The attempt is counted before the PIN is checked, in one statement: requests sent at
       // once (a script guessing) each get their own number, so at most five guesses are checked
       // before the lock. Counting after the check let them all read the same count.
@@ -292,8 +288,10 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
         [row.member_id, now],
       );
       if (!counted) {
-        const locked = await requireMember(ctx.db, row.member_id);
-        throw lockedFor(Number(locked.pin_locked_until_ms));
+        const until = Number((await requireMember(ctx.db, row.member_id)).pin_locked_until_ms);
+        throw new ApiError(429, 'pin_locked', 'too many wrong PINs; try again later', {
+          retry_after_seconds: Math.max(1, Math.ceil((until - now) / 1000)),
+        });
       }
       const attempt = Number(counted.pin_failures);
       const lock = async (): Promise<never> => {

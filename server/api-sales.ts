@@ -97,16 +97,17 @@ function refuseNewConflicts(before: MemberState, after: MemberState): void {
     });
 }
 
-/** The time of a sale or refund: as given, else the server's clock when the ledger is its. */
-function timeOf(occurred: string | undefined, now: number): number {
-  return occurred === undefined ? now : occurredAt(occurred, now);
+/** occurred_at as asked for (checked: not too far ahead), or undefined when not given. */
+function requestedTime(occurred: string | undefined, now: number): number | undefined {
+  return occurred === undefined ? undefined : occurredAt(occurred, now);
 }
 
 async function sale(ctx: AppContext, req: Request, record: boolean) {
   const who: Caller = caller(req.caller);
   const body = parse(PurchaseSchema, req.body);
-  // Checked now, so that a time too far ahead is refused before anything waits for the ledger.
-  occurredAt(body.occurred_at, ctx.now());
+  // The time asked for, checked before anything waits for the ledger (none: the server's clock
+  // once the sale holds the ledger).
+  const asked = requestedTime(body.occurred_at, ctx.now());
   const store = await storeFor(ctx.db, who, body.store_id);
   const memberId = req.params.id as string;
   const input = {
@@ -117,7 +118,7 @@ async function sale(ctx: AppContext, req: Request, record: boolean) {
     store_id: store,
   };
   if (!record) {
-    const at = timeOf(body.occurred_at, ctx.now());
+    const at = asked ?? ctx.now();
     const program = ctx.programs.programs().at(at);
     const row = await requireMember(ctx.db, memberId);
     const state = await memberState(ctx, ctx.db, row, at);
@@ -130,7 +131,7 @@ async function sale(ctx: AppContext, req: Request, record: boolean) {
     // SQLite: its turn in the group), so sales that waited for each other get increasing times
     // and each one's check sees the sale before it.
     const now = ctx.now();
-    const at = timeOf(body.occurred_at, now);
+    const at = asked ?? now;
     const program = ctx.programs.programs().at(at);
     const row = await requireMember(w.tx, memberId);
     const settled = Math.max(at, now);
@@ -192,7 +193,7 @@ export function salesRoutes(router: Router, ctx: AppContext): void {
     handler: async (req) => {
       const who = caller(req.caller);
       const body = parse(RefundSchema, req.body);
-      occurredAt(body.occurred_at, ctx.now());
+      const asked = requestedTime(body.occurred_at, ctx.now());
       const purchaseId = req.params.id as string;
       const found = await ctx.db.get<{ member_id: string; store_id: string }>(
         `SELECT member_id, store_id FROM purchases WHERE purchase_id = ?`,
@@ -204,7 +205,7 @@ export function salesRoutes(router: Router, ctx: AppContext): void {
       return withWriter(ctx, async (w) => {
         // As for a sale: the time is read once the refund holds the ledger.
         const now = ctx.now();
-        const at = timeOf(body.occurred_at, now);
+        const at = asked ?? now;
         const program = ctx.programs.programs().at(at);
         const settled = Math.max(at, now);
         const row = (await w.member(found.member_id)) as MemberRow;

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, invalidJson } from './errors';
 import { sha256 } from './crypto';
-import { hasNul, NUL_REFUSED } from './validate';
+import { hasNul, NUL_REFUSED } from '../shared/protocol';
 import type { Database } from './db/database';
 
 export type Role = 'cashier' | 'kiosk';

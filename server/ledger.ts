@@ -307,22 +307,8 @@ export class Writer {
         this.members.set(r.member_id, r);
       }
     }
-    for (const chunk of chunks(fresh(ids.codes, this.storedCodes))) {
-      for (const c of chunk) this.storedCodes.set(c, false);
-      const rows = await this.tx.all<{ referral_code: string }>(
-        `SELECT referral_code FROM members WHERE referral_code IN (${marks(chunk.length)})`,
-        chunk,
-      );
-      for (const r of rows) this.storedCodes.set(r.referral_code, true);
-    }
-    for (const chunk of chunks(fresh(ids.phones, this.storedPhones))) {
-      for (const c of chunk) this.storedPhones.set(c, false);
-      const rows = await this.tx.all<{ phone: string }>(
-        `SELECT phone FROM members WHERE phone IN (${marks(chunk.length)})`,
-        chunk,
-      );
-      for (const r of rows) this.storedPhones.set(r.phone, true);
-    }
+    await this.prefetchTaken('referral_code', fresh(ids.codes, this.storedCodes), this.storedCodes);
+    await this.prefetchTaken('phone', fresh(ids.phones, this.storedPhones), this.storedPhones);
     for (const chunk of chunks(fresh(ids.members, this.members))) {
       for (const id of chunk) this.members.set(id, null);
       const rows = await this.tx.all<MemberRow>(
@@ -355,6 +341,22 @@ export class Writer {
       for (const r of rows) byMember.get(r.member_id)?.push(JSON.parse(r.body) as LedgerEvent);
       for (const [id, events] of byMember)
         this.ctx.cache.set(id, events, Number((this.members.get(id) as MemberRow).last_seq));
+    }
+  }
+
+  /** Whether each value is a stored member's referral code or phone, into `taken`. */
+  private async prefetchTaken(
+    column: 'referral_code' | 'phone',
+    values: string[],
+    taken: Map<string, boolean>,
+  ): Promise<void> {
+    for (const chunk of chunks(values)) {
+      for (const value of chunk) taken.set(value, false);
+      const rows = await this.tx.all<Record<typeof column, string>>(
+        `SELECT ${column} FROM members WHERE ${column} IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) taken.set(r[column], true);
     }
   }
 

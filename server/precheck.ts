@@ -7,6 +7,8 @@
 import * as v from 'valibot';
 import {
   canonicalJson,
+  hasNul,
+  NUL_REFUSED,
   parseEnvelope,
   SyncRequestSchema,
   type EventEnvelope,
@@ -14,7 +16,7 @@ import {
 } from '../shared/protocol';
 import { hashOfCanonical } from './crypto';
 import { invalidJson, type ApiError } from './errors';
-import { hasNul, invalidInput, NUL_REFUSED } from './validate';
+import { invalidInput } from './validate';
 
 /** The fields that place an event in its device's chain, checked before anything else. */
 const ChainSchema = v.object({
@@ -81,8 +83,9 @@ export function precheckSync(raw: string): PrecheckedSync {
   if (!parsed.success) return refusal(invalidInput(parsed.issues, 'sync request'));
   const { events: raws, ...request } = parsed.output;
   // JSON can carry U+0000 only escaped, so a body without that escape holds none.
-  const check = raw.includes('\\u0000') ? checkEvent : checkEventWithoutNul;
-  return { ok: true, request, events: raws.map(check), ids: idsOf(raws) };
+  const mayHoldNul = raw.includes('\\u0000');
+  const events = raws.map((item) => checkEvent(item, mayHoldNul));
+  return { ok: true, request, events, ids: idsOf(raws) };
 }
 
 /** An error as plain data, to cross threads (the handler throws it again). */
@@ -93,10 +96,7 @@ function refusal(error: ApiError): PrecheckedSync {
     : { ok: false, status, code, message, details };
 }
 
-const checkEvent = (item: unknown): CheckedEvent => checkOne(item, true);
-const checkEventWithoutNul = (item: unknown): CheckedEvent => checkOne(item, false);
-
-function checkOne(item: unknown, mayHoldNul: boolean): CheckedEvent {
+function checkEvent(item: unknown, mayHoldNul: boolean): CheckedEvent {
   const rawId = (item as { event_id?: unknown } | null)?.event_id;
   const eventId = typeof rawId === 'string' ? rawId : '';
   try {

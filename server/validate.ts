@@ -52,28 +52,3 @@ export function asOf(query: URLSearchParams, now: number): number {
   if (!isIsoInstant(raw)) throw badRequest(`as_of ${INSTANT_RULE}`, { field: 'as_of' });
   return parseInstant(raw);
 }
-
-/**
- * True when a string anywhere in `value` (keys too) holds U+0000. PostgreSQL cannot store that
- * character in text, so the API refuses it on every backend. Iterative: the body may be JSON
- * nested far too deep for recursion.
- */
-export function hasNul(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const x = stack.pop();
-    if (typeof x === 'string') {
-      if (x.includes('\u0000')) return true;
-    } else if (Array.isArray(x)) {
-      for (const item of x) stack.push(item);
-    } else if (typeof x === 'object' && x !== null) {
-      for (const [k, item] of Object.entries(x)) {
-        if (k.includes('\u0000')) return true;
-        stack.push(item);
-      }
-    }
-  }
-  return false;
-}
-
-export const NUL_REFUSED = 'text may not contain the NUL character (U+0000)';

@@ -22,6 +22,7 @@ import {
   checkoutContext,
   correctedNow,
   deviceOf,
+  memberByPhoneHash,
   memberRow,
   ownEnrollment,
   memberStateOf,
@@ -44,14 +45,17 @@ const fail = <T>(message: string): Outcome<T> => ({ ok: false, message });
 let turn: Promise<unknown> = Promise.resolve();
 
 /**
- * Runs what records (sales, refunds, enrollments, adjustments) one at a time. Each checks the
- * member's state and then records; two at once (a double click, two side panels) both passed
- * the check on the same state and spent the same points or coupon twice.
+ * `work`, run one call at a time with every other action so wrapped (sales, refunds,
+ * enrollments, adjustments). Each checks the member's state and then records; two at once (a
+ * double click, two side panels) both passed the check on the same state and spent the same
+ * points or coupon twice.
  */
-function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const run = turn.then(work);
-  turn = run.catch(() => undefined);
-  return run;
+function oneAtATime<A, R>(work: (input: A) => Promise<R>): (input: A) => Promise<R> {
+  return (input) => {
+    const run = turn.then(() => work(input));
+    turn = run.catch(() => undefined);
+    return run;
+  };
 }
 
 export interface SaleInput {
@@ -84,16 +88,13 @@ export async function find(search: string): Promise<string | null> {
   if (!text) return null;
   const db = deviceDb();
   const device = await deviceOf(db);
-  const digits = text.replace(/[^\d]/g, '');
+  const hash = text.replace(/[^\d]/g, '').length >= 9 ? phoneHashOf(device.phone_key, text) : null;
   const row =
     (await memberRow(db, { card_number: text })) ??
     (await memberRow(db, { referral_code: text })) ??
-    (digits.length >= 9
-      ? await memberRow(db, { phone_hash: phoneHashOf(device.phone_key, text) })
-      : undefined);
+    (hash !== null ? await memberRow(db, { phone_hash: hash }) : undefined);
   if (row) return row.member_id;
   // Enrolled here and not synced yet: the outbox knows.
-  const hash = digits.length >= 9 ? phoneHashOf(device.phone_key, text) : null;
   return ownEnrollment(
     db,
     (p) =>
@@ -152,11 +153,6 @@ async function record(drafts: Draft[], now?: number, program?: Program): Promise
   pendingSync = setTimeout(() => void syncClient().sync(), 1_000);
 }
 
-/** A sale, recorded only after the sales before it (see oneAtATime). */
-export function sell(input: SaleInput): Promise<Outcome<{ discount: number }>> {
-  return oneAtATime(() => sellNow(input));
-}
-
 async function sellNow(input: SaleInput): Promise<Outcome<{ discount: number }>> {
   const { outcome: q, now, program, offline } = await quoteIn(input);
   if (!q.ok) return q;
@@ -180,6 +176,9 @@ async function sellNow(input: SaleInput): Promise<Outcome<{ discount: number }>>
   return { ok: true, value: { discount: q.value.amount - q.value.amount_paid } };
 }
 
+/** A sale, recorded only after the sales before it (see oneAtATime). */
+export const sell = oneAtATime(sellNow);
+
 export interface EnrollInput {
   name: string;
   phone: string;
@@ -187,10 +186,6 @@ export interface EnrollInput {
   referral: string;
   pin: string;
   staff_id: string | null;
-}
-
-export function enroll(input: EnrollInput): Promise<Outcome<string>> {
-  return oneAtATime(() => enrollNow(input));
 }
 
 async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
@@ -204,12 +199,7 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   if (phone && !PHONE_PATTERN.test(phone)) return fail('phone_format');
   const phoneHash = phone ? phoneHashOf(device.phone_key, phone) : null;
   // Already a member (synced here, or enrolled here and not synced yet): find them instead.
-  if (
-    phoneHash &&
-    ((await memberRow(db, { phone_hash: phoneHash })) ||
-      (await ownEnrollment(db, (p) => p.phone_hash === phoneHash)))
-  )
-    return fail('phone_taken');
+  if (phoneHash && (await memberByPhoneHash(db, phoneHash))) return fail('phone_taken');
   if (input.birthday.trim() && !isBirthdayInput(input.birthday.trim(), Date.now()))
     return fail('birthday_format');
   const pin = input.pin.trim();
@@ -240,6 +230,8 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   ]);
   return { ok: true, value: id };
 }
+
+export const enroll = oneAtATime(enrollNow);
 
 export interface RecentPurchase {
   readonly purchase_id: string;
@@ -288,10 +280,6 @@ export interface RefundInput {
   staff_id: string | null;
 }
 
-export function refund(input: RefundInput): Promise<Outcome<null>> {
-  return oneAtATime(() => refundNow(input));
-}
-
 async function refundNow(input: RefundInput): Promise<Outcome<null>> {
   const db = deviceDb();
   const now = await correctedNow(db);
@@ -328,6 +316,8 @@ async function refundNow(input: RefundInput): Promise<Outcome<null>> {
   return { ok: true, value: null };
 }
 
+export const refund = oneAtATime(refundNow);
+
 /** A manual adjustment: a reason and a manager's PIN. */
 export interface AdjustInput {
   member_id: string;
@@ -335,10 +325,6 @@ export interface AdjustInput {
   reason: string;
   manager_pin: string;
   staff_id: string | null;
-}
-
-export function adjust(input: AdjustInput): Promise<Outcome<null>> {
-  return oneAtATime(() => adjustNow(input));
 }
 
 async function adjustNow(input: AdjustInput): Promise<Outcome<null>> {
@@ -359,6 +345,8 @@ async function adjustNow(input: AdjustInput): Promise<Outcome<null>> {
   ]);
   return { ok: true, value: null };
 }
+
+export const adjust = oneAtATime(adjustNow);
 
 /** The POS page the cashier last worked in (the bridge says hello from it). */
 async function posTab(): Promise<number | undefined> {

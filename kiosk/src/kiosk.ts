@@ -25,6 +25,7 @@ import {
   correctedNow,
   endpointBase,
   deviceOf,
+  memberByPhoneHash,
   memberEvents,
   memberRow,
   ownEnrollment,
@@ -117,7 +118,7 @@ async function byCode(code: string): Promise<string | null> {
     (await memberRow(db, { card_number: code })) ?? (await memberRow(db, { referral_code: code }));
   return (
     row?.member_id ??
-    (await ownEnrollment(deviceDb(), (p) => p.card_number === code || p.referral_code === code))
+    (await ownEnrollment(db, (p) => p.card_number === code || p.referral_code === code))
   );
 }
 
@@ -145,9 +146,7 @@ export async function identifyByPhone(phone: string, pin: string): Promise<Outco
   const db = deviceDb();
   const device = await deviceOf(db);
   const hash = phoneHashOf(device.phone_key, phone);
-  const byPhone = async () =>
-    (await memberRow(db, { phone_hash: hash }))?.member_id ??
-    (await ownEnrollment(deviceDb(), (p) => p.phone_hash === hash));
+  const byPhone = () => memberByPhoneHash(db, hash);
   let memberId = await byPhone();
   if (!memberId) {
     await catchUp();
@@ -351,11 +350,7 @@ export async function enroll(input: EnrollInput): Promise<Outcome<Enrolled>> {
   const db = deviceDb();
   const device = await deviceOf(db);
   const hash = phoneHashOf(device.phone_key, input.phone);
-  if (
-    (await memberRow(db, { phone_hash: hash })) ||
-    (await ownEnrollment(deviceDb(), (p) => p.phone_hash === hash))
-  )
-    return fail('phone_taken');
+  if (await memberByPhoneHash(db, hash)) return fail('phone_taken');
   const referral = input.referral.trim();
   let referredBy: string | null = null;
   if (referral) {

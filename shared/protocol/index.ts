@@ -5,6 +5,8 @@ export {
   EventEnvelopeSchema,
   parseEnvelope,
   safeParseEnvelope,
+  hasNul,
+  NUL_REFUSED,
   type EventEnvelope,
   type UnsignedEvent,
   type EnvelopeIssue,

@@ -6,6 +6,8 @@
 import Dexie from 'dexie';
 import {
   GENESIS_HASH,
+  hasNul,
+  NUL_REFUSED,
   parseEnvelope,
   signEventSync,
   uuidv7,
@@ -101,7 +103,7 @@ export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairi
       const rows = await db.outbox.orderBy('seq').toArray();
       await db.outbox.clear();
       const kept: OwnEventRow[] = [];
-      let archived = Math.min(0, ...rows.map((r) => r.seq));
+      let archived = Math.min(0, rows[0]?.seq ?? 0); // rows are in seq order
       for (const row of rows) {
         if (row.status === 'rejected') {
           archived -= 1;
@@ -218,23 +220,19 @@ export async function recordEvents(
           prev_hash: prev,
         };
         const event = signEventSync(unsigned as unknown as UnsignedEvent);
-        // What the endpoint would refuse as malformed is not recorded at all: once pushed, a
-        // refused enrollment would leave a member that exists on this device only.
+        // What the endpoint would refuse as malformed (its schema, or U+0000 in any text) is not
+        // recorded at all: once pushed, a refused enrollment would leave a member that exists
+        // on this device only.
         const checked = parseEnvelope(event);
-        // The endpoint refuses U+0000 in any text too (PostgreSQL cannot store it); JSON writes
-        // it escaped, and nothing else writes that escape.
-        if (checked.ok && JSON.stringify(event).includes('\\u0000'))
-          throw new StorageError(
-            'invalid_event',
-            `${d.type} not recorded: text may not contain the NUL character (U+0000)`,
-          );
+        let issue: string | null = null;
         if (!checked.ok) {
-          const issue = checked.issues[0];
-          throw new StorageError(
-            'invalid_event',
-            `${d.type} not recorded: ${issue?.path ?? ''}: ${issue?.message ?? 'invalid'}`,
-          );
+          const first = checked.issues[0];
+          issue = `${first?.path ?? ''}: ${first?.message ?? 'invalid'}`;
+        } else if (hasNul(event)) {
+          issue = NUL_REFUSED;
         }
+        if (issue !== null)
+          throw new StorageError('invalid_event', `${d.type} not recorded: ${issue}`);
         prev = event.hash;
         out.push(event);
         rows.push({
@@ -297,6 +295,14 @@ export async function memberRow(
   if (key.referral_code)
     return db.members.where('referral_code').equals(key.referral_code.toUpperCase()).first();
   return undefined;
+}
+
+/** The member with this phone hash: one the endpoint sent, or one enrolled here not sent back yet. */
+export async function memberByPhoneHash(db: DeviceDb, hash: string): Promise<string | null> {
+  return (
+    (await memberRow(db, { phone_hash: hash }))?.member_id ??
+    (await ownEnrollment(db, (p) => p.phone_hash === hash))
+  );
 }
 
 /** A member this device enrolled that the endpoint has not sent back yet (the outbox knows). */

@@ -21,6 +21,7 @@ export {
   rejectedEvents,
   outboxCount,
   memberRow,
+  memberByPhoneHash,
   ownEnrollment,
   memberEvents,
   memberStateOf,
