@@ -4,7 +4,12 @@
  * Each suite is imported only when it runs: the rules are timed before Vite, Playwright and the
  * database drivers are loaded, so the replay figure is not paid in garbage collection over a heap
  * full of tooling the rules never use.
+ *
+ * Before the rules and the server suites, a machine check prints how steady the machine is at
+ * that moment (bench/stats.ts), so that their figures can be read against it.
  */
+import { machineCheck } from './stats';
+
 const suites: Record<string, () => Promise<void>> = {
   rules: async () => (await import('./rules')).benchRules(),
   server: async () => (await import('./server')).benchServer(),
@@ -14,6 +19,7 @@ const suites: Record<string, () => Promise<void>> = {
 
 const wanted = process.argv.slice(2);
 for (const [name, run] of Object.entries(suites)) {
-  if (wanted.length === 0 || wanted.includes(name)) await run();
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  if (name === 'rules' || name === 'server') machineCheck();
+  await run();
 }
-export {};
