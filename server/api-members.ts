@@ -101,7 +101,8 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       const now = ctx.now();
       const at = occurredAt(body.occurred_at, now);
       const store = await storeFor(ctx.db, who, body.store_id);
-      const hash = phoneHash(ctx.phoneKey, body.phone);
+      const phone = ctx.programs.phoneOf(body.phone, now);
+      const hash = phoneHash(ctx.phoneKey, phone);
       if (await ctx.db.get(`SELECT 1 AS one FROM members WHERE phone_hash = ?`, [hash])) {
         throw new ApiError(409, 'conflict', 'a member with this phone number exists', {
           field: 'phone',
@@ -139,7 +140,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
           member_id: memberId,
           card_number: card,
           referral_code: code,
-          phone: body.phone,
+          phone,
           phone_hash: hash,
           name: body.name,
           birthday: body.birthday ?? null,
@@ -155,7 +156,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
           referred_by: referrer?.member_id ?? null,
           birthday: body.birthday ?? null,
           name: body.name,
-          phone: body.phone,
+          phone,
           phone_hash: hash,
           consent: body.consent ?? false,
         });
@@ -180,7 +181,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       let row: MemberRow | undefined;
       if (phone !== null) {
         row = await ctx.db.get<MemberRow>(`SELECT * FROM members WHERE phone_hash = ?`, [
-          phoneHash(ctx.phoneKey, phone),
+          phoneHash(ctx.phoneKey, ctx.programs.phoneOf(normalizePhone(phone), ctx.now())),
         ]);
       } else if (card !== null) {
         row = await ctx.db.get<MemberRow>(`SELECT * FROM members WHERE card_number = ?`, [

@@ -352,9 +352,11 @@ async function enroll(
   event: EventEnvelope & { type: 'member_enrolled' },
 ): Promise<Disagreement[]> {
   const p = event.payload;
-  const phone = who.role === 'kiosk' ? null : p.phone;
+  // Stored the way the program writes it (a till of an older build may send +82 10 ...).
+  const phone =
+    who.role === 'kiosk' || p.phone === null ? null : ctx.programs.phoneOf(p.phone, ctx.now());
   const taken = phone !== null && (await w.phoneTaken(phone));
-  const hash = taken ? null : p.phone ? phoneHash(ctx.phoneKey, p.phone) : p.phone_hash;
+  const hash = taken ? null : phone !== null ? phoneHash(ctx.phoneKey, phone) : p.phone_hash;
   let referredBy = p.referred_by;
   if (referredBy && (referredBy === event.member_id || !(await w.member(referredBy))))
     referredBy = null;
@@ -372,7 +374,7 @@ async function enroll(
     consent: p.consent ? 1 : 0,
     enrolled_at: event.occurred_at,
   });
-  return taken ? [{ field: 'payload.phone', recorded: phone, expected: null }] : [];
+  return taken ? [{ field: 'payload.phone', recorded: p.phone, expected: null }] : [];
 }
 
 async function pull(

@@ -338,7 +338,9 @@ export function openApiDocument(version: string): Schema {
                 schema: obj(
                   {
                     name: str(),
-                    phone: str(),
+                    phone: str(
+                      "any usual way of writing it; the shop's own country is stored the national way (program.phone)",
+                    ),
                     birthday: str('YYYY-MM-DD or --MM-DD'),
                     referral_code: str(),
                     pin: str('4-6 digits'),
@@ -359,7 +361,11 @@ export function openApiDocument(version: string): Schema {
         get: {
           summary: 'Find a member by phone or card number (rate limited)',
           parameters: [
-            { name: 'phone', in: 'query', schema: str() },
+            {
+              name: 'phone',
+              in: 'query',
+              schema: str('+82 10-1234-5678 and 010-1234-5678 are one number (program.phone)'),
+            },
             { name: 'card_number', in: 'query', schema: str() },
             asOf,
           ],

@@ -2,6 +2,7 @@
 import {
   DEFAULT_PROGRAM,
   parseProgram,
+  phoneOfInput,
   programHistory,
   type Program,
   type Programs,
@@ -50,6 +51,14 @@ export class ProgramRegistry {
 
   current(): Program {
     return this.history.latest();
+  }
+
+  /**
+   * A phone number (digits and a leading +) as the program in force at `at` writes it: the
+   * shop's own country the national way, so one number is one member however it was typed.
+   */
+  phoneOf(phone: string, at: number): string {
+    return phoneOfInput(phone, this.history.at(at).phone);
   }
 
   /** Versions newer than `version`, oldest first (what a device that has `version` lacks). */

@@ -26,6 +26,7 @@ import {
   memberRow,
   ownEnrollment,
   memberStateOf,
+  phoneAsWritten,
   programsOf,
   recordEvents,
   rejectedEvents,
@@ -88,7 +89,10 @@ export async function find(search: string): Promise<string | null> {
   if (!text) return null;
   const db = deviceDb();
   const device = await deviceOf(db);
-  const hash = text.replace(/[^\d]/g, '').length >= 9 ? phoneHashOf(device.phone_key, text) : null;
+  const hash =
+    text.replace(/[^\d]/g, '').length >= 9
+      ? phoneHashOf(device.phone_key, await phoneAsWritten(db, text, await correctedNow(db)))
+      : null;
   const row =
     (await memberRow(db, { card_number: text })) ??
     (await memberRow(db, { referral_code: text })) ??
@@ -195,8 +199,9 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   const referrer = referral ? await memberRow(db, { referral_code: referral }) : undefined;
   if (referral && !referrer) return fail('referral_unknown');
   if (!input.name.trim()) return fail('name');
-  const phone = phoneOfInput(input.phone);
-  if (phone && !PHONE_PATTERN.test(phone)) return fail('phone_format');
+  const typed = phoneOfInput(input.phone);
+  if (typed && !PHONE_PATTERN.test(typed)) return fail('phone_format');
+  const phone = typed ? await phoneAsWritten(db, typed, await correctedNow(db)) : '';
   const phoneHash = phone ? phoneHashOf(device.phone_key, phone) : null;
   // Already a member (synced here, or enrolled here and not synced yet): find them instead.
   if (phoneHash && (await memberByPhoneHash(db, phoneHash))) return fail('phone_taken');

@@ -30,6 +30,7 @@ import {
   memberRow,
   ownEnrollment,
   outboxCount,
+  phoneAsWritten,
   programsOf,
   recordEvents,
   savePairing,
@@ -145,7 +146,10 @@ export async function identifyByPhone(phone: string, pin: string): Promise<Outco
   if (!/^\d{4,6}$/.test(pin)) return fail('pin_format');
   const db = deviceDb();
   const device = await deviceOf(db);
-  const hash = phoneHashOf(device.phone_key, phone);
+  const hash = phoneHashOf(
+    device.phone_key,
+    await phoneAsWritten(db, phone, await correctedNow(db)),
+  );
   const byPhone = () => memberByPhoneHash(db, hash);
   let memberId = await byPhone();
   if (!memberId) {
@@ -349,7 +353,10 @@ export async function enroll(input: EnrollInput): Promise<Outcome<Enrolled>> {
   if (!/^\d{4,6}$/.test(input.pin)) return fail('pin_format');
   const db = deviceDb();
   const device = await deviceOf(db);
-  const hash = phoneHashOf(device.phone_key, input.phone);
+  const hash = phoneHashOf(
+    device.phone_key,
+    await phoneAsWritten(db, input.phone, await correctedNow(db)),
+  );
   if (await memberByPhoneHash(db, hash)) return fail('phone_taken');
   const referral = input.referral.trim();
   let referredBy: string | null = null;

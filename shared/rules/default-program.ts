@@ -10,6 +10,7 @@ const definition = {
   name: 'Default program',
   currency: { code: 'KRW', exponent: 0 },
   time_zone: 'Asia/Seoul',
+  phone: { country_code: '82', national_prefix: '0' },
   point_value: 1,
   tiers: [
     {

@@ -7,6 +7,7 @@
  * stamp cards, refund proportions) is derived by replay, so every replica computes it alike.
  */
 import * as v from 'valibot';
+import type { PhoneRule } from './program';
 import { INSTANT_RULE, isIsoInstant } from './time';
 
 const int = (min = 0) =>
@@ -39,9 +40,24 @@ export function isBirthdayInput(text: string, now: number): boolean {
   );
 }
 
-/** A phone number as typed ("+82 10-1234-5678"), as events carry it: digits, a leading +. */
-export function phoneOfInput(text: string): string {
-  return text.replace(/[\s().-]/g, '');
+/**
+ * A phone number as typed, as events carry it and as it is hashed: digits and a leading +. With
+ * the program's phone rule, the shop's own country is written the national way, however it was
+ * typed: `+82 10-1234-5678`, `0082 10 1234 5678` and `+82 (0)10 1234 5678` are all `01012345678`,
+ * so a member enrolled at the till is found by a web shop that sends the international form.
+ * Other countries' numbers keep their international form.
+ */
+export function phoneOfInput(text: string, rule?: PhoneRule): string {
+  const typed = text.replace(/[\s().-]/g, '');
+  if (!rule) return typed;
+  const international = typed.startsWith('00') ? `+${typed.slice(2)}` : typed;
+  const home = `+${rule.country_code}`;
+  if (!international.startsWith(home)) return typed.startsWith('00') ? international : typed;
+  const national = international.slice(home.length);
+  // "+82 (0)10 ...": written with the national 0 already. (No number after a country code starts
+  // with 0, so this is safe for a 0 prefix, and only for it.)
+  if (rule.national_prefix === '0' && national.startsWith('0')) return national;
+  return rule.national_prefix + national;
 }
 
 /** What the events' schema takes as a phone number (6 to 15 digits, a leading + allowed). */

@@ -7,6 +7,7 @@ export { RuleError, ok, refuse, type Result, type RuleErrorCode } from './errors
 export * from './time';
 export {
   ProgramSchema,
+  PhoneRuleSchema,
   TierSchema,
   PromotionSchema,
   ProgramError,
@@ -16,6 +17,7 @@ export {
   tierIndex,
   issuesOf,
   type Program,
+  type PhoneRule,
   type Programs,
   type PublishedProgram,
   type ProgramIssue,

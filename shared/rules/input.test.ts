@@ -21,4 +21,29 @@ describe('what a person types at a till or a kiosk', () => {
     for (const bad of ['010-98', '010+98765432', '1234567890123456', 'phone', '010-9876-543x'])
       expect(PHONE_PATTERN.test(phoneOfInput(bad)), bad).toBe(false);
   });
+
+  it("writes the shop's own country's numbers the national way, however they were typed", () => {
+    const korea = { country_code: '82', national_prefix: '0' };
+    for (const typed of [
+      '010-1234-5678',
+      '+82 10-1234-5678',
+      '+821012345678',
+      '0082 10 1234 5678',
+      '+82 (0)10 1234 5678',
+    ])
+      expect(phoneOfInput(typed, korea), typed).toBe('01012345678');
+    // Another country's number keeps its international form, from either way of dialling out.
+    expect(phoneOfInput('+44 20 7946 0958', korea)).toBe('+442079460958');
+    expect(phoneOfInput('0044 20 7946 0958', korea)).toBe('+442079460958');
+    // Country codes are prefix-free: +86 (China) is not +82 with more digits.
+    expect(phoneOfInput('+86 138 0013 8000', korea)).toBe('+8613800138000');
+    // A country without a national prefix (Italy keeps its 0 in the international form).
+    const italy = { country_code: '39', national_prefix: '' };
+    expect(phoneOfInput('+39 06 1234 5678', italy)).toBe('0612345678');
+    expect(phoneOfInput('06 1234 5678', italy)).toBe('0612345678');
+    // The US: the national 1 is added, and a 1 after +1 is not taken for it.
+    const us = { country_code: '1', national_prefix: '1' };
+    expect(phoneOfInput('+1 415 555 0100', us)).toBe('14155550100');
+    expect(phoneOfInput('1-415-555-0100', us)).toBe('14155550100');
+  });
 });

@@ -47,6 +47,21 @@ describe('the program definition', () => {
     expect(() => parseProgram(swapped)).toThrow(/ascending/);
   });
 
+  it("takes the shop's phone rule, or none, and names a bad one's field", () => {
+    expect(DEFAULT_PROGRAM.phone).toEqual({ country_code: '82', national_prefix: '0' });
+    const without: Record<string, unknown> = { ...DEFAULT_PROGRAM };
+    delete without.phone;
+    expect(parseProgram(without).phone).toBeUndefined();
+    for (const country_code of ['', '0', '1234', '+82']) {
+      expect(() =>
+        parseProgram({ ...DEFAULT_PROGRAM, phone: { country_code, national_prefix: '0' } }),
+      ).toThrow(/phone\.country_code/);
+    }
+    expect(() =>
+      parseProgram({ ...DEFAULT_PROGRAM, phone: { country_code: '82', national_prefix: 'O' } }),
+    ).toThrow(/phone\.national_prefix/);
+  });
+
   it('finds the version in force at a time and by number', () => {
     const v2 = parseProgram({ ...DEFAULT_PROGRAM, version: 2, signup_bonus: 2_000 });
     const history = programHistory([

@@ -46,6 +46,18 @@ export const PromotionSchema = v.pipe(
   ),
 );
 
+/**
+ * How the shop's own country writes phone numbers, so that one number is one member whichever way
+ * it was typed: `+82 10-1234-5678`, `0082 10 1234 5678` and `010-1234-5678` are the same number.
+ */
+export const PhoneRuleSchema = v.strictObject({
+  /** The country calling code, without the + (82 for Korea, 44 for the UK, 1 for the US). */
+  country_code: v.pipe(v.string(), v.regex(/^[1-9]\d{0,2}$/, 'must be 1-3 digits, not 0 first')),
+  /** What a national number starts with that the international form drops ("0"; "" for the US). */
+  national_prefix: v.pipe(v.string(), v.regex(/^\d{0,2}$/, 'must be 0-2 digits')),
+});
+export type PhoneRule = v.InferOutput<typeof PhoneRuleSchema>;
+
 const CouponKindSchema = v.picklist(['percent', 'fixed', 'free_item', 'service']);
 
 export const ProgramSchema = v.pipe(
@@ -57,6 +69,8 @@ export const ProgramSchema = v.pipe(
       exponent: int(0, 4),
     }),
     time_zone: v.pipe(v.string(), v.check(isValidTimeZone, 'must be an IANA time zone')),
+    /** Absent: phone numbers are compared as typed (digits and a leading +). */
+    phone: v.optional(PhoneRuleSchema),
     /** Minor units of money one point is worth on redemption. */
     point_value: int(1, 1_000_000),
     tiers: v.pipe(v.array(TierSchema), v.minLength(1, 'at least one tier')),

@@ -19,6 +19,7 @@ import {
   formatInstant,
   parseInstant,
   parseProgram,
+  phoneOfInput,
   programHistory,
   replay,
   type EventType,
@@ -161,6 +162,14 @@ export async function programsOf(db: DeviceDb): Promise<Programs> {
   return programHistory(
     rows.map((r) => ({ program: parseProgram(r.definition), effective_from: r.effective_from })),
   );
+}
+
+/**
+ * A phone number as typed, written the way the program in force at `now` writes it: events carry
+ * it so and members are found by its hash, as on the endpoint (one number, one member).
+ */
+export async function phoneAsWritten(db: DeviceDb, typed: string, now: number): Promise<string> {
+  return phoneOfInput(typed, (await programsOf(db)).at(now).phone);
 }
 
 /** Offsets under this are clock noise; above it the device clock is wrong and is corrected. */

@@ -22,6 +22,7 @@ export {
   outboxCount,
   memberRow,
   memberByPhoneHash,
+  phoneAsWritten,
   ownEnrollment,
   memberEvents,
   memberStateOf,

@@ -137,15 +137,16 @@ describe('cashier extension in Chromium', () => {
     await expect.poll(async () => points(panel), poll).toBe('1,000P');
     const newCard = (await panel.getByTestId('card').textContent()) ?? '';
     expect(newCard).toMatch(/^8\d{11}$/);
-    // The same customer again, the number typed otherwise: the till says to find them.
+    // The same customer again, the number typed the international way: the till says to find
+    // them, and finds them by it (the program's phone rule: +82 10... is 010...).
     await panel.click('button[name=show-enroll]');
     await panel.fill('input[name=enroll-name]', 'Lee S.');
-    await panel.fill('input[name=enroll-phone]', '010 9876 5432');
+    await panel.fill('input[name=enroll-phone]', '+82 10 9876 5432');
     await panel.click('button[name=enroll]');
     await expect
       .poll(async () => panel.locator('.error').textContent(), poll)
       .toContain('회원을 찾으세요');
-    await panel.fill('input[name=search]', '010-9876-5432');
+    await panel.fill('input[name=search]', '+82 10-9876-5432');
     await panel.press('input[name=search]', 'Enter');
     await expect.poll(async () => panel.getByTestId('card').textContent(), poll).toBe(newCard);
 

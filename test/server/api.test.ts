@@ -71,6 +71,18 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     expect(
       (await s.api('POST', '/customers', { name: 'Again', phone: '01011112222' })).status,
     ).toBe(409);
+    // One number however it is written: the default program's phone rule is Korea's.
+    for (const typed of ['+82 10-1111-2222', '0082 10 1111 2222', '+82 (0)10 1111 2222']) {
+      const found = await s.api('GET', `/customers/lookup?phone=${encodeURIComponent(typed)}`);
+      expect(found.body.customer_id, typed).toBe(c.customer_id);
+      const again = await s.api('POST', '/customers', { name: 'Again', phone: typed });
+      expect(again.status, typed).toBe(409);
+    }
+    // Another country's number is another number, kept in its international form.
+    const abroad = await enroll('+44 20 7946 0958');
+    expect(abroad.phone).toBe('+442079460958');
+    const byAbroad = await s.api('GET', '/customers/lookup?phone=%2B442079460958');
+    expect(byAbroad.body.customer_id).toBe(abroad.customer_id);
   });
 
   it('records purchases, quotes without recording, and reports points, coupons and history', async () => {
