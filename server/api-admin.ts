@@ -237,6 +237,30 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
   });
 
   router.add({
+    method: 'GET',
+    path: '/stores',
+    allow: ['admin'],
+    handler: async () => ({
+      status: 200,
+      body: {
+        stores: await ctx.db.all<{ store_id: string; name: string; created_at: string }>(
+          `SELECT store_id, name, created_at FROM stores ORDER BY store_id`,
+        ),
+      },
+    }),
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/devices',
+    allow: ['admin'],
+    handler: async (req) => ({
+      status: 200,
+      body: { devices: await devicesOf(ctx, req.query.get('store_id')) },
+    }),
+  });
+
+  router.add({
     method: 'POST',
     path: '/stores',
     allow: ['admin'],

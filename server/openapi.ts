@@ -495,6 +495,20 @@ export function openApiDocument(version: string): Schema {
         },
       },
       '/stores': {
+        get: {
+          summary: 'The stores (admin)',
+          responses: {
+            200: json(
+              obj({
+                stores: {
+                  type: 'array',
+                  items: obj({ store_id: str(), name: str(), created_at: time() }),
+                },
+              }),
+            ),
+            ...errors(401, 403),
+          },
+        },
         post: {
           summary: 'Create a store (admin)',
           parameters: [idem],
@@ -522,6 +536,31 @@ export function openApiDocument(version: string): Schema {
         },
       },
       '/devices': {
+        get: {
+          summary: 'Tills and kiosks: paired, last sync, events received (admin)',
+          parameters: [{ name: 'store_id', in: 'query', schema: str() }],
+          responses: {
+            200: json(
+              obj({
+                devices: {
+                  type: 'array',
+                  items: obj({
+                    device_id: str(),
+                    store_id: str(),
+                    role: str('', { enum: ['cashier', 'kiosk'] }),
+                    name: str(),
+                    paired_at: { type: ['string', 'null'], format: 'date-time' },
+                    pairing_open: { type: 'boolean' },
+                    last_sync_at: { type: ['string', 'null'], format: 'date-time' },
+                    events: int('events the endpoint has taken from it'),
+                    last_event_at: { type: ['string', 'null'], format: 'date-time' },
+                  }),
+                },
+              }),
+            ),
+            ...errors(401, 403),
+          },
+        },
         post: {
           summary: 'Register a device; returns a single-use pairing code valid 10 minutes (admin)',
           parameters: [idem],

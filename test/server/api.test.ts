@@ -387,6 +387,22 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     });
     expect(made.status).toBe(201);
     expect(made.body.pairing_code).toMatch(/^\d{8}$/);
+    const listed = async () =>
+      (
+        (await s.api('GET', '/devices?store_id=store-1')).body.devices as { device_id: string }[]
+      ).find((d) => d.device_id === made.body.device_id);
+    expect(await listed()).toMatchObject({
+      name: 'Till 1',
+      role: 'cashier',
+      paired_at: null,
+      pairing_open: true,
+      last_sync_at: null,
+      events: 0,
+    });
+    expect((await s.api('GET', '/devices?store_id=store-2')).body.devices).toEqual([]);
+    expect((await s.api('GET', '/stores')).body.stores).toContainEqual(
+      expect.objectContaining({ store_id: 'store-1' }),
+    );
     const staff = await s.api('POST', '/staff', {
       store_id: 'store-1',
       name: 'Park',
@@ -417,6 +433,7 @@ describe.each(BACKENDS)('API on %s', (backend) => {
       (await s.api('POST', '/devices/pair', { pairing_code: made.body.pairing_code }, null)).status,
     ).toBe(404);
     expect((await s.api('GET', '/program', undefined, paired.body.token)).status).toBe(200);
+    expect(await listed()).toMatchObject({ paired_at: expect.any(String), pairing_open: false });
   });
 
   it('makes PIN and phone hashes that devices can check offline', async () => {

@@ -71,6 +71,8 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       () => ({ store_id: 'store-1', name: 'x', pin: '1234', role: 'cashier' }),
     ],
     conflicts: ['GET', () => '/conflicts'],
+    storeList: ['GET', () => '/stores'],
+    deviceList: ['GET', () => '/devices?store_id=store-1'],
     sync: ['POST', () => '/sync', () => ({ protocol: 1, device_id: 'x', events: [], cursor: 0 })],
   };
   const call = (name: string, token: string | null) => {
@@ -86,7 +88,16 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
   });
 
   it('keeps admin endpoints for the admin', async () => {
-    for (const name of ['programPut', 'stores', 'integrations', 'devices', 'staff', 'conflicts']) {
+    for (const name of [
+      'programPut',
+      'stores',
+      'storeList',
+      'integrations',
+      'devices',
+      'deviceList',
+      'staff',
+      'conflicts',
+    ]) {
       expect((await call(name, integration)).status, `${name} by integration`).toBe(403);
       expect((await call(name, cashier.token)).status, `${name} by cashier`).toBe(403);
     }

@@ -1,0 +1,618 @@
+/**
+ * Server benchmarks:
+ * - sync ingest: events per second through POST /sync in batches of 100 (eight devices pushing
+ *   at once), on SQLite and on PostgreSQL; beside it, the rate of inserting the same rows (each
+ *   event, and its purchase or member row) straight into the same database in transactions of
+ *   100 events (the limit). On SQLite the limit is measured twice: on a connection opened as the
+ *   endpoint opens its own (checkpoints on a thread), and on one that checkpoints inside its
+ *   commits, as SQLite does by default.
+ * - sync ingest for members with long histories (every sale is re-checked on its member's state).
+ * - GET /customers/{id}/points latency with 100,000 members and 1,000,000 events stored.
+ */
+import {
+  GENESIS_HASH,
+  PROTOCOL_VERSION,
+  canonicalJson,
+  uuidv7,
+  type EventEnvelope,
+} from '../shared/protocol';
+import { DEFAULT_PROGRAM, formatInstant, type Payload } from '../shared/rules';
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashEnvelope, openDatabase, type Database } from '../server';
+import { GAP_MS } from '../server/db/checkpointer';
+import { openSqlite } from '../server/db/sqlite';
+import {
+  ADMIN_TOKEN,
+  createPgDatabase,
+  purchase,
+  startServer,
+  type Backend,
+} from '../test/support/server';
+import { fmt, summarizeTimes } from './stats';
+
+const BATCH = 100;
+/** Tills pushing at once (a central endpoint hears from many devices). */
+const DEVICES = Number(process.env.BENCH_INGEST_DEVICES ?? 8);
+
+/**
+ * Builds a device's chain of events: enrollments and purchases for its own members, with ids
+ * made the way the tills make them (shared/protocol uuidv7). A new member every tenth event, or
+ * with `memberCount`, that many members first and then only their purchases.
+ */
+export function chain(
+  deviceId: string,
+  storeId: string,
+  count: number,
+  startSeq = 0,
+  startHash = GENESIS_HASH,
+  memberCount?: number,
+): EventEnvelope[] {
+  const out: EventEnvelope[] = [];
+  let prev = startHash;
+  const members: string[] = [];
+  const t0 = Date.now() - 30 * 86_400_000;
+  for (let i = 0; i < count; i += 1) {
+    const enroll =
+      memberCount === undefined ? members.length === 0 || i % 10 === 0 : i < memberCount;
+    const member = enroll ? uuidv7() : (members[i % members.length] as string);
+    if (enroll) members.push(member);
+    const amount = 5_000 + ((i * 7_919) % 95_000);
+    const payload = enroll
+      ? ({
+          card_number: `c-${member}`,
+          referral_code: `r-${member}`,
+          referred_by: null,
+          birthday: null,
+          name: 'Bench',
+          phone: null,
+          phone_hash: null,
+          consent: true,
+        } satisfies Payload<'member_enrolled'>)
+      : purchase(uuidv7(), amount, {
+          lines: [{ sku: 'latte', category: 'drink', quantity: 1, unit_price: amount }],
+          stamps_added: 1,
+        });
+    const unsigned = {
+      event_id: uuidv7(),
+      device_id: deviceId,
+      seq: startSeq + i + 1,
+      type: enroll ? 'member_enrolled' : 'purchase_recorded',
+      occurred_at: formatInstant('Asia/Seoul', t0 + i * 1_000),
+      store_id: storeId,
+      staff_id: null,
+      member_id: member,
+      program_version: DEFAULT_PROGRAM.version,
+      payload,
+      prev_hash: prev,
+    };
+    const event = {
+      ...unsigned,
+      hash: hashEnvelope(unsigned as unknown as EventEnvelope),
+    } as unknown as EventEnvelope;
+    prev = event.hash;
+    out.push(event);
+  }
+  return out;
+}
+
+interface Spawned {
+  readonly base: string;
+  readonly db: { file?: string; url?: string };
+  stop(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** The endpoint as `npm start` runs it, in its own process (the load comes from this one). */
+export async function spawnServer(backend: Backend): Promise<Spawned> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOYALTY_ADMIN_TOKEN: ADMIN_TOKEN };
+  const db: { file?: string; url?: string } = {};
+  let drop = async (): Promise<void> => undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'loyalty-bench-'));
+  if (backend === 'sqlite') {
+    env.LOYALTY_DATA_DIR = dir;
+    db.file = join(dir, 'loyalty.db');
+  } else {
+    const created = await createPgDatabase();
+    env.DATABASE_URL = created.url;
+    db.url = created.url;
+    drop = created.drop;
+  }
+  const profile = process.env.BENCH_SERVER_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      'server/main.ts',
+    ],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const base = await new Promise<string>((resolveBase, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) resolveBase(`${m[1]}/api/v1`);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  child.stdout.resume();
+  return {
+    base,
+    db,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+    async cleanup() {
+      await drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The fields of the answers the benchmark reads back. */
+interface Answer {
+  pairing_code: string;
+  device_id: string;
+  token: string;
+  acks: { status: string }[];
+}
+
+/** Keep-alive connections and node:http (lighter than fetch): the figure should be the server's. */
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(base: string, path: string, body: string, token: string): Promise<Answer> {
+  return new Promise((resolvePost, reject) => {
+    const req = request(
+      `${base}${path}`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            const json = JSON.parse(Buffer.concat(chunks).toString()) as Answer;
+            if ((res.statusCode ?? 500) >= 400)
+              reject(new Error(`${path}: ${JSON.stringify(json)}`));
+            else resolvePost(json);
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A POST /sync body pushing `events` (and pulling at most one change back). */
+export function syncBody(deviceId: string, events: readonly EventEnvelope[]): string {
+  return JSON.stringify({
+    protocol: PROTOCOL_VERSION,
+    device_id: deviceId,
+    events,
+    cursor: 0,
+    limit: 1,
+  });
+}
+
+/** Pushes the bodies one after another; every event must be applied. */
+export async function pushAll(base: string, token: string, bodies: readonly string[]): Promise<void> {
+  for (const body of bodies) {
+    const res = await post(base, '/sync', body, token);
+    if (res.acks.some((a) => a.status !== 'applied'))
+      throw new Error(`ingest failed: ${JSON.stringify(res.acks[0])}`);
+  }
+}
+
+export async function pair(base: string, name: string): Promise<{ device_id: string; token: string }> {
+  const made = await post(
+    base,
+    '/devices',
+    JSON.stringify({ store_id: 'store-1', role: 'cashier', name }),
+    ADMIN_TOKEN,
+  );
+  return post(
+    base,
+    '/devices/pair',
+    JSON.stringify({ pairing_code: made.pairing_code }),
+    ADMIN_TOKEN,
+  );
+}
+
+/**
+ * Rounds of the endpoint's ingest and of the direct inserts, one after the other: this machine's
+ * speed drifts by a third within a minute, and alternating puts both figures under the same drift.
+ */
+const ROUNDS = 4;
+/** Batches of each limit connection inserted untimed first, as the endpoint's warm-up. */
+const WARM_BATCHES = 5;
+
+/**
+ * A pause between the parts of a round, so that a checkpoint thread still busy with one part's
+ * last commits (it runs up to GAP_MS after them) does not slow the next part down.
+ */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 3 * GAP_MS));
+}
+
+/** Figures of one ingest run (events per second). */
+interface IngestFigures {
+  readonly rate: number;
+  /** Direct inserts on a connection opened as the endpoint opens its own. */
+  readonly limit: number;
+  /** SQLite: direct inserts on a connection that checkpoints inside its commits (SQLite's way). */
+  readonly plainLimit?: number;
+}
+
+/** One inserting connection of the limit, with its own rows and its share of the clock. */
+interface LimitSide {
+  readonly db: Database;
+  readonly batches: EventEnvelope[][];
+  readonly seqBase: number;
+  ms: number;
+}
+
+async function ingest(backend: Backend, perDevice: number): Promise<IngestFigures> {
+  const server = await spawnServer(backend);
+  const sides: LimitSide[] = [];
+  try {
+    const devices = await Promise.all(
+      Array.from({ length: DEVICES }, (_, i) => pair(server.base, `bench-${i + 1}`)),
+    );
+    // Request bodies and rows are made before the clock starts: the figures are the databases'.
+    const bodies = devices.map((d) =>
+      split(chain(d.device_id, 'store-1', perDevice), BATCH).map((events) =>
+        syncBody(d.device_id, events),
+      ),
+    );
+    const total = perDevice * devices.length;
+    const warm = await pair(server.base, 'warm');
+    await pushAll(
+      server.base,
+      warm.token,
+      split(chain(warm.device_id, 'store-1', 500), BATCH).map((e) => syncBody(warm.device_id, e)),
+    );
+    // The limit's own connections to the same database, beside the endpoint's (idle meanwhile):
+    // one opened as the endpoint opens its own (on SQLite, with a checkpoint thread), and on
+    // SQLite one more that checkpoints inside its commits, as SQLite does by default.
+    const connections = [await openDatabase(server.db)];
+    if (server.db.file)
+      connections.push(await openSqlite(server.db.file, { checkpointThread: false }));
+    const first = connections[0] as Database;
+    let seqBase =
+      Number((await first.get<{ v: number }>(`SELECT MAX(server_seq) AS v FROM events`))?.v ?? 0) +
+      1_000_000;
+    for (const [i, db] of connections.entries()) {
+      const side: LimitSide = {
+        db,
+        batches: split(
+          chain(`direct-device-${i + 1}`, 'store-1', total + WARM_BATCHES * BATCH),
+          BATCH,
+        ),
+        seqBase,
+        ms: 0,
+      };
+      sides.push(side);
+      seqBase += 1_000_000;
+      await insertDirect(db, side.batches.slice(0, WARM_BATCHES), side.seqBase);
+    }
+    let endpointMs = 0;
+    const perRound = Math.ceil(perDevice / BATCH / ROUNDS);
+    const directPerRound = Math.ceil(total / BATCH / ROUNDS);
+    for (let r = 0; r < ROUNDS; r += 1) {
+      const t0 = performance.now();
+      await Promise.all(
+        devices.map((d, i) =>
+          pushAll(
+            server.base,
+            d.token,
+            (bodies[i] as string[]).slice(r * perRound, (r + 1) * perRound),
+          ),
+        ),
+      );
+      endpointMs += performance.now() - t0;
+      for (const side of sides) {
+        await settle();
+        const t1 = performance.now();
+        await insertDirect(
+          side.db,
+          side.batches.slice(
+            WARM_BATCHES + r * directPerRound,
+            WARM_BATCHES + (r + 1) * directPerRound,
+          ),
+          side.seqBase + (WARM_BATCHES + r * directPerRound) * BATCH,
+        );
+        side.ms += performance.now() - t1;
+      }
+      await settle();
+    }
+    const rateOf = (ms: number): number => total / (ms / 1000);
+    return {
+      rate: rateOf(endpointMs),
+      limit: rateOf((sides[0] as LimitSide).ms),
+      ...(sides[1] ? { plainLimit: rateOf(sides[1].ms) } : {}),
+    };
+  } finally {
+    for (const side of sides) await side.db.close();
+    await server.stop();
+    await server.cleanup();
+  }
+}
+
+export function split<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The limit: the same rows the endpoint stores, inserted straight into the same tables as
+ * multi-row statements, one transaction per batch of 100 events: each event's row, and the
+ * purchase row of a purchase or the member row of an enrollment. `seq` numbers the rows from
+ * `firstSeq` (far above the endpoint's).
+ */
+async function insertDirect(
+  db: Database,
+  batches: readonly EventEnvelope[][],
+  firstSeq: number,
+): Promise<void> {
+  const values = (count: number, width: number): string =>
+    Array.from(
+      { length: count },
+      () => `(${Array.from({ length: width }, () => '?').join(', ')})`,
+    ).join(', ');
+  let n = firstSeq;
+  for (const batch of batches) {
+    const events: unknown[] = [];
+    const purchases: unknown[] = [];
+    const members: unknown[] = [];
+    const received = new Date().toISOString();
+    for (const e of batch) {
+      n += 1;
+      events.push(
+        n,
+        e.event_id,
+        e.device_id,
+        e.seq,
+        e.type,
+        e.member_id,
+        e.store_id,
+        e.occurred_at,
+        JSON.stringify(e),
+        e.hash,
+        'applied',
+        null,
+        null,
+        received,
+      );
+      if (e.type === 'purchase_recorded') {
+        purchases.push(e.payload.purchase_id, e.member_id, e.store_id, e.event_id);
+      } else if (e.type === 'member_enrolled') {
+        const p = e.payload;
+        members.push(
+          e.member_id,
+          p.card_number,
+          p.referral_code,
+          p.phone,
+          p.phone_hash,
+          p.name,
+          p.birthday,
+          null,
+          0,
+          0,
+          p.referred_by,
+          e.store_id,
+          p.consent ? 1 : 0,
+          e.occurred_at,
+          n,
+        );
+      }
+    }
+    await db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO events (server_seq, event_id, device_id, seq, type, member_id, store_id, occurred_at, body, hash, status, reason, flags, received_at) VALUES ${values(events.length / 14, 14)}`,
+        events,
+      );
+      if (purchases.length > 0)
+        await tx.run(
+          `INSERT INTO purchases (purchase_id, member_id, store_id, event_id) VALUES ${values(purchases.length / 4, 4)}`,
+          purchases,
+        );
+      if (members.length > 0)
+        await tx.run(
+          `INSERT INTO members (member_id, card_number, referral_code, phone, phone_hash, name, birthday, pin_hash, pin_failures, pin_locked_until_ms, referred_by, store_id, consent, enrolled_at, last_seq) VALUES ${values(members.length / 15, 15)}`,
+          members,
+        );
+    });
+  }
+}
+
+async function pointsLatency(backend: Backend, members: number, events: number): Promise<void> {
+  const s = await startServer(backend);
+  try {
+    const db = s.app.ctx.db;
+    const t0 = performance.now();
+    const perMember = Math.floor(events / members);
+    const enrolledAt = Date.now() - 300 * 86_400_000;
+    let seq = 0;
+    const ids: string[] = [];
+    for (let m0 = 0; m0 < members; m0 += 1_000) {
+      await db.transaction(async (tx) => {
+        for (let m = m0; m < Math.min(members, m0 + 1_000); m += 1) {
+          const id = `m-${m}`;
+          ids.push(id);
+          await tx.run(
+            `INSERT INTO members (member_id, card_number, referral_code, store_id, enrolled_at, last_seq) VALUES (?, ?, ?, 'store-1', ?, ?)`,
+            [id, `card-${m}`, `ref-${m}`, formatInstant('Asia/Seoul', enrolledAt), 0],
+          );
+          for (let k = 0; k < perMember; k += 1) {
+            seq += 1;
+            const at = formatInstant('Asia/Seoul', enrolledAt + k * 86_400_000 * 3 + m);
+            const amount = 3_000 + ((m * 31 + k * 7) % 60_000);
+            const body =
+              k === 0
+                ? {
+                    type: 'member_enrolled',
+                    payload: {
+                      card_number: `card-${m}`,
+                      referral_code: `ref-${m}`,
+                      referred_by: null,
+                      birthday: null,
+                      name: null,
+                      phone: null,
+                      phone_hash: null,
+                      consent: true,
+                    },
+                  }
+                : {
+                    type: 'purchase_recorded',
+                    payload: {
+                      purchase_id: `p-${m}-${k}`,
+                      receipt_id: null,
+                      amount,
+                      lines: [],
+                      coupon_code: null,
+                      coupon_discount: 0,
+                      membership_discount: 0,
+                      points_redeemed: 0,
+                      amount_paid: amount,
+                      points_earned: Math.floor(amount / 50),
+                      stamps_added: 0,
+                      offline: false,
+                    },
+                  };
+            const event = {
+              event_id: `e-${seq}`,
+              device_id: 'seed',
+              seq,
+              occurred_at: at,
+              store_id: 'store-1',
+              staff_id: null,
+              member_id: id,
+              program_version: 1,
+              prev_hash: GENESIS_HASH,
+              hash: GENESIS_HASH,
+              ...body,
+            };
+            await tx.run(
+              `INSERT INTO events (server_seq, event_id, device_id, seq, type, member_id, store_id, occurred_at, body, hash, status, reason, flags, received_at) VALUES (?, ?, 'seed', ?, ?, ?, 'store-1', ?, ?, ?, 'applied', NULL, NULL, ?)`,
+              [seq, event.event_id, seq, event.type, id, at, canonicalJson(event), event.hash, at],
+            );
+          }
+          await tx.run(`UPDATE members SET last_seq = ? WHERE member_id = ?`, [seq, id]);
+        }
+      });
+    }
+    await db.run(`UPDATE counters SET value = ? WHERE name = 'server_seq'`, [seq]);
+    console.log(
+      `  seeded ${members.toLocaleString()} members, ${seq.toLocaleString()} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const times: number[] = [];
+    let x = 12_345;
+    for (let i = 0; i < 2_000; i += 1) {
+      x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
+      const id = ids[x % ids.length] as string;
+      const q0 = performance.now();
+      const res = await fetch(`${s.base}/customers/${id}/points`, {
+        headers: { authorization: `Bearer test-admin-token-0123456789` },
+      });
+      await res.json();
+      times.push(performance.now() - q0);
+      if (res.status !== 200) throw new Error(`points failed: ${res.status}`);
+    }
+    const t = summarizeTimes(times);
+    console.log(
+      `  GET /customers/{id}/points (${backend}, random members, cold cache)   median ${fmt(t.median_ms)}   p95 ${fmt(t.p95_ms)}   (${t.runs} requests)   target p95 < 10 ms`,
+    );
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * POST /sync for members with long histories: one till, five members, 10,000 events. Every sale
+ * is re-checked on its member's state; the rate of the last 2,000 events (members with about
+ * 1,600 to 2,000 events each) beside the rate of the first 2,000.
+ */
+async function longHistories(backend: Backend): Promise<void> {
+  const server = await spawnServer(backend);
+  try {
+    const device = await pair(server.base, 'long-histories');
+    const events = chain(device.device_id, 'store-1', 10_000, 0, GENESIS_HASH, 5);
+    const batches = split(events, BATCH);
+    const times: number[] = [];
+    for (const batch of batches) {
+      const t0 = performance.now();
+      await pushAll(server.base, device.token, [syncBody(device.device_id, batch)]);
+      times.push(performance.now() - t0);
+    }
+    const rate = (from: number, to: number): number =>
+      ((to - from) * BATCH) / (times.slice(from, to).reduce((a, b) => a + b, 0) / 1000);
+    const n = batches.length;
+    console.log(
+      `  ${backend.padEnd(8)} first 2,000 events ${Math.round(rate(0, 20)).toLocaleString().padStart(7)} events/s   last 2,000 (members with ~2,000 events each) ${Math.round(
+        rate(n - 20, n),
+      )
+        .toLocaleString()
+        .padStart(7)} events/s`,
+    );
+  } finally {
+    await server.stop();
+    await server.cleanup();
+  }
+}
+
+export async function benchServer(): Promise<void> {
+  const perDevice = Number(process.env.BENCH_INGEST_PER_DEVICE ?? 5_000);
+  console.log(
+    `\n# server: sync ingest, ${perDevice * DEVICES} events from ${DEVICES} devices in batches of ${BATCH}`,
+  );
+  for (const backend of ['sqlite', 'postgres'] as const) {
+    const { rate, limit, plainLimit } = await ingest(backend, perDevice);
+    const target =
+      backend === 'sqlite' ? '>= 50 % of the limit and >= 20,000/s' : '>= 40 % of the limit';
+    const perSecond = (n: number): string => Math.round(n).toLocaleString().padStart(8);
+    const share = (n: number): string => `${((rate / n) * 100).toFixed(0)} %`;
+    console.log(
+      `  ${backend.padEnd(8)} POST /sync ${perSecond(rate)} events/s   direct inserts ${perSecond(limit)} events/s   = ${share(limit)} of the limit   target ${target}`,
+    );
+    if (plainLimit !== undefined)
+      console.log(
+        `  ${''.padEnd(8)} (direct inserts that checkpoint inside their commits, SQLite's default: ${perSecond(plainLimit).trim()} events/s, ${share(plainLimit)})`,
+      );
+  }
+  console.log('\n# server: sync ingest for members with long histories (one till, batches of 100)');
+  await longHistories('sqlite');
+  const members = Number(process.env.BENCH_MEMBERS ?? 100_000);
+  const events = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+  console.log(
+    `\n# server: points latency with ${members.toLocaleString()} members and ${events.toLocaleString()} events`,
+  );
+  for (const backend of ['sqlite', 'postgres'] as const)
+    await pointsLatency(backend, members, events);
+}
