@@ -5,19 +5,19 @@
  * offline and see them on the endpoint once the network is back; the 30 s idle reset; the PIN
  * lock; axe-core on every screen.
  */
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPoints, formatWon } from '../../shared/ui';
+import { checkAccessibility } from '../support/axe';
 import { startServer, type Running } from '../support/server';
 
 const root = resolve(import.meta.dirname, '../..');
 const kioskDir = resolve(root, 'dist/kiosk');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = readFileSync(resolve(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const poll = { timeout: 20_000 };
 
 describe('kiosk PWA in Chromium', () => {
@@ -60,35 +60,9 @@ describe('kiosk PWA in Chromium', () => {
   });
 
   /** axe-core on the screen as it is: no serious or critical violation. */
-  async function axe(screen: string): Promise<void> {
-    scanned.push(screen);
-    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-    const { violations, passes } = await page.evaluate(async () => {
-      const result = await (
-        window as unknown as {
-          axe: {
-            run(
-              c: Document,
-              o: object,
-            ): Promise<{
-              passes: unknown[];
-              violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-            }>;
-          };
-        }
-      ).axe.run(document, { resultTypes: ['violations', 'passes'] });
-      return {
-        passes: result.passes.length,
-        violations: result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map(
-            (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-          ),
-      };
-    });
-    // axe looked at the screen (its checks passed somewhere), and found nothing serious.
-    expect(passes).toBeGreaterThan(5);
-    expect(violations, `axe on the ${screen} screen`).toEqual([]);
+  async function axe(name: string): Promise<void> {
+    scanned.push(name);
+    await checkAccessibility(page, name);
   }
 
   const screen = () => page.locator('main').getAttribute('data-screen');
