@@ -65,6 +65,18 @@ const forbidden = {
     paths: [],
     message: 'The kiosk imports shared/* only.',
   },
+  'admin/**': {
+    patterns: [
+      ...app('storage'),
+      ...app('sync'),
+      ...app('extension'),
+      ...app('kiosk'),
+      ...app('server'),
+    ],
+    paths: ['dexie', 'fake-indexeddb'],
+    message:
+      'The admin console talks to the endpoint over HTTP: shared/rules, shared/protocol and shared/ui only.',
+  },
   'server/**': {
     patterns: [
       ...app('storage'),

@@ -1,6 +1,6 @@
 /**
  * npm start: the central endpoint on 127.0.0.1 (SQLite under ./data/ unless DATABASE_URL points
- * at PostgreSQL), serving the kiosk's build and the demo POS page.
+ * at PostgreSQL), serving the kiosk's and the admin console's builds and the demo POS page.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,9 +16,11 @@ const db = await openDatabase(
 );
 const kioskDir = resolve(root, 'dist/kiosk');
 const extensionDir = resolve(root, 'dist/extension');
+const adminDir = resolve(root, 'dist/admin');
 const app = await createApp(db, {
   static: {
     '/kiosk/': kioskDir,
+    '/admin/': adminDir,
     '/demo-pos/': resolve(root, 'server/demo-pos'),
     '/downloads/': resolve(root, 'dist/downloads'),
   },
@@ -46,6 +48,9 @@ console.log(`  storage: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : con
 console.log(`  API:     ${base}/api/v1   (OpenAPI: ${base}/api/v1/openapi.json)`);
 console.log(
   `  kiosk:   ${existsSync(kioskDir) ? `${base}/kiosk/  (pair it with a kiosk pairing code)` : 'not built (npm run build)'}`,
+);
+console.log(
+  `  admin:   ${existsSync(adminDir) ? `${base}/admin/  (sign in with the admin token)` : 'not built (npm run build)'}`,
 );
 console.log(`  demo POS: ${base}/demo-pos/`);
 console.log(

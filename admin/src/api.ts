@@ -1,0 +1,74 @@
+/**
+ * The admin console's only way to the data: the endpoint's REST API, with the admin token the
+ * owner signed in with (kept for this browser tab only, in sessionStorage).
+ */
+const TOKEN_KEY = 'loyalty-admin-token';
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+}
+
+export function savedToken(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function saveToken(token: string | null): void {
+  if (token === null) sessionStorage.removeItem(TOKEN_KEY);
+  else sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+/** One API call; an error answer (or no answer) is thrown as an ApiFailure that says why. */
+export async function api<T>(
+  token: string,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiFailure(0, 'unreachable', 'The endpoint does not answer. Is it running?');
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: said below
+  }
+  if (!res.ok) {
+    const error = (json as { error?: { code?: string; message?: string; details?: unknown } })
+      ?.error;
+    throw new ApiFailure(
+      res.status,
+      error?.code ?? 'http',
+      error?.message ?? `The endpoint answered ${res.status}.`,
+      error?.details,
+    );
+  }
+  return json as T;
+}
+
+/** Query string of the set parameters only. */
+export function query(params: Record<string, string | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}

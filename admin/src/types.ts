@@ -1,0 +1,94 @@
+/**
+ * The shapes the console reads from the API (GET /api/v1/openapi.json). The program's own types
+ * come from shared/rules.
+ */
+export interface Store {
+  readonly store_id: string;
+  readonly name: string;
+}
+
+export interface DeviceReport {
+  readonly device_id: string;
+  readonly store_id: string;
+  readonly role: 'cashier' | 'kiosk';
+  readonly name: string;
+  readonly paired_at: string | null;
+  readonly pairing_open: boolean;
+  readonly last_sync_at: string | null;
+  readonly events: number;
+  readonly last_event_at: string | null;
+}
+
+export interface NewDevice {
+  readonly device_id: string;
+  readonly pairing_code: string;
+  readonly expires_at: string;
+}
+
+export interface Conflict {
+  readonly event_id: string;
+  readonly kind: string;
+  readonly member_id: string;
+  readonly store_id: string;
+  readonly points: number;
+  readonly detail: string;
+  readonly created_at: string;
+}
+
+export interface Coupon {
+  readonly code: string;
+  readonly name: string;
+  readonly valid_until: string;
+  readonly status: string;
+}
+
+export interface Customer {
+  readonly customer_id: string;
+  readonly enrolled_at: string;
+  readonly card_number: string;
+  readonly referral_code: string;
+  readonly name: string;
+  readonly phone: string | null;
+  readonly tier_name: string;
+  readonly next_tier: string | null;
+  readonly amount_to_next_tier: number;
+  readonly points: {
+    readonly total_points: number;
+    readonly available_points: number;
+    readonly pending_points: number;
+    readonly points_expiring_soon: number;
+    readonly expiring_soon_before: string;
+    readonly debt: number;
+  };
+  readonly coupons: readonly Coupon[];
+  readonly stamps: { readonly count: number; readonly per_card: number };
+  readonly purchase_count: number;
+  readonly conflicts: number;
+}
+
+export interface Movement {
+  readonly at: string;
+  readonly kind: string;
+  readonly points: number;
+  readonly ref: string;
+}
+
+export interface History {
+  readonly items: readonly Movement[];
+  readonly total: number;
+}
+
+export interface Feedback {
+  readonly count: number;
+  readonly promoters: number;
+  readonly passives: number;
+  readonly detractors: number;
+  readonly nps: number | null;
+  readonly feedback: readonly {
+    readonly event_id: string;
+    readonly store_id: string;
+    readonly occurred_at: string;
+    readonly score: number;
+    readonly comment: string | null;
+  }[];
+}

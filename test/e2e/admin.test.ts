@@ -1,0 +1,213 @@
+/**
+ * The admin console end to end in real Chromium: build it, serve it from the endpoint on
+ * loopback, and do what an owner does after a day with a till offline. Sign in (a wrong token
+ * is refused), see which till has not synced for a day, hand out a pairing code that a device
+ * then uses, read the conflicts and open the member concerned, find a member by a phone number
+ * typed another way, read the kiosk's feedback, and publish a program version (a bad field is
+ * named and nothing is published). axe-core on every screen.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPoints } from '../../shared/ui';
+import { checkAccessibility } from '../support/axe';
+import {
+  ADMIN_TOKEN,
+  enrollment,
+  purchase,
+  startServer,
+  TestDevice,
+  type Running,
+} from '../support/server';
+
+const root = resolve(import.meta.dirname, '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const poll = { timeout: 20_000 };
+const DAY_MS = 24 * 3_600_000;
+
+describe('admin console in Chromium', () => {
+  let server: Running;
+  let browser: Browser;
+  let page: Page;
+  let origin: string;
+  /** The endpoint's clock runs this far from the real one (to make a till's last sync old). */
+  let skew = 0;
+
+  beforeAll(async () => {
+    await build({ configFile: resolve(root, 'admin/vite.config.ts'), logLevel: 'warn' });
+    server = await startServer('sqlite', {
+      now: () => Date.now() + skew,
+      static: { '/admin/': resolve(root, 'dist/admin') },
+    });
+    origin = server.base.replace(/\/api\/v1$/, '');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const alert = () => page.getByRole('alert').first().textContent();
+  const tab = (name: string) => page.click(`button[name=tab-${name}]`);
+
+  it('shows an owner what the tills did, and publishes the program', async () => {
+    // A day ago Till 1 synced for the last time; Till 2 synced just now. Both spent the same
+    // member's points offline: a conflict.
+    skew = -2 * DAY_MS;
+    const till1 = await TestDevice.pair(server, 'store-1', 'cashier', 'Till 1');
+    const memberId = randomUUID();
+    const enrolled = await till1.event(
+      'member_enrolled',
+      memberId,
+      enrollment('8000000000017', 'ADMINQ1', { name: 'Choi Yuna', phone: '01055501234' }),
+      Date.now() + skew,
+    );
+    expect((await till1.sync([enrolled])).body.acks[0].status).toBe('applied');
+    skew = 0;
+    const till2 = await TestDevice.pair(server, 'store-1', 'cashier', 'Till 2');
+    const spend = (device: TestDevice, amount: number, at: number) =>
+      device.event(
+        'purchase_recorded',
+        memberId,
+        purchase(randomUUID(), amount, {
+          points_redeemed: 1_000,
+          amount_paid: amount - 1_000,
+          points_earned: 0,
+          offline: true,
+        }),
+        at,
+      );
+    const first = await spend(till2, 5_000, Date.now() - 60_000);
+    const second = await spend(till2, 3_000, Date.now() - 30_000);
+    expect((await till2.sync([first, second])).body.acks.map((a: any) => a.status)).toEqual([
+      'applied',
+      'applied',
+    ]);
+    const kiosk = await TestDevice.pair(server, 'store-1', 'kiosk', 'Kiosk 1');
+    const feedback = [];
+    for (const [score, comment] of [
+      [10, 'kind staff'],
+      [9, null],
+      [3, 'slow'],
+    ] as const)
+      feedback.push(await kiosk.event('feedback_given', memberId, { score, comment }));
+    expect((await kiosk.sync(feedback)).status).toBe(200);
+
+    // Sign in: a wrong token is refused, and says where the right one comes from.
+    await page.goto(`${origin}/admin/`);
+    await checkAccessibility(page, 'sign in');
+    await page.fill('input[name=token]', 'not-the-admin-token-000000');
+    await page.click('button[type=submit]');
+    await expect.poll(alert, poll).toContain('not an admin token');
+    await page.fill('input[name=token]', ADMIN_TOKEN);
+    await page.click('button[type=submit]');
+
+    // Tills & kiosks: Till 1 stands out.
+    const row = (name: string) => page.locator('tr', { hasText: name });
+    await expect.poll(() => row('Till 1').count(), poll).toBe(1);
+    expect(await row('Till 1').getAttribute('class')).toBe('stale');
+    expect(await row('Till 1').textContent()).toContain('2 days ago · not synced for over a day');
+    expect(await row('Till 2').getAttribute('class')).toBeNull();
+    expect(await row('Till 2').locator('[data-field=last-sync]').textContent()).toMatch(
+      /just now|min ago/,
+    );
+    expect(await row('Till 2').locator('[data-field=events]').textContent()).toBe('2');
+    expect(await row('Till 1').locator('[data-field=events]').textContent()).toBe('1');
+    await checkAccessibility(page, 'devices');
+
+    // A pairing code for a new kiosk, which a kiosk then uses.
+    await page.selectOption('select[name=device-role]', 'kiosk');
+    await page.click('button:has-text("Get a pairing code")');
+    await expect.poll(alert, poll).toContain('name');
+    await page.fill('input[name=device-name]', 'Kiosk 2');
+    await page.click('button:has-text("Get a pairing code")');
+    await expect.poll(() => page.getByTestId('pairing-code').count(), poll).toBe(1);
+    const code = (await page.getByTestId('pairing-code').textContent()) ?? '';
+    expect(code).toMatch(/^\d{8}$/);
+    await expect.poll(() => row('Kiosk 2').textContent(), poll).toContain('Code given out');
+    const paired = await server.api('POST', '/devices/pair', { pairing_code: code }, null);
+    expect(paired.body).toMatchObject({ role: 'kiosk', store_id: 'store-1' });
+
+    // Conflicts: the second offline spend, and the member it concerns.
+    await tab('conflicts');
+    const conflict = page.locator('tr[data-conflict=overdrawn]');
+    await expect.poll(() => conflict.count(), poll).toBe(1);
+    expect(await conflict.textContent()).toContain(
+      'Points spent beyond the balance offline (a debt)',
+    );
+    await checkAccessibility(page, 'conflicts');
+    await conflict.getByRole('button', { name: 'Open member' }).click();
+    const member = page.getByTestId('member');
+    await expect
+      .poll(() => member.locator('[data-field=card]').textContent(), poll)
+      .toBe('8000000000017');
+    const profile = (await server.api('GET', `/customers/${memberId}`)).body;
+    expect(profile.points.debt).toBeGreaterThan(0);
+    expect(await member.locator('[data-field=points]').textContent()).toContain(
+      `a debt of ${formatPoints(profile.points.debt, 'en')}`,
+    );
+    await checkAccessibility(page, 'member');
+
+    // Members: found by the phone number written the international way; an unknown one is said.
+    await page.fill('input[name=member-search]', '+82 10-5550-0000');
+    await page.click('button:has-text("Find")');
+    await expect.poll(alert, poll).toContain('No member has this card number or phone number');
+    await page.fill('input[name=member-search]', '+82 10-5550-1234');
+    await page.click('button:has-text("Find")');
+    await expect.poll(() => member.locator('h3').textContent(), poll).toBe('Choi Yuna');
+
+    // Feedback: 2 promoters and 1 detractor of 3 answers is an NPS of 33.
+    await tab('feedback');
+    await expect
+      .poll(() => page.getByTestId('nps').textContent(), poll)
+      .toContain('Net Promoter Score 33 from 3 answers');
+    expect(await page.locator('td', { hasText: 'slow' }).count()).toBe(1);
+    await checkAccessibility(page, 'feedback');
+
+    // Program: a bad field is named and nothing is published; a good change is version 2.
+    await tab('program');
+    await expect
+      .poll(() => page.getByTestId('program-version').textContent(), poll)
+      .toContain('Version 1');
+    await checkAccessibility(page, 'program');
+    const definition = JSON.parse(await page.inputValue('textarea[name=program]'));
+    definition.tiers[1].earn_rate_bp = 2.5;
+    await page.fill('textarea[name=program]', JSON.stringify(definition, null, 2));
+    await page.click('button:has-text("Publish")');
+    await expect.poll(alert, poll).toContain('tiers.1.earn_rate_bp');
+    expect((await server.api('GET', '/program')).body.version).toBe(1);
+    definition.tiers[1].earn_rate_bp = 350;
+    definition.signup_bonus = 2_000;
+    await page.fill('textarea[name=program]', JSON.stringify(definition, null, 2));
+    await page.click('button:has-text("Publish")');
+    await expect
+      .poll(() => page.getByTestId('published').textContent(), poll)
+      .toBe('Version 2 is published.');
+    expect((await server.api('GET', '/program')).body).toMatchObject({
+      version: 2,
+      signup_bonus: 2_000,
+    });
+    await expect
+      .poll(() => page.getByTestId('program-version').textContent(), poll)
+      .toContain('Version 2');
+
+    // Signing out forgets the token, also across a reload.
+    await page.click('button[name=sign-out]');
+    await page.reload();
+    await expect.poll(() => page.locator('input[name=token]').count(), poll).toBe(1);
+  }, 120_000);
+});
