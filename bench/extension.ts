@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchWithExtension } from '../test/support/chromium';
 import { build } from 'vite';
 import { startServer } from '../test/support/server';
 import { fmt, summarizeTimes } from './stats';
@@ -35,20 +35,7 @@ export async function benchExtension(): Promise<void> {
   await build({ configFile: resolve(root, 'extension/vite.config.ts'), logLevel: 'warn' });
   const server = await startServer('sqlite');
   const profile = mkdtempSync(join(tmpdir(), 'chromium-bench-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--disable-extensions-except=${dir}`,
-      `--load-extension=${dir}`,
-    ],
-  });
+  const context = await launchWithExtension(profile, dir);
   try {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const id = new URL(worker.url()).host;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium';
 import { build } from 'vite';
 import { startServer } from '../test/support/server';
 import { fmt, summarizeTimes } from './stats';
@@ -32,17 +32,7 @@ export async function benchKiosk(): Promise<void> {
   await build({ configFile: resolve(root, 'kiosk/vite.config.ts'), logLevel: 'warn' });
   const server = await startServer('sqlite', { static: { '/kiosk/': dir } });
   const origin = server.base.replace(/\/api\/v1$/, '');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1080, height: 1600 } });
     const page = await context.newPage();

@@ -59,6 +59,21 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   return { data, error, reload: useCallback(() => setRound((r) => r + 1), []) };
 }
 
+/** A table's column headings. */
+function Head({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 function Alert({ children }: { children: ComponentChildren }) {
   return (
     <p class="alert" role="alert">
@@ -214,16 +229,7 @@ function Devices({ token, store, stores }: { token: string; store: string; store
       {list.data && list.data.length === 0 && <p>No tills or kiosks yet: add one below.</p>}
       {list.data && list.data.length > 0 && (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Store</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Paired</th>
-              <th scope="col">Last sync</th>
-              <th scope="col">Events received</th>
-            </tr>
-          </thead>
+          <Head columns={['Name', 'Store', 'Kind', 'Paired', 'Last sync', 'Events received']} />
           <tbody>
             {list.data.map((d) => (
               <tr
@@ -367,15 +373,7 @@ function Conflicts(props: { token: string; store: string; onMember: (id: string)
       {list.data && list.data.length === 0 && <p>No conflicts.</p>}
       {list.data && list.data.length > 0 && (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Store</th>
-              <th scope="col">What</th>
-              <th scope="col">Points</th>
-              <th scope="col">Member</th>
-            </tr>
-          </thead>
+          <Head columns={['When', 'Store', 'What', 'Points', 'Member']} />
           <tbody>
             {list.data.map((c) => (
               <tr key={`${c.event_id}-${c.kind}`} data-conflict={c.kind}>
@@ -502,7 +500,7 @@ function Member({ token, id }: { token: string; id: string }) {
         <dt>Phone</dt>
         <dd>{c.phone ?? '-'}</dd>
         <dt>Member since</dt>
-        <dd>{at(c.enrolled_at)}</dd>
+        <dd>{c.enrolled_at ? at(c.enrolled_at) : '-'}</dd>
         <dt>Tier</dt>
         <dd data-field="tier">
           {c.tier_name}
@@ -550,13 +548,7 @@ function Member({ token, id }: { token: string; id: string }) {
       )}
       <h4>Latest point movements</h4>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Points</th>
-          </tr>
-        </thead>
+        <Head columns={['When', 'What', 'Points']} />
         <tbody>
           {history.items.map((m, i) => (
             <tr key={`${m.at}-${i}`}>
@@ -592,14 +584,7 @@ function FeedbackView({ token, store }: { token: string; store: string }) {
             promoters (9-10), {f.passives} passives, {f.detractors} detractors (0-6).
           </p>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Store</th>
-                <th scope="col">Score</th>
-                <th scope="col">Comment</th>
-              </tr>
-            </thead>
+            <Head columns={['When', 'Store', 'Score', 'Comment']} />
             <tbody>
               {f.feedback.map((x) => (
                 <tr key={x.event_id}>
@@ -663,13 +648,7 @@ function ProgramView({ token }: { token: string }) {
             {p.phone && `, phone numbers of +${p.phone.country_code}`}.
           </p>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Tier</th>
-                <th scope="col">From (average monthly spend)</th>
-                <th scope="col">Earns</th>
-              </tr>
-            </thead>
+            <Head columns={['Tier', 'From (average monthly spend)', 'Earns']} />
             <tbody>
               {p.tiers.map((t) => (
                 <tr key={t.id}>

@@ -2,6 +2,8 @@
  * The shapes the console reads from the API (GET /api/v1/openapi.json). The program's own types
  * come from shared/rules.
  */
+import type { MemberSummary } from '../../shared/rules';
+
 export interface Store {
   readonly store_id: string;
   readonly name: string;
@@ -35,35 +37,10 @@ export interface Conflict {
   readonly created_at: string;
 }
 
-export interface Coupon {
-  readonly code: string;
-  readonly name: string;
-  readonly valid_until: string;
-  readonly status: string;
-}
-
-export interface Customer {
-  readonly customer_id: string;
-  readonly enrolled_at: string;
-  readonly card_number: string;
-  readonly referral_code: string;
+/** The API's profile: the rules' summary of a member, with their name and phone number. */
+export interface Customer extends MemberSummary {
   readonly name: string;
   readonly phone: string | null;
-  readonly tier_name: string;
-  readonly next_tier: string | null;
-  readonly amount_to_next_tier: number;
-  readonly points: {
-    readonly total_points: number;
-    readonly available_points: number;
-    readonly pending_points: number;
-    readonly points_expiring_soon: number;
-    readonly expiring_soon_before: string;
-    readonly debt: number;
-  };
-  readonly coupons: readonly Coupon[];
-  readonly stamps: { readonly count: number; readonly per_card: number };
-  readonly purchase_count: number;
-  readonly conflicts: number;
 }
 
 export interface Movement {

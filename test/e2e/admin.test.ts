@@ -8,11 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPoints } from '../../shared/ui';
 import { checkAccessibility } from '../support/axe';
+import { launchChromium } from '../support/chromium';
 import {
   ADMIN_TOKEN,
   enrollment,
@@ -23,7 +24,6 @@ import {
 } from '../support/server';
 
 const root = resolve(import.meta.dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const poll = { timeout: 20_000 };
 const DAY_MS = 24 * 3_600_000;
 
@@ -42,17 +42,7 @@ describe('admin console in Chromium', () => {
       static: { '/admin/': resolve(root, 'dist/admin') },
     });
     origin = server.base.replace(/\/api\/v1$/, '');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
   }, 120_000);
 

@@ -8,14 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchWithExtension } from '../support/chromium';
 import { startServer, type Running } from '../support/server';
 
 const root = resolve(import.meta.dirname, '../..');
 const extensionDir = resolve(root, 'dist/extension');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const poll = { timeout: 15_000 };
 
 describe('cashier extension in Chromium', () => {
@@ -30,20 +30,7 @@ describe('cashier extension in Chromium', () => {
       static: { '/demo-pos/': resolve(root, 'server/demo-pos') },
     });
     profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--disable-extensions-except=${extensionDir}`,
-        `--load-extension=${extensionDir}`,
-      ],
-    });
+    context = await launchWithExtension(profile, extensionDir);
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     extensionId = new URL(worker.url()).host;
   }, 120_000);

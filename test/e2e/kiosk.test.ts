@@ -8,16 +8,16 @@
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPoints, formatWon } from '../../shared/ui';
 import { checkAccessibility } from '../support/axe';
+import { launchChromium } from '../support/chromium';
 import { startServer, type Running } from '../support/server';
 
 const root = resolve(import.meta.dirname, '../..');
 const kioskDir = resolve(root, 'dist/kiosk');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const poll = { timeout: 20_000 };
 
 describe('kiosk PWA in Chromium', () => {
@@ -36,17 +36,7 @@ describe('kiosk PWA in Chromium', () => {
     cpSync(kioskDir, served, { recursive: true });
     server = await startServer('sqlite', { static: { '/kiosk/': served } });
     origin = server.base.replace(/\/api\/v1$/, '');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1080, height: 1600 } });
     page = await context.newPage();
     if (process.env.KIOSK_DEBUG) page.on('console', (m) => console.log('[page]', m.text()));

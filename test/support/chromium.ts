@@ -1,0 +1,37 @@
+/**
+ * Debian's Chromium, headless, as every end-to-end test and browser benchmark starts it: no
+ * sandbox (containers), and nothing of its own on the network (no downloads, no updates, no
+ * sync), so a run depends on this machine only.
+ */
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+}
+
+/** A profile in `profileDir` with the unpacked extension in `extensionDir` loaded. */
+export function launchWithExtension(
+  profileDir: string,
+  extensionDir: string,
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      ...ARGS,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+    ],
+  });
+}
