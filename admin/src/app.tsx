@@ -4,10 +4,10 @@
  * made, a member's account, the kiosk's feedback, and the program (view it, publish a new
  * version). Everything goes through the endpoint's REST API with the admin token.
  */
-import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { createContext, type ComponentChildren } from 'preact';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Program, ProgramIssue } from '../../shared/rules';
-import { formatPoints, formatWon } from '../../shared/ui';
+import type { Locale } from '../../shared/ui';
 import { api, ApiFailure, query, savedToken, saveToken } from './api';
 import type {
   Conflict,
@@ -18,23 +18,23 @@ import type {
   NewDevice,
   Store,
 } from './types';
+import { phrases, w, type AdminWord, type Phrases } from './words';
 
 const DAY_MS = 24 * 3_600_000;
-const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+const LOCALE_KEY = 'loyalty-admin-locale';
 
-function at(iso: string): string {
-  return when.format(new Date(iso));
+interface Words {
+  readonly locale: Locale;
+  readonly t: (word: AdminWord) => string;
+  readonly say: Phrases;
 }
 
-/** "5 min ago", "3 h ago", "2 days ago". */
-function ago(iso: string, now: number): string {
-  const ms = Math.max(0, now - Date.parse(iso));
-  if (ms < 60_000) return 'just now';
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
-  if (ms < DAY_MS) return `${Math.floor(ms / 3_600_000)} h ago`;
-  const days = Math.floor(ms / DAY_MS);
-  return `${days} day${days === 1 ? '' : 's'} ago`;
+function wordsOf(locale: Locale): Words {
+  return { locale, t: (word) => w(word, locale), say: phrases(locale) };
 }
+
+const WordsContext = createContext<Words>(wordsOf('ko'));
+const useWords = () => useContext(WordsContext);
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -83,6 +83,33 @@ function Alert({ children }: { children: ComponentChildren }) {
 }
 
 export function App() {
+  const [locale, setLocale] = useState<Locale>(
+    localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'ko',
+  );
+  const words = useMemo(() => wordsOf(locale), [locale]);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = words.t('title');
+    localStorage.setItem(LOCALE_KEY, locale);
+  }, [locale, words]);
+  const switchLanguage = () => setLocale(locale === 'ko' ? 'en' : 'ko');
+  return (
+    <WordsContext.Provider value={words}>
+      <Session onSwitchLanguage={switchLanguage} />
+    </WordsContext.Provider>
+  );
+}
+
+function LanguageButton({ onClick }: { onClick: () => void }) {
+  const { t } = useWords();
+  return (
+    <button type="button" name="language" onClick={onClick}>
+      {t('language')}
+    </button>
+  );
+}
+
+function Session({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
   const [token, setToken] = useState<string | null>(savedToken());
   const signOut = () => {
     saveToken(null);
@@ -94,28 +121,30 @@ export function App() {
         saveToken(t);
         setToken(t);
       }}
+      onSwitchLanguage={onSwitchLanguage}
     />
   ) : (
-    <Console token={token} onSignOut={signOut} />
+    <Console token={token} onSignOut={signOut} onSwitchLanguage={onSwitchLanguage} />
   );
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (token: string) => void }) {
+function SignIn(props: { onSignedIn: (token: string) => void; onSwitchLanguage: () => void }) {
+  const { t: word } = useWords();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
     const t = token.trim();
-    if (!t) return setError('Enter the admin token.');
+    if (!t) return setError(word('token_needed'));
     setBusy(true);
     try {
       await api(t, 'GET', '/stores');
-      onSignedIn(t);
+      props.onSignedIn(t);
     } catch (failure) {
       setError(
         failure instanceof ApiFailure && (failure.status === 401 || failure.status === 403)
-          ? 'This is not an admin token. npm start printed it at the first start (or set LOYALTY_ADMIN_TOKEN).'
+          ? word('token_wrong')
           : messageOf(failure),
       );
     } finally {
@@ -124,10 +153,11 @@ function SignIn({ onSignedIn }: { onSignedIn: (token: string) => void }) {
   };
   return (
     <main class="signin">
-      <h1>Store loyalty · Admin</h1>
+      <LanguageButton onClick={props.onSwitchLanguage} />
+      <h1>{word('title')}</h1>
       <form onSubmit={submit}>
         <label>
-          Admin token
+          {word('admin_token')}
           <input
             name="token"
             type="password"
@@ -137,7 +167,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (token: string) => void }) {
           />
         </label>
         <button type="submit" disabled={busy}>
-          Sign in
+          {word('sign_in')}
         </button>
         {error && <Alert>{error}</Alert>}
       </form>
@@ -145,16 +175,12 @@ function SignIn({ onSignedIn }: { onSignedIn: (token: string) => void }) {
   );
 }
 
-const TABS = [
-  ['devices', 'Tills & kiosks'],
-  ['conflicts', 'Conflicts'],
-  ['members', 'Members'],
-  ['feedback', 'Feedback'],
-  ['program', 'Program'],
-] as const;
-type Tab = (typeof TABS)[number][0];
+const TABS = ['devices', 'conflicts', 'members', 'feedback', 'program'] as const;
+type Tab = (typeof TABS)[number];
 
-function Console({ token, onSignOut }: { token: string; onSignOut: () => void }) {
+function Console(props: { token: string; onSignOut: () => void; onSwitchLanguage: () => void }) {
+  const { token } = props;
+  const { t } = useWords();
   const [tab, setTab] = useState<Tab>('devices');
   const [store, setStore] = useState('');
   const [memberId, setMemberId] = useState<string | null>(null);
@@ -169,11 +195,11 @@ function Console({ token, onSignOut }: { token: string; onSignOut: () => void })
   return (
     <>
       <header>
-        <h1>Store loyalty · Admin</h1>
+        <h1>{t('title')}</h1>
         <label>
-          Store
+          {t('store')}
           <select name="store" value={store} onChange={(e) => setStore(e.currentTarget.value)}>
-            <option value="">All stores</option>
+            <option value="">{t('all_stores')}</option>
             {(stores.data ?? []).map((s) => (
               <option key={s.store_id} value={s.store_id}>
                 {s.name} ({s.store_id})
@@ -181,12 +207,13 @@ function Console({ token, onSignOut }: { token: string; onSignOut: () => void })
             ))}
           </select>
         </label>
-        <button type="button" name="sign-out" onClick={onSignOut}>
-          Sign out
+        <LanguageButton onClick={props.onSwitchLanguage} />
+        <button type="button" name="sign-out" onClick={props.onSignOut}>
+          {t('sign_out')}
         </button>
       </header>
-      <nav aria-label="Sections">
-        {TABS.map(([id, label]) => (
+      <nav aria-label={t('sections')}>
+        {TABS.map((id) => (
           <button
             key={id}
             type="button"
@@ -194,7 +221,7 @@ function Console({ token, onSignOut }: { token: string; onSignOut: () => void })
             aria-current={tab === id ? 'page' : undefined}
             onClick={() => setTab(id)}
           >
-            {label}
+            {t(`tab_${id}`)}
           </button>
         ))}
       </nav>
@@ -218,18 +245,28 @@ function Devices({ token, store, stores }: { token: string; store: string; store
       ),
     [token, store],
   );
+  const { t, say } = useWords();
   const now = Date.now();
   // Paired, and silent for a day: its sales of that day are not here yet.
   const stale = (d: DeviceReport) =>
     d.paired_at !== null && now - Date.parse(d.last_sync_at ?? d.paired_at) > DAY_MS;
   return (
     <section aria-labelledby="devices-title">
-      <h2 id="devices-title">Tills & kiosks</h2>
+      <h2 id="devices-title">{t('tab_devices')}</h2>
       {list.error && <Alert>{list.error}</Alert>}
-      {list.data && list.data.length === 0 && <p>No tills or kiosks yet: add one below.</p>}
+      {list.data && list.data.length === 0 && <p>{t('no_devices')}</p>}
       {list.data && list.data.length > 0 && (
         <table>
-          <Head columns={['Name', 'Store', 'Kind', 'Paired', 'Last sync', 'Events received']} />
+          <Head
+            columns={[
+              t('name'),
+              t('store'),
+              t('kind'),
+              t('paired'),
+              t('last_sync'),
+              t('events_received'),
+            ]}
+          />
           <tbody>
             {list.data.map((d) => (
               <tr
@@ -239,16 +276,18 @@ function Devices({ token, store, stores }: { token: string; store: string; store
               >
                 <td>{d.name}</td>
                 <td>{d.store_id}</td>
-                <td>{d.role === 'cashier' ? 'Till' : 'Kiosk'}</td>
+                <td>{t(d.role === 'cashier' ? 'till' : 'kiosk')}</td>
                 <td>
-                  {d.paired_at ? at(d.paired_at) : d.pairing_open ? 'Code given out' : 'Not paired'}
+                  {d.paired_at
+                    ? say.at(d.paired_at)
+                    : t(d.pairing_open ? 'code_out' : 'not_paired')}
                 </td>
                 <td data-field="last-sync">
-                  {d.last_sync_at ? ago(d.last_sync_at, now) : 'Never'}
-                  {stale(d) && <strong> · not synced for over a day</strong>}
+                  {d.last_sync_at ? say.ago(d.last_sync_at, now) : t('never')}
+                  {stale(d) && <strong>{t('stale')}</strong>}
                 </td>
                 <td class="number" data-field="events">
-                  {d.events.toLocaleString('en')}
+                  {say.number(d.events)}
                 </td>
               </tr>
             ))}
@@ -261,6 +300,7 @@ function Devices({ token, store, stores }: { token: string; store: string; store
 }
 
 function AddDevice(props: { token: string; store: string; stores: Store[]; onAdded: () => void }) {
+  const { t, say } = useWords();
   const [store, setStore] = useState(props.store);
   const [role, setRole] = useState<'cashier' | 'kiosk'>('cashier');
   const [name, setName] = useState('');
@@ -273,7 +313,7 @@ function AddDevice(props: { token: string; store: string; stores: Store[]; onAdd
     e.preventDefault();
     setError(null);
     setMade(null);
-    if (!name.trim()) return setError('Give it a name the staff will recognise, e.g. "Till 2".');
+    if (!name.trim()) return setError(t('name_needed'));
     setBusy(true);
     try {
       setMade(
@@ -293,9 +333,9 @@ function AddDevice(props: { token: string; store: string; stores: Store[]; onAdd
   };
   return (
     <form class="card" onSubmit={submit} aria-labelledby="add-device-title">
-      <h3 id="add-device-title">Add a till or kiosk</h3>
+      <h3 id="add-device-title">{t('add_device')}</h3>
       <label>
-        Store
+        {t('store')}
         <select
           name="device-store"
           value={chosen}
@@ -309,18 +349,18 @@ function AddDevice(props: { token: string; store: string; stores: Store[]; onAdd
         </select>
       </label>
       <label>
-        Kind
+        {t('kind')}
         <select
           name="device-role"
           value={role}
           onChange={(e) => setRole(e.currentTarget.value as 'cashier' | 'kiosk')}
         >
-          <option value="cashier">Till (cashier extension)</option>
-          <option value="kiosk">Kiosk</option>
+          <option value="cashier">{t('till_option')}</option>
+          <option value="kiosk">{t('kiosk')}</option>
         </select>
       </label>
       <label>
-        Name
+        {t('name')}
         <input
           name="device-name"
           value={name}
@@ -328,31 +368,22 @@ function AddDevice(props: { token: string; store: string; stores: Store[]; onAdd
           onInput={(e) => setName(e.currentTarget.value)}
         />
       </label>
-      <button type="submit" disabled={busy}>
-        Get a pairing code
+      <button type="submit" name="get-code" disabled={busy}>
+        {t('get_code')}
       </button>
       {error && <Alert>{error}</Alert>}
       {made && (
         <p class="code" role="status">
-          Pairing code <strong data-testid="pairing-code">{made.pairing_code}</strong>: enter it on
-          the {role === 'cashier' ? "extension's options page" : 'kiosk'} before{' '}
-          {at(made.expires_at)}. It works once.
+          {t('pairing_code')} <strong data-testid="pairing-code">{made.pairing_code}</strong>
+          {say.pairingUse(role, made.expires_at)}
         </p>
       )}
     </form>
   );
 }
 
-const CONFLICT_KINDS: Record<string, string> = {
-  overdrawn: 'Points spent beyond the balance offline (a debt)',
-  coupon_reused: 'Coupon used twice',
-  coupon_unknown: "Coupon not this member's",
-  coupon_invalid: 'Coupon used outside its dates',
-  refund_invalid: 'Refund the ledger could not apply',
-  duplicate_enrollment: 'Member enrolled twice',
-};
-
 function Conflicts(props: { token: string; store: string; onMember: (id: string) => void }) {
+  const { t, say } = useWords();
   const list = useLoad(
     () =>
       api<{ conflicts: Conflict[] }>(
@@ -364,29 +395,26 @@ function Conflicts(props: { token: string; store: string; onMember: (id: string)
   );
   return (
     <section aria-labelledby="conflicts-title">
-      <h2 id="conflicts-title">Conflicts</h2>
-      <p class="hint">
-        What tills decided offline that collided once they synced: the same points or coupon used
-        twice. The sale stands; a debt is paid off by the member's next points.
-      </p>
+      <h2 id="conflicts-title">{t('tab_conflicts')}</h2>
+      <p class="hint">{t('conflicts_hint')}</p>
       {list.error && <Alert>{list.error}</Alert>}
-      {list.data && list.data.length === 0 && <p>No conflicts.</p>}
+      {list.data && list.data.length === 0 && <p>{t('no_conflicts')}</p>}
       {list.data && list.data.length > 0 && (
         <table>
-          <Head columns={['When', 'Store', 'What', 'Points', 'Member']} />
+          <Head columns={[t('when'), t('store'), t('what'), t('points'), t('member')]} />
           <tbody>
             {list.data.map((c) => (
               <tr key={`${c.event_id}-${c.kind}`} data-conflict={c.kind}>
-                <td>{at(c.created_at)}</td>
+                <td>{say.at(c.created_at)}</td>
                 <td>{c.store_id}</td>
                 <td>
-                  {CONFLICT_KINDS[c.kind] ?? c.kind}
+                  {say.conflict(c.kind)}
                   <div class="hint">{c.detail}</div>
                 </td>
-                <td>{c.points > 0 ? formatPoints(c.points, 'en') : '-'}</td>
+                <td>{c.points > 0 ? say.points(c.points) : '-'}</td>
                 <td>
                   <button type="button" class="link" onClick={() => props.onMember(c.member_id)}>
-                    Open member
+                    {t('open_member')}
                   </button>
                 </td>
               </tr>
@@ -403,6 +431,7 @@ function Members(props: {
   memberId: string | null;
   onMember: (id: string | null) => void;
 }) {
+  const { t } = useWords();
   const [search, setSearch] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -410,7 +439,7 @@ function Members(props: {
     e.preventDefault();
     const text = search.trim();
     setError(null);
-    if (!text) return setError('Enter a card number or a phone number.');
+    if (!text) return setError(t('search_needed'));
     setBusy(true);
     try {
       const byCard = await api<Customer>(
@@ -434,7 +463,7 @@ function Members(props: {
             })
           : null);
       if (found) props.onMember(found.customer_id);
-      else setError('No member has this card number or phone number.');
+      else setError(t('not_found'));
     } catch (failure) {
       setError(messageOf(failure));
     } finally {
@@ -443,18 +472,18 @@ function Members(props: {
   };
   return (
     <section aria-labelledby="members-title">
-      <h2 id="members-title">Members</h2>
+      <h2 id="members-title">{t('tab_members')}</h2>
       <form class="inline" onSubmit={find}>
         <label>
-          Card or phone number
+          {t('search')}
           <input
             name="member-search"
             value={search}
             onInput={(e) => setSearch(e.currentTarget.value)}
           />
         </label>
-        <button type="submit" disabled={busy}>
-          Find
+        <button type="submit" name="find" disabled={busy}>
+          {t('find')}
         </button>
       </form>
       {error && <Alert>{error}</Alert>}
@@ -463,22 +492,8 @@ function Members(props: {
   );
 }
 
-const MOVEMENTS: Record<string, string> = {
-  purchase: 'Earned on a purchase',
-  redeem: 'Used on a purchase',
-  signup: 'Signup bonus',
-  referral: 'Referral bonus',
-  adjustment: 'Adjusted by a manager',
-  adjustment_debit: 'Taken off by a manager',
-  partner: 'From a partner',
-  cashback: 'Cashback',
-  expired: 'Expired',
-  refund_reversal: 'Taken back by a refund',
-  refund_restore: 'Given back by a refund',
-  referral_reversal: 'Referral bonus taken back',
-};
-
 function Member({ token, id }: { token: string; id: string }) {
+  const { t, say } = useWords();
   const member = useLoad(
     () =>
       Promise.all([
@@ -488,75 +503,73 @@ function Member({ token, id }: { token: string; id: string }) {
     [token, id],
   );
   if (member.error) return <Alert>{member.error}</Alert>;
-  if (!member.data) return <p>Loading…</p>;
+  if (!member.data) return <p>{t('loading')}</p>;
   const [c, history] = member.data;
   const p = c.points;
   return (
     <article class="card" data-testid="member" aria-labelledby="member-title">
       <h3 id="member-title">{c.name}</h3>
       <dl>
-        <dt>Card</dt>
+        <dt>{t('card')}</dt>
         <dd data-field="card">{c.card_number}</dd>
-        <dt>Phone</dt>
+        <dt>{t('phone')}</dt>
         <dd>{c.phone ?? '-'}</dd>
-        <dt>Member since</dt>
-        <dd>{c.enrolled_at ? at(c.enrolled_at) : '-'}</dd>
-        <dt>Tier</dt>
+        <dt>{t('member_since')}</dt>
+        <dd>{c.enrolled_at ? say.at(c.enrolled_at) : '-'}</dd>
+        <dt>{t('tier')}</dt>
         <dd data-field="tier">
           {c.tier_name}
-          {c.next_tier &&
-            ` (${formatWon(c.amount_to_next_tier, 'en')} more a month to ${c.next_tier})`}
+          {c.next_tier && say.toNextTier(c.amount_to_next_tier, c.next_tier)}
         </dd>
-        <dt>Points</dt>
+        <dt>{t('points')}</dt>
         <dd data-field="points">
-          {formatPoints(p.total_points, 'en')}: {formatPoints(p.available_points, 'en')} available
-          {p.pending_points > 0 && `, ${formatPoints(p.pending_points, 'en')} pending`}
-          {p.debt > 0 && `, a debt of ${formatPoints(p.debt, 'en')}`}
+          {say.balance({
+            total: p.total_points,
+            available: p.available_points,
+            pending: p.pending_points,
+            debt: p.debt,
+          })}
         </dd>
         {p.points_expiring_soon > 0 && (
           <>
-            <dt>Expiring</dt>
-            <dd>
-              {formatPoints(p.points_expiring_soon, 'en')} by {at(p.expiring_soon_before)}
-            </dd>
+            <dt>{t('expiring')}</dt>
+            <dd>{say.expiringBy(p.points_expiring_soon, p.expiring_soon_before)}</dd>
           </>
         )}
-        <dt>Stamps</dt>
-        <dd>
-          {c.stamps.count % c.stamps.per_card} of {c.stamps.per_card}
-        </dd>
-        <dt>Purchases</dt>
-        <dd>{c.purchase_count}</dd>
+        <dt>{t('stamps')}</dt>
+        <dd>{say.stampsOf(c.stamps.count % c.stamps.per_card, c.stamps.per_card)}</dd>
+        <dt>{t('purchases')}</dt>
+        <dd>{say.number(c.purchase_count)}</dd>
         {c.conflicts > 0 && (
           <>
-            <dt>Conflicts</dt>
+            <dt>{t('conflicts')}</dt>
             <dd>{c.conflicts}</dd>
           </>
         )}
       </dl>
-      <h4>Coupons</h4>
+      <h4>{t('coupons')}</h4>
       {c.coupons.length === 0 ? (
-        <p>None usable now.</p>
+        <p>{t('no_coupons')}</p>
       ) : (
         <ul>
           {c.coupons.map((k) => (
             <li key={k.code}>
-              {k.name} (until {at(k.valid_until)})
+              {k.name} {say.until(k.valid_until)}
             </li>
           ))}
         </ul>
       )}
-      <h4>Latest point movements</h4>
+      <h4>{t('movements')}</h4>
       <table>
-        <Head columns={['When', 'What', 'Points']} />
+        <Head columns={[t('when'), t('what'), t('points')]} />
         <tbody>
           {history.items.map((m, i) => (
             <tr key={`${m.at}-${i}`}>
-              <td>{at(m.at)}</td>
-              <td>{MOVEMENTS[m.kind] ?? m.kind}</td>
+              <td>{say.at(m.at)}</td>
+              <td>{say.movement(m.kind)}</td>
               <td class="number">
                 {m.points > 0 ? '+' : ''}
-                {m.points.toLocaleString('en')}
+                {say.number(m.points)}
               </td>
             </tr>
           ))}
@@ -567,6 +580,7 @@ function Member({ token, id }: { token: string; id: string }) {
 }
 
 function FeedbackView({ token, store }: { token: string; store: string }) {
+  const { t, say } = useWords();
   const data = useLoad(
     () => api<Feedback>(token, 'GET', `/feedback${query({ store_id: store, limit: '50' })}`),
     [token, store],
@@ -574,21 +588,18 @@ function FeedbackView({ token, store }: { token: string; store: string }) {
   const f = data.data;
   return (
     <section aria-labelledby="feedback-title">
-      <h2 id="feedback-title">Feedback</h2>
+      <h2 id="feedback-title">{t('tab_feedback')}</h2>
       {data.error && <Alert>{data.error}</Alert>}
-      {f && f.count === 0 && <p>No feedback yet: members leave it at the kiosk.</p>}
+      {f && f.count === 0 && <p>{t('no_feedback')}</p>}
       {f && f.count > 0 && (
         <>
-          <p data-testid="nps">
-            Net Promoter Score <strong>{f.nps}</strong> from {f.count} answers: {f.promoters}{' '}
-            promoters (9-10), {f.passives} passives, {f.detractors} detractors (0-6).
-          </p>
+          <p data-testid="nps">{say.nps(f)}</p>
           <table>
-            <Head columns={['When', 'Store', 'Score', 'Comment']} />
+            <Head columns={[t('when'), t('store'), t('score'), t('comment')]} />
             <tbody>
               {f.feedback.map((x) => (
                 <tr key={x.event_id}>
-                  <td>{at(x.occurred_at)}</td>
+                  <td>{say.at(x.occurred_at)}</td>
                   <td>{x.store_id}</td>
                   <td class="number">{x.score}</td>
                   <td>{x.comment ?? ''}</td>
@@ -603,6 +614,7 @@ function FeedbackView({ token, store }: { token: string; store: string }) {
 }
 
 function ProgramView({ token }: { token: string }) {
+  const { t, say } = useWords();
   const current = useLoad(() => api<Program>(token, 'GET', '/program'), [token]);
   const [text, setText] = useState('');
   const [issues, setIssues] = useState<readonly ProgramIssue[]>([]);
@@ -621,7 +633,7 @@ function ProgramView({ token }: { token: string }) {
     try {
       definition = JSON.parse(text);
     } catch (failure) {
-      return setError(`This is not valid JSON: ${messageOf(failure)}`);
+      return setError(say.notJson(messageOf(failure)));
     }
     setBusy(true);
     try {
@@ -639,22 +651,19 @@ function ProgramView({ token }: { token: string }) {
   const p = current.data;
   return (
     <section aria-labelledby="program-title">
-      <h2 id="program-title">Program</h2>
+      <h2 id="program-title">{t('tab_program')}</h2>
       {current.error && <Alert>{current.error}</Alert>}
       {p && (
         <>
-          <p data-testid="program-version">
-            Version {p.version}: {p.name}, {p.currency.code}, {p.time_zone}
-            {p.phone && `, phone numbers of +${p.phone.country_code}`}.
-          </p>
+          <p data-testid="program-version">{say.programVersion(p)}</p>
           <table>
-            <Head columns={['Tier', 'From (average monthly spend)', 'Earns']} />
+            <Head columns={[t('tier'), t('tier_from'), t('earns')]} />
             <tbody>
-              {p.tiers.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td class="number">{formatWon(t.threshold, 'en')}</td>
-                  <td class="number">{t.earn_rate_bp / 100} %</td>
+              {p.tiers.map((tier) => (
+                <tr key={tier.id}>
+                  <td>{tier.name}</td>
+                  <td class="number">{say.won(tier.threshold)}</td>
+                  <td class="number">{tier.earn_rate_bp / 100} %</td>
                 </tr>
               ))}
             </tbody>
@@ -662,14 +671,10 @@ function ProgramView({ token }: { token: string }) {
         </>
       )}
       <form class="card" onSubmit={publish}>
-        <h3>Publish a new version</h3>
-        <p class="hint">
-          Edit the definition and publish: it is checked first, gets the next version number, and
-          tills and kiosks receive it at their next sync. Events keep the version they were made
-          under.
-        </p>
+        <h3>{t('publish_title')}</h3>
+        <p class="hint">{t('publish_hint')}</p>
         <label>
-          Program definition (JSON)
+          {t('definition')}
           <textarea
             name="program"
             rows={18}
@@ -678,13 +683,13 @@ function ProgramView({ token }: { token: string }) {
             onInput={(e) => setText(e.currentTarget.value)}
           />
         </label>
-        <button type="submit" disabled={busy || !p}>
-          Publish
+        <button type="submit" name="publish" disabled={busy || !p}>
+          {t('publish')}
         </button>
         {error && <Alert>{error}</Alert>}
         {issues.length > 0 && (
           <div class="alert" role="alert">
-            Not published. Fix these fields:
+            {t('fix_fields')}
             <ul>
               {issues.map((i) => (
                 <li key={i.path}>
@@ -696,7 +701,7 @@ function ProgramView({ token }: { token: string }) {
         )}
         {published !== null && (
           <p role="status" data-testid="published">
-            Version {published} is published.
+            {say.published(published)}
           </p>
         )}
       </form>

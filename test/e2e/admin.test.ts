@@ -97,12 +97,16 @@ describe('admin console in Chromium', () => {
       feedback.push(await kiosk.event('feedback_given', memberId, { score, comment }));
     expect((await kiosk.sync(feedback)).status).toBe(200);
 
-    // Sign in: a wrong token is refused, and says where the right one comes from.
+    // Sign in, in Korean as the till and the kiosk: a wrong token is refused, and says where the
+    // right one comes from.
     await page.goto(`${origin}/admin/`);
+    const lang = () => page.locator('html').getAttribute('lang');
+    await expect.poll(lang, poll).toBe('ko');
+    expect(await page.locator('h1').textContent()).toBe('매장 멤버십 · 관리');
     await checkAccessibility(page, 'sign in');
     await page.fill('input[name=token]', 'not-the-admin-token-000000');
     await page.click('button[type=submit]');
-    await expect.poll(alert, poll).toContain('not an admin token');
+    await expect.poll(alert, poll).toContain('관리자 토큰이 아닙니다');
     await page.fill('input[name=token]', ADMIN_TOKEN);
     await page.click('button[type=submit]');
 
@@ -110,6 +114,11 @@ describe('admin console in Chromium', () => {
     const row = (name: string) => page.locator('tr', { hasText: name });
     await expect.poll(() => row('Till 1').count(), poll).toBe(1);
     expect(await row('Till 1').getAttribute('class')).toBe('stale');
+    expect(await row('Till 1').textContent()).toContain('2일 전 · 하루 넘게 동기화되지 않음');
+    await checkAccessibility(page, 'devices (Korean)');
+    // The rest in English, on a tap.
+    await page.click('button[name=language]');
+    await expect.poll(lang, poll).toBe('en');
     expect(await row('Till 1').textContent()).toContain('2 days ago · not synced for over a day');
     expect(await row('Till 2').getAttribute('class')).toBeNull();
     expect(await row('Till 2').locator('[data-field=last-sync]').textContent()).toMatch(
@@ -121,10 +130,10 @@ describe('admin console in Chromium', () => {
 
     // A pairing code for a new kiosk, which a kiosk then uses.
     await page.selectOption('select[name=device-role]', 'kiosk');
-    await page.click('button:has-text("Get a pairing code")');
+    await page.click('button[name=get-code]');
     await expect.poll(alert, poll).toContain('name');
     await page.fill('input[name=device-name]', 'Kiosk 2');
-    await page.click('button:has-text("Get a pairing code")');
+    await page.click('button[name=get-code]');
     await expect.poll(() => page.getByTestId('pairing-code').count(), poll).toBe(1);
     const code = (await page.getByTestId('pairing-code').textContent()) ?? '';
     expect(code).toMatch(/^\d{8}$/);
@@ -154,10 +163,10 @@ describe('admin console in Chromium', () => {
 
     // Members: found by the phone number written the international way; an unknown one is said.
     await page.fill('input[name=member-search]', '+82 10-5550-0000');
-    await page.click('button:has-text("Find")');
+    await page.click('button[name=find]');
     await expect.poll(alert, poll).toContain('No member has this card number or phone number');
     await page.fill('input[name=member-search]', '+82 10-5550-1234');
-    await page.click('button:has-text("Find")');
+    await page.click('button[name=find]');
     await expect.poll(() => member.locator('h3').textContent(), poll).toBe('Choi Yuna');
 
     // Feedback: 2 promoters and 1 detractor of 3 answers is an NPS of 33.
@@ -177,13 +186,13 @@ describe('admin console in Chromium', () => {
     const definition = JSON.parse(await page.inputValue('textarea[name=program]'));
     definition.tiers[1].earn_rate_bp = 2.5;
     await page.fill('textarea[name=program]', JSON.stringify(definition, null, 2));
-    await page.click('button:has-text("Publish")');
+    await page.click('button[name=publish]');
     await expect.poll(alert, poll).toContain('tiers.1.earn_rate_bp');
     expect((await server.api('GET', '/program')).body.version).toBe(1);
     definition.tiers[1].earn_rate_bp = 350;
     definition.signup_bonus = 2_000;
     await page.fill('textarea[name=program]', JSON.stringify(definition, null, 2));
-    await page.click('button:has-text("Publish")');
+    await page.click('button[name=publish]');
     await expect
       .poll(() => page.getByTestId('published').textContent(), poll)
       .toBe('Version 2 is published.');
@@ -195,9 +204,11 @@ describe('admin console in Chromium', () => {
       .poll(() => page.getByTestId('program-version').textContent(), poll)
       .toContain('Version 2');
 
-    // Signing out forgets the token, also across a reload.
+    // Signing out forgets the token, also across a reload; the language is remembered.
     await page.click('button[name=sign-out]');
     await page.reload();
     await expect.poll(() => page.locator('input[name=token]').count(), poll).toBe(1);
+    expect(await lang()).toBe('en');
+    expect(await page.locator('h1').textContent()).toBe('Store loyalty · Admin');
   }, 120_000);
 });

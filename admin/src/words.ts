@@ -1,0 +1,211 @@
+/** What the admin console says, in Korean (default, as the till and the kiosk) and English. */
+import { formatPoints, formatWon, type Locale } from '../../shared/ui';
+
+const WORDS = {
+  title: { ko: '매장 멤버십 · 관리', en: 'Store loyalty · Admin' },
+  language: { ko: 'English', en: '한국어' },
+  admin_token: { ko: '관리자 토큰', en: 'Admin token' },
+  sign_in: { ko: '로그인', en: 'Sign in' },
+  token_needed: { ko: '관리자 토큰을 입력하세요.', en: 'Enter the admin token.' },
+  token_wrong: {
+    ko: '관리자 토큰이 아닙니다. 처음 npm start를 실행할 때 출력된 토큰(또는 LOYALTY_ADMIN_TOKEN)을 쓰세요.',
+    en: 'This is not an admin token. npm start printed it at the first start (or set LOYALTY_ADMIN_TOKEN).',
+  },
+  store: { ko: '매장', en: 'Store' },
+  all_stores: { ko: '전체 매장', en: 'All stores' },
+  sign_out: { ko: '로그아웃', en: 'Sign out' },
+  sections: { ko: '메뉴', en: 'Sections' },
+  tab_devices: { ko: '포스·키오스크', en: 'Tills & kiosks' },
+  tab_conflicts: { ko: '충돌', en: 'Conflicts' },
+  tab_members: { ko: '회원', en: 'Members' },
+  tab_feedback: { ko: '고객 의견', en: 'Feedback' },
+  tab_program: { ko: '프로그램', en: 'Program' },
+  name: { ko: '이름', en: 'Name' },
+  kind: { ko: '종류', en: 'Kind' },
+  paired: { ko: '연결', en: 'Paired' },
+  last_sync: { ko: '마지막 동기화', en: 'Last sync' },
+  events_received: { ko: '받은 기록', en: 'Events received' },
+  when: { ko: '일시', en: 'When' },
+  what: { ko: '내용', en: 'What' },
+  points: { ko: '포인트', en: 'Points' },
+  member: { ko: '회원', en: 'Member' },
+  score: { ko: '점수', en: 'Score' },
+  comment: { ko: '의견', en: 'Comment' },
+  tier: { ko: '등급', en: 'Tier' },
+  tier_from: { ko: '기준 (월평균 결제액)', en: 'From (average monthly spend)' },
+  earns: { ko: '적립률', en: 'Earns' },
+  no_devices: {
+    ko: '아직 포스나 키오스크가 없습니다. 아래에서 추가하세요.',
+    en: 'No tills or kiosks yet: add one below.',
+  },
+  till: { ko: '포스', en: 'Till' },
+  kiosk: { ko: '키오스크', en: 'Kiosk' },
+  code_out: { ko: '연결 코드 발급됨', en: 'Code given out' },
+  not_paired: { ko: '연결 안 됨', en: 'Not paired' },
+  never: { ko: '없음', en: 'Never' },
+  stale: { ko: ' · 하루 넘게 동기화되지 않음', en: ' · not synced for over a day' },
+  add_device: { ko: '포스·키오스크 추가', en: 'Add a till or kiosk' },
+  till_option: { ko: '포스 (캐셔 확장 프로그램)', en: 'Till (cashier extension)' },
+  name_needed: {
+    ko: '직원이 알아볼 이름을 붙이세요 (예: "포스 2").',
+    en: 'Give it a name the staff will recognise, e.g. "Till 2".',
+  },
+  get_code: { ko: '연결 코드 받기', en: 'Get a pairing code' },
+  pairing_code: { ko: '연결 코드', en: 'Pairing code' },
+  conflicts_hint: {
+    ko: '오프라인에서 기록된 결정이 동기화 뒤 서로 부딪힌 경우입니다: 같은 포인트나 쿠폰을 두 번 쓴 경우. 판매는 그대로 두고, 모자란 포인트는 회원의 다음 적립으로 갚습니다.',
+    en: "What tills decided offline that collided once they synced: the same points or coupon used twice. The sale stands; a debt is paid off by the member's next points.",
+  },
+  no_conflicts: { ko: '충돌이 없습니다.', en: 'No conflicts.' },
+  open_member: { ko: '회원 보기', en: 'Open member' },
+  search: { ko: '카드 또는 전화번호', en: 'Card or phone number' },
+  find: { ko: '찾기', en: 'Find' },
+  search_needed: {
+    ko: '카드 번호나 전화번호를 입력하세요.',
+    en: 'Enter a card number or a phone number.',
+  },
+  not_found: {
+    ko: '이 카드 번호나 전화번호의 회원이 없습니다.',
+    en: 'No member has this card number or phone number.',
+  },
+  loading: { ko: '불러오는 중…', en: 'Loading…' },
+  card: { ko: '카드', en: 'Card' },
+  phone: { ko: '전화번호', en: 'Phone' },
+  member_since: { ko: '가입일', en: 'Member since' },
+  expiring: { ko: '소멸 예정', en: 'Expiring' },
+  stamps: { ko: '스탬프', en: 'Stamps' },
+  purchases: { ko: '구매', en: 'Purchases' },
+  conflicts: { ko: '충돌', en: 'Conflicts' },
+  coupons: { ko: '쿠폰', en: 'Coupons' },
+  no_coupons: { ko: '지금 쓸 수 있는 쿠폰이 없습니다.', en: 'None usable now.' },
+  movements: { ko: '최근 포인트 내역', en: 'Latest point movements' },
+  no_feedback: {
+    ko: '아직 의견이 없습니다. 회원은 키오스크에서 의견을 남깁니다.',
+    en: 'No feedback yet: members leave it at the kiosk.',
+  },
+  publish_title: { ko: '새 버전 게시', en: 'Publish a new version' },
+  publish_hint: {
+    ko: '정의를 고쳐 게시하세요. 먼저 검사한 뒤 다음 버전 번호를 붙이고, 포스와 키오스크는 다음 동기화 때 받습니다. 기록은 만들어질 때의 버전을 그대로 유지합니다.',
+    en: 'Edit the definition and publish: it is checked first, gets the next version number, and tills and kiosks receive it at their next sync. Events keep the version they were made under.',
+  },
+  definition: { ko: '프로그램 정의 (JSON)', en: 'Program definition (JSON)' },
+  publish: { ko: '게시', en: 'Publish' },
+  fix_fields: {
+    ko: '게시하지 않았습니다. 다음 항목을 고치세요:',
+    en: 'Not published. Fix these fields:',
+  },
+} satisfies Record<string, Record<Locale, string>>;
+
+export type AdminWord = keyof typeof WORDS;
+
+export function w(word: AdminWord, locale: Locale): string {
+  return WORDS[word][locale];
+}
+
+const CONFLICT_KINDS: Record<string, Record<Locale, string>> = {
+  overdrawn: {
+    ko: '오프라인에서 잔액보다 많이 쓴 포인트 (빚)',
+    en: 'Points spent beyond the balance offline (a debt)',
+  },
+  coupon_reused: { ko: '쿠폰을 두 번 사용', en: 'Coupon used twice' },
+  coupon_unknown: { ko: '이 회원의 쿠폰이 아님', en: "Coupon not this member's" },
+  coupon_invalid: { ko: '유효 기간 밖에 쓴 쿠폰', en: 'Coupon used outside its dates' },
+  refund_invalid: { ko: '적용할 수 없는 환불', en: 'Refund the ledger could not apply' },
+  duplicate_enrollment: { ko: '두 번 가입한 회원', en: 'Member enrolled twice' },
+};
+
+const MOVEMENTS: Record<string, Record<Locale, string>> = {
+  purchase: { ko: '구매 적립', en: 'Earned on a purchase' },
+  redeem: { ko: '구매에 사용', en: 'Used on a purchase' },
+  signup: { ko: '가입 보너스', en: 'Signup bonus' },
+  referral: { ko: '추천 보너스', en: 'Referral bonus' },
+  adjustment: { ko: '관리자 적립', en: 'Adjusted by a manager' },
+  adjustment_debit: { ko: '관리자 차감', en: 'Taken off by a manager' },
+  partner: { ko: '제휴 적립', en: 'From a partner' },
+  cashback: { ko: '캐시백', en: 'Cashback' },
+  expired: { ko: '소멸', en: 'Expired' },
+  refund_reversal: { ko: '환불로 회수', en: 'Taken back by a refund' },
+  refund_restore: { ko: '환불로 반환', en: 'Given back by a refund' },
+  referral_reversal: { ko: '추천 보너스 회수', en: 'Referral bonus taken back' },
+};
+
+/** Sentences with numbers and names in them. */
+export function phrases(locale: Locale) {
+  const ko = locale === 'ko';
+  const pts = (n: number) => formatPoints(n, locale);
+  const dates = new Intl.DateTimeFormat(ko ? 'ko-KR' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+  const at = (iso: string) => dates.format(new Date(iso));
+  return {
+    at,
+    number: (n: number) => n.toLocaleString(ko ? 'ko-KR' : 'en'),
+    points: pts,
+    won: (n: number) => formatWon(n, locale),
+    conflict: (kind: string) => CONFLICT_KINDS[kind]?.[locale] ?? kind,
+    movement: (kind: string) => MOVEMENTS[kind]?.[locale] ?? kind,
+    /** "5 min ago", "3 h ago", "2 days ago". */
+    ago(iso: string, now: number): string {
+      const ms = Math.max(0, now - Date.parse(iso));
+      if (ms < 60_000) return ko ? '방금' : 'just now';
+      if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}${ko ? '분 전' : ' min ago'}`;
+      if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)}${ko ? '시간 전' : ' h ago'}`;
+      const days = Math.floor(ms / 86_400_000);
+      return ko ? `${days}일 전` : `${days} day${days === 1 ? '' : 's'} ago`;
+    },
+    /** After the code itself: where to enter it and until when. */
+    pairingUse: (role: 'cashier' | 'kiosk', expiresAt: string) =>
+      ko
+        ? `: ${at(expiresAt)}까지 ${role === 'cashier' ? '확장 프로그램의 옵션 페이지' : '키오스크'}에 입력하세요. 한 번만 쓸 수 있습니다.`
+        : `: enter it on the ${role === 'cashier' ? "extension's options page" : 'kiosk'} before ${at(expiresAt)}. It works once.`,
+    toNextTier: (amount: number, tier: string) =>
+      ko
+        ? ` (${tier}까지 월 ${formatWon(amount, locale)} 더)`
+        : ` (${formatWon(amount, locale)} more a month to ${tier})`,
+    balance(p: { total: number; available: number; pending: number; debt: number }): string {
+      let text = ko
+        ? `${pts(p.total)}: 사용 가능 ${pts(p.available)}`
+        : `${pts(p.total)}: ${pts(p.available)} available`;
+      if (p.pending > 0)
+        text += ko ? `, 적립 예정 ${pts(p.pending)}` : `, ${pts(p.pending)} pending`;
+      if (p.debt > 0) text += ko ? `, 빚 ${pts(p.debt)}` : `, a debt of ${pts(p.debt)}`;
+      return text;
+    },
+    expiringBy: (points: number, iso: string) =>
+      ko ? `${at(iso)}까지 ${pts(points)}` : `${pts(points)} by ${at(iso)}`,
+    stampsOf: (count: number, perCard: number) =>
+      ko ? `${count} / ${perCard}` : `${count} of ${perCard}`,
+    until: (iso: string) => (ko ? `(${at(iso)}까지)` : `(until ${at(iso)})`),
+    nps: (f: {
+      nps: number | null;
+      count: number;
+      promoters: number;
+      passives: number;
+      detractors: number;
+    }) =>
+      ko
+        ? `순추천지수(NPS) ${f.nps}, 응답 ${f.count}건: 추천 ${f.promoters} (9-10점), 중립 ${f.passives}, 비추천 ${f.detractors} (0-6점).`
+        : `Net Promoter Score ${f.nps} from ${f.count} answers: ${f.promoters} promoters (9-10), ${f.passives} passives, ${f.detractors} detractors (0-6).`,
+    programVersion(p: {
+      version: number;
+      name: string;
+      currency: { code: string };
+      time_zone: string;
+      phone?: { country_code: string } | undefined;
+    }): string {
+      const phone = p.phone
+        ? ko
+          ? `, 전화번호 +${p.phone.country_code}`
+          : `, phone numbers of +${p.phone.country_code}`
+        : '';
+      return `${ko ? '버전' : 'Version'} ${p.version}: ${p.name}, ${p.currency.code}, ${p.time_zone}${phone}.`;
+    },
+    notJson: (message: string) =>
+      ko ? `올바른 JSON이 아닙니다: ${message}` : `This is not valid JSON: ${message}`,
+    published: (version: number) =>
+      ko ? `버전 ${version}을 게시했습니다.` : `Version ${version} is published.`,
+  };
+}
+
+export type Phrases = ReturnType<typeof phrases>;
