@@ -114,11 +114,44 @@ export async function createStaff(
   return staffId;
 }
 
+/** The staff of a store who may unlock its tills (with their PIN hashes: for devices only). */
 export async function staffOf(ctx: AppContext, storeId: string) {
   return ctx.db.all<{ staff_id: string; name: string; role: string; pin_hash: string }>(
-    `SELECT staff_id, name, role, pin_hash FROM staff WHERE store_id = ? ORDER BY name`,
+    `SELECT staff_id, name, role, pin_hash FROM staff WHERE store_id = ? AND removed_at_ms IS NULL ORDER BY name`,
     [storeId],
   );
+}
+
+export interface StaffRow {
+  readonly staff_id: string;
+  readonly store_id: string;
+  readonly name: string;
+  readonly role: string;
+  readonly created_at: string;
+}
+
+/** The staff (all stores, or one), without their PIN hashes. */
+export async function staffList(ctx: AppContext, storeId: string | null): Promise<StaffRow[]> {
+  return ctx.db.all<StaffRow>(
+    `SELECT staff_id, store_id, name, role, created_at FROM staff WHERE removed_at_ms IS NULL` +
+      (storeId === null ? '' : ` AND store_id = ?`) +
+      ` ORDER BY store_id, name`,
+    storeId === null ? [] : [storeId],
+  );
+}
+
+/**
+ * Removes a member of staff who left: their PIN stops unlocking the store's tills at each till's
+ * next sync. What they recorded, and adjustments they approved before now, stand. Returns when
+ * they were removed, or null when there is no such member of staff (or they were removed already).
+ */
+export async function removeStaff(ctx: AppContext, staffId: string): Promise<number | null> {
+  const now = ctx.now();
+  const changed = await ctx.db.run(
+    `UPDATE staff SET removed_at_ms = ? WHERE staff_id = ? AND removed_at_ms IS NULL`,
+    [now, staffId],
+  );
+  return changed === 0 ? null : now;
 }
 
 /** One entry of the manager's conflicts list (offline double spends, reused coupons...). */
@@ -348,6 +381,31 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
       return {
         status: 201,
         body: { staff_id: staffId, store_id: body.store_id, name: body.name, role: body.role },
+      };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/staff',
+    allow: ['admin'],
+    handler: async (req) => ({
+      status: 200,
+      body: { staff: await staffList(ctx, req.query.get('store_id')) },
+    }),
+  });
+
+  router.add({
+    method: 'DELETE',
+    path: '/staff/:id',
+    allow: ['admin'],
+    handler: async (req) => {
+      const staffId = req.params.id as string;
+      const removedAt = await removeStaff(ctx, staffId);
+      if (removedAt === null) throw notFound(`staff ${staffId}`);
+      return {
+        status: 200,
+        body: { staff_id: staffId, removed_at: new Date(removedAt).toISOString() },
       };
     },
   });

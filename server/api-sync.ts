@@ -326,8 +326,9 @@ async function judge(
   }
   if (event.type === 'points_adjusted') {
     const manager = await w.tx.get(
-      `SELECT 1 AS one FROM staff WHERE staff_id = ? AND store_id = ? AND role = 'manager'`,
-      [event.payload.approved_by, event.store_id],
+      // A manager removed since still approved what they approved while on the staff.
+      `SELECT 1 AS one FROM staff WHERE staff_id = ? AND store_id = ? AND role = 'manager' AND (removed_at_ms IS NULL OR removed_at_ms > ?)`,
+      [event.payload.approved_by, event.store_id, parseInstant(event.occurred_at)],
     );
     if (!manager)
       return reject(

@@ -5,6 +5,8 @@
  *   store create <store_id> <name>
  *   device create --store <store_id> --role cashier|kiosk --name <name>
  *   staff create --store <store_id> --name <name> --pin <digits> --role cashier|manager
+ *   staff list [--store <store_id>]
+ *   staff remove <staff_id>
  *   integration create --name <name>
  *   admin-token create
  *   program export [file]
@@ -14,7 +16,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createContext } from './context';
-import { createDevice, createStaff, createStore, createToken } from './api-admin';
+import {
+  createDevice,
+  createStaff,
+  createStore,
+  createToken,
+  removeStaff,
+  staffList,
+} from './api-admin';
 import { conflictsText, devicesText } from './reports';
 import { loadConfig } from './config';
 import { openDatabase } from './db/database';
@@ -25,6 +34,8 @@ const USAGE = `usage: npm run admin -- <command>
   store create <store_id> <name>
   device create --store <store_id> --role cashier|kiosk --name <name>
   staff create --store <store_id> --name <name> --pin <digits> --role cashier|manager
+  staff list [--store <store_id>]
+  staff remove <staff_id>          one who left: their PIN stops unlocking tills at the next sync
   integration create --name <name>
   admin-token create
   program export [file]
@@ -100,6 +111,22 @@ async function main(argv: string[]): Promise<number> {
           need(f, 'role', ['cashier', 'manager']) as 'cashier' | 'manager',
         );
         console.log(`staff ${id} created`);
+        return 0;
+      }
+      case 'staff list': {
+        const rows = await staffList(ctx, f.store ?? null);
+        if (rows.length === 0) console.log(f.store ? `no staff in store ${f.store}` : 'no staff');
+        for (const r of rows)
+          console.log(`${r.store_id}  ${r.role.padEnd(7)}  ${r.name}  ${r.staff_id}`);
+        return 0;
+      }
+      case 'staff remove': {
+        const id = rest[0];
+        if (!id) throw new Error('give the staff id (npm run admin -- staff list shows them)');
+        if ((await removeStaff(ctx, id)) === null) throw new Error(`no staff ${id}`);
+        console.log(
+          `staff ${id} removed: their PIN stops unlocking tills at each till's next sync`,
+        );
         return 0;
       }
       case 'integration create': {

@@ -38,7 +38,7 @@ export interface Reply {
 export type Handler = (req: Request) => Promise<Reply>;
 
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   /** Who may call it; an empty list means no token is needed. */
   readonly allow: readonly Caller['kind'][];

@@ -606,6 +606,27 @@ export function openApiDocument(version: string): Schema {
         },
       },
       '/staff': {
+        get: {
+          summary: 'The staff who may unlock tills, without their PINs (admin)',
+          parameters: [{ name: 'store_id', in: 'query', schema: str() }],
+          responses: {
+            200: json(
+              obj({
+                staff: {
+                  type: 'array',
+                  items: obj({
+                    staff_id: str(),
+                    store_id: str(),
+                    name: str(),
+                    role: str('', { enum: ['cashier', 'manager'] }),
+                    created_at: time(),
+                  }),
+                },
+              }),
+            ),
+            ...errors(401, 403),
+          },
+        },
         post: {
           summary: 'Create a staff member with a PIN (admin)',
           parameters: [idem],
@@ -627,6 +648,17 @@ export function openApiDocument(version: string): Schema {
           responses: {
             201: json(obj({ staff_id: str(), store_id: str(), name: str(), role: str() })),
             ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/staff/{staff_id}': {
+        delete: {
+          summary:
+            "Remove a member of staff who left (admin): their PIN stops unlocking the store's tills at each till's next sync; adjustments they approved before stand",
+          parameters: [idParam('staff_id')],
+          responses: {
+            200: json(obj({ staff_id: str(), removed_at: time() })),
+            ...errors(401, 403, 404),
           },
         },
       },

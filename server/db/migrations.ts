@@ -119,6 +119,13 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: readonly
     // When each device last synced (pushed or only pulled): the owner's `devices` list.
     sql: [`ALTER TABLE devices ADD COLUMN last_sync_at TEXT`],
   },
+  {
+    version: 3,
+    name: 'staff removal',
+    // A cashier who leaves is removed, not deleted: the adjustments a manager approved before
+    // stay approved (api-sync checks the approval against this time).
+    sql: [`ALTER TABLE staff ADD COLUMN removed_at_ms BIGINT`],
+  },
 ];
 
 /** Runs the migrations not run yet, up to `upTo` (tests make an older database with it). */

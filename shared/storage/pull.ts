@@ -106,7 +106,8 @@ export async function applySyncResponse(
         definition: p.program,
         effective_from: p.effective_from,
       });
-    if (response.staff.length > 0) await db.device.update('self', { staff: [...response.staff] });
+    // The store's staff as they are now: one who left no longer unlocks this till.
+    await db.device.update('self', { staff: [...response.staff] });
     const sync = await syncStateOf(db);
     await db.sync.put({
       ...sync,

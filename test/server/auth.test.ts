@@ -73,6 +73,8 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     conflicts: ['GET', () => '/conflicts'],
     storeList: ['GET', () => '/stores'],
     deviceList: ['GET', () => '/devices?store_id=store-1'],
+    staffList: ['GET', () => '/staff'],
+    staffRemove: ['DELETE', () => '/staff/staff-unknown'],
     sync: ['POST', () => '/sync', () => ({ protocol: 1, device_id: 'x', events: [], cursor: 0 })],
   };
   const call = (name: string, token: string | null) => {
@@ -96,6 +98,8 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       'devices',
       'deviceList',
       'staff',
+      'staffList',
+      'staffRemove',
       'conflicts',
     ]) {
       expect((await call(name, integration)).status, `${name} by integration`).toBe(403);

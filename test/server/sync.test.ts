@@ -377,6 +377,54 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     expect(devices.some((l) => l.startsWith('store-1  server'))).toBe(false);
   });
 
+  it('stops a removed member of staff at the next sync; what a manager approved before stands', async () => {
+    const manager = (
+      await s.api('POST', '/staff', {
+        store_id: 'store-1',
+        name: 'Departing manager',
+        pin: '97531',
+        role: 'manager',
+      })
+    ).body.staff_id as string;
+    const listed = (await s.api('GET', '/staff?store_id=store-1')).body.staff;
+    expect(listed).toContainEqual({
+      staff_id: manager,
+      store_id: 'store-1',
+      name: 'Departing manager',
+      role: 'manager',
+      created_at: expect.any(String),
+    });
+    expect(listed.filter((x: object) => 'pin_hash' in x)).toEqual([]);
+    const id = await member();
+    const adjust = (at: number) =>
+      till.event(
+        'points_adjusted',
+        id,
+        { points: 500, reason: 'goodwill', approved_by: manager },
+        at,
+      );
+    // Approved at the till (offline) a minute ago, while the manager was on the staff.
+    const before = await adjust(Date.now() - 60_000);
+    const removed = await s.api('DELETE', `/staff/${manager}`);
+    expect(removed.body).toEqual({ staff_id: manager, removed_at: expect.any(String) });
+    expect((await s.api('DELETE', `/staff/${manager}`)).status).toBe(404);
+    expect(
+      (await s.api('GET', '/staff?store_id=store-1')).body.staff.map(
+        (x: { staff_id: string }) => x.staff_id,
+      ),
+    ).not.toContain(manager);
+    const after = await adjust(Date.now() + 1_000);
+    const res = await till.sync([before, after]);
+    expect(
+      res.body.acks.map((a: { status: string; reason?: string }) => [a.status, a.reason]),
+    ).toEqual([
+      ['applied', undefined],
+      ['rejected', 'forbidden_for_role'],
+    ]);
+    expect(res.body.staff.map((x: { staff_id: string }) => x.staff_id)).not.toContain(manager);
+    expect((await s.api('GET', `/customers/${id}/points`)).body.total_points).toBe(1_000 + 500);
+  });
+
   it('gives a kiosk masked personal data and newer program versions', async () => {
     const id = await member(till, { name: 'Hong Gildong', phone: '01077778888' });
     const changes = await kiosk.pullAll();

@@ -62,6 +62,24 @@ describe('device store and sync client', () => {
     expect((await syncStateOf(till.db)).offline_since).toBeNull();
   });
 
+  it("drops staff the endpoint removed from the till's list at its next sync, down to none", async () => {
+    await s.api('POST', '/stores', { store_id: 'store-staff', name: 'Staff store' });
+    const made = await s.api('POST', '/staff', {
+      store_id: 'store-staff',
+      name: 'Leaving',
+      pin: '86420',
+      role: 'cashier',
+    });
+    const till = await DeviceUnderTest.pair(s, 'cashier', 'store-staff');
+    const staff = async () =>
+      ((await till.db.device.get('self'))?.staff ?? []).map((x) => x.staff_id);
+    expect(await staff()).toEqual([made.body.staff_id]);
+    expect((await s.api('DELETE', `/staff/${made.body.staff_id}`)).status).toBe(200);
+    expect(await till.client.sync()).toMatchObject({ ok: true });
+    // The store has no staff left: the till keeps none (an empty list is news too).
+    expect(await staff()).toEqual([]);
+  });
+
   it('grows the backoff from about a second to at most ten minutes', () => {
     expect([1, 2, 3].map((n) => backoffDelay(n, () => 0))).toEqual([500, 1_000, 2_000]);
     expect([1, 2, 3].map((n) => backoffDelay(n, () => 1))).toEqual([1_000, 2_000, 4_000]);
