@@ -76,6 +76,34 @@ describe('the commands a newcomer runs', () => {
         'manager',
       ]),
     ).toMatchObject({ code: 1, err: expect.stringContaining('--pin must be 4 to 8 digits') });
+    // A cashier joins, is listed, leaves.
+    const hired = run('server/cli.ts', [
+      'staff',
+      'create',
+      '--store',
+      'store-7',
+      '--name',
+      'Han',
+      '--pin',
+      '2468',
+      '--role',
+      'cashier',
+    ]);
+    const staffId = /staff (staff-[\w-]+) created/.exec(hired.out)?.[1] ?? '';
+    expect(staffId, hired.err).not.toBe('');
+    expect(run('server/cli.ts', ['staff', 'list', '--store', 'store-7']).out).toContain(
+      `store-7  cashier  Han  ${staffId}`,
+    );
+    expect(run('server/cli.ts', ['staff', 'remove', staffId]).out).toContain(
+      `staff ${staffId} removed`,
+    );
+    expect(run('server/cli.ts', ['staff', 'list', '--store', 'store-7']).out.trim()).toBe(
+      'no staff in store store-7',
+    );
+    expect(run('server/cli.ts', ['staff', 'remove', staffId])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining(`no staff ${staffId}`),
+    });
     const file = join(dataDir, 'program.json');
     expect(run('server/cli.ts', ['program', 'export', file]).code).toBe(0);
     const program = JSON.parse(readFileSync(file, 'utf8'));
