@@ -28,7 +28,7 @@ export function saveToken(token: string | null): void {
 /** One API call; an error answer (or no answer) is thrown as an ApiFailure that says why. */
 export async function api<T>(
   token: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<T> {

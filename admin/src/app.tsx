@@ -16,6 +16,7 @@ import type {
   Feedback,
   History,
   NewDevice,
+  StaffMember,
   Store,
 } from './types';
 import { phrases, w, type AdminWord, type Phrases } from './words';
@@ -175,7 +176,7 @@ function SignIn(props: { onSignedIn: (token: string) => void; onSwitchLanguage: 
   );
 }
 
-const TABS = ['devices', 'conflicts', 'members', 'feedback', 'program'] as const;
+const TABS = ['devices', 'staff', 'conflicts', 'members', 'feedback', 'program'] as const;
 type Tab = (typeof TABS)[number];
 
 function Console(props: { token: string; onSignOut: () => void; onSwitchLanguage: () => void }) {
@@ -228,6 +229,7 @@ function Console(props: { token: string; onSignOut: () => void; onSwitchLanguage
       <main>
         {stores.error && <Alert>{stores.error}</Alert>}
         {tab === 'devices' && <Devices token={token} store={store} stores={stores.data ?? []} />}
+        {tab === 'staff' && <StaffView token={token} store={store} stores={stores.data ?? []} />}
         {tab === 'conflicts' && <Conflicts token={token} store={store} onMember={showMember} />}
         {tab === 'members' && <Members token={token} memberId={memberId} onMember={setMemberId} />}
         {tab === 'feedback' && <FeedbackView token={token} store={store} />}
@@ -299,16 +301,35 @@ function Devices({ token, store, stores }: { token: string; store: string; store
   );
 }
 
+/** The store a new till, kiosk or member of staff goes to: the one shown, or the first. */
+function useStorePicker(name: string, shown: string, stores: readonly Store[]) {
+  const { t } = useWords();
+  const [store, setStore] = useState(shown);
+  useEffect(() => setStore(shown), [shown]);
+  const chosen = store || stores[0]?.store_id || '';
+  const picker = (
+    <label>
+      {t('store')}
+      <select name={name} value={chosen} onChange={(e) => setStore(e.currentTarget.value)}>
+        {stores.map((s) => (
+          <option key={s.store_id} value={s.store_id}>
+            {s.name} ({s.store_id})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return [chosen, picker] as const;
+}
+
 function AddDevice(props: { token: string; store: string; stores: Store[]; onAdded: () => void }) {
   const { t, say } = useWords();
-  const [store, setStore] = useState(props.store);
+  const [chosen, storePicker] = useStorePicker('device-store', props.store, props.stores);
   const [role, setRole] = useState<'cashier' | 'kiosk'>('cashier');
   const [name, setName] = useState('');
   const [made, setMade] = useState<NewDevice | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => setStore(props.store), [props.store]);
-  const chosen = store || props.stores[0]?.store_id || '';
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
@@ -334,20 +355,7 @@ function AddDevice(props: { token: string; store: string; stores: Store[]; onAdd
   return (
     <form class="card" onSubmit={submit} aria-labelledby="add-device-title">
       <h3 id="add-device-title">{t('add_device')}</h3>
-      <label>
-        {t('store')}
-        <select
-          name="device-store"
-          value={chosen}
-          onChange={(e) => setStore(e.currentTarget.value)}
-        >
-          {props.stores.map((s) => (
-            <option key={s.store_id} value={s.store_id}>
-              {s.name} ({s.store_id})
-            </option>
-          ))}
-        </select>
-      </label>
+      {storePicker}
       <label>
         {t('kind')}
         <select
@@ -378,6 +386,168 @@ function AddDevice(props: { token: string; store: string; stores: Store[]; onAdd
           {say.pairingUse(role, made.expires_at)}
         </p>
       )}
+    </form>
+  );
+}
+
+function StaffView({ token, store, stores }: { token: string; store: string; stores: Store[] }) {
+  const { t, say } = useWords();
+  const list = useLoad(
+    () =>
+      api<{ staff: StaffMember[] }>(token, 'GET', `/staff${query({ store_id: store })}`).then(
+        (r) => r.staff,
+      ),
+    [token, store],
+  );
+  const [removing, setRemoving] = useState<StaffMember | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const remove = async (member: StaffMember) => {
+    setError(null);
+    try {
+      await api(token, 'DELETE', `/staff/${encodeURIComponent(member.staff_id)}`);
+      setDone(say.staffRemoved(member.name));
+      setRemoving(null);
+      list.reload();
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  };
+  return (
+    <section aria-labelledby="staff-title">
+      <h2 id="staff-title">{t('tab_staff')}</h2>
+      <p class="hint">{t('staff_hint')}</p>
+      {list.error && <Alert>{list.error}</Alert>}
+      {error && <Alert>{error}</Alert>}
+      {done && <p role="status">{done}</p>}
+      {list.data && list.data.length === 0 && <p>{t('no_staff')}</p>}
+      {list.data && list.data.length > 0 && (
+        <table>
+          <Head columns={[t('name'), t('store'), t('role'), t('added'), t('actions')]} />
+          <tbody>
+            {list.data.map((m) => (
+              <tr key={m.staff_id} data-staff={m.staff_id}>
+                <td>{m.name}</td>
+                <td>{m.store_id}</td>
+                <td>{t(m.role === 'manager' ? 'manager' : 'cashier')}</td>
+                <td>{say.at(m.created_at)}</td>
+                <td>
+                  {removing?.staff_id === m.staff_id ? (
+                    <span class="confirm">
+                      {say.confirmRemove(m.name)}{' '}
+                      <button type="button" name="confirm-remove" onClick={() => remove(m)}>
+                        {t('yes_remove')}
+                      </button>{' '}
+                      <button type="button" name="cancel-remove" onClick={() => setRemoving(null)}>
+                        {t('cancel')}
+                      </button>
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      name="remove"
+                      aria-label={`${t('remove')}: ${m.name}`}
+                      onClick={() => {
+                        setDone(null);
+                        setRemoving(m);
+                      }}
+                    >
+                      {t('remove')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <AddStaff
+        token={token}
+        store={store}
+        stores={stores}
+        onAdded={(name) => {
+          setDone(say.staffAdded(name));
+          list.reload();
+        }}
+      />
+    </section>
+  );
+}
+
+function AddStaff(props: {
+  token: string;
+  store: string;
+  stores: Store[];
+  onAdded: (name: string) => void;
+}) {
+  const { t } = useWords();
+  const [chosen, storePicker] = useStorePicker('staff-store', props.store, props.stores);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<'cashier' | 'manager'>('cashier');
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    if (!name.trim()) return setError(t('staff_name_needed'));
+    if (!/^\d{4,8}$/.test(pin)) return setError(t('pin_format'));
+    setBusy(true);
+    try {
+      await api(props.token, 'POST', '/staff', {
+        store_id: chosen,
+        name: name.trim(),
+        pin,
+        role,
+      });
+      props.onAdded(name.trim());
+      setName('');
+      setPin('');
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card" onSubmit={submit} aria-labelledby="add-staff-title">
+      <h3 id="add-staff-title">{t('add_staff')}</h3>
+      {storePicker}
+      <label>
+        {t('name')}
+        <input
+          name="staff-name"
+          value={name}
+          maxLength={100}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        {t('role')}
+        <select
+          name="staff-role"
+          value={role}
+          onChange={(e) => setRole(e.currentTarget.value as 'cashier' | 'manager')}
+        >
+          <option value="cashier">{t('cashier')}</option>
+          <option value="manager">{t('manager')}</option>
+        </select>
+      </label>
+      <label>
+        {t('pin')}
+        <input
+          name="staff-pin"
+          type="password"
+          inputMode="numeric"
+          autocomplete="off"
+          value={pin}
+          onInput={(e) => setPin(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" name="add-staff" disabled={busy}>
+        {t('add_staff')}
+      </button>
+      {error && <Alert>{error}</Alert>}
     </form>
   );
 }

@@ -21,6 +21,14 @@ export interface DeviceReport {
   readonly last_event_at: string | null;
 }
 
+export interface StaffMember {
+  readonly staff_id: string;
+  readonly store_id: string;
+  readonly name: string;
+  readonly role: 'cashier' | 'manager';
+  readonly created_at: string;
+}
+
 export interface NewDevice {
   readonly device_id: string;
   readonly pairing_code: string;

@@ -16,6 +16,7 @@ const WORDS = {
   sign_out: { ko: '로그아웃', en: 'Sign out' },
   sections: { ko: '메뉴', en: 'Sections' },
   tab_devices: { ko: '포스·키오스크', en: 'Tills & kiosks' },
+  tab_staff: { ko: '직원', en: 'Staff' },
   tab_conflicts: { ko: '충돌', en: 'Conflicts' },
   tab_members: { ko: '회원', en: 'Members' },
   tab_feedback: { ko: '고객 의견', en: 'Feedback' },
@@ -83,6 +84,23 @@ const WORDS = {
     ko: '아직 의견이 없습니다. 회원은 키오스크에서 의견을 남깁니다.',
     en: 'No feedback yet: members leave it at the kiosk.',
   },
+  staff_hint: {
+    ko: '직원은 PIN으로 포스를 엽니다. 매니저의 PIN은 포인트 조정을 승인합니다. 추가하거나 삭제한 직원은 각 포스의 다음 동기화 때 반영됩니다.',
+    en: "Staff unlock the tills with their PIN; a manager's PIN approves point adjustments. Tills learn of staff added or removed at their next sync.",
+  },
+  no_staff: { ko: '직원이 없습니다. 아래에서 추가하세요.', en: 'No staff yet: add them below.' },
+  role: { ko: '역할', en: 'Role' },
+  cashier: { ko: '캐셔', en: 'Cashier' },
+  manager: { ko: '매니저', en: 'Manager' },
+  added: { ko: '등록일', en: 'Added' },
+  actions: { ko: '관리', en: 'Actions' },
+  remove: { ko: '삭제', en: 'Remove' },
+  yes_remove: { ko: '삭제', en: 'Yes, remove' },
+  cancel: { ko: '취소', en: 'Cancel' },
+  add_staff: { ko: '직원 추가', en: 'Add a member of staff' },
+  staff_name_needed: { ko: '이름을 입력하세요.', en: 'Enter their name.' },
+  pin: { ko: 'PIN (4-8자리 숫자)', en: 'PIN (4-8 digits)' },
+  pin_format: { ko: 'PIN은 4-8자리 숫자입니다.', en: 'The PIN is 4 to 8 digits.' },
   publish_title: { ko: '새 버전 게시', en: 'Publish a new version' },
   publish_hint: {
     ko: '정의를 고쳐 게시하세요. 먼저 검사한 뒤 다음 버전 번호를 붙이고, 포스와 키오스크는 다음 동기화 때 받습니다. 기록은 만들어질 때의 버전을 그대로 유지합니다.',
@@ -201,6 +219,12 @@ export function phrases(locale: Locale) {
         : '';
       return `${ko ? '버전' : 'Version'} ${p.version}: ${p.name}, ${p.currency.code}, ${p.time_zone}${phone}.`;
     },
+    confirmRemove: (name: string) => (ko ? `${name} 님을 삭제할까요?` : `Remove ${name}?`),
+    staffAdded: (name: string) => (ko ? `${name} 님을 추가했습니다.` : `${name} is added.`),
+    staffRemoved: (name: string) =>
+      ko
+        ? `${name} 님을 삭제했습니다. 각 포스의 다음 동기화부터 PIN이 통하지 않습니다.`
+        : `${name} is removed: their PIN stops working at each till's next sync.`,
     notJson: (message: string) =>
       ko ? `올바른 JSON이 아닙니다: ${message}` : `This is not valid JSON: ${message}`,
     published: (version: number) =>

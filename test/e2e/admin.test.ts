@@ -141,6 +141,32 @@ describe('admin console in Chromium', () => {
     const paired = await server.api('POST', '/devices/pair', { pairing_code: code }, null);
     expect(paired.body).toMatchObject({ role: 'kiosk', store_id: 'store-1' });
 
+    // Staff: a cashier joins (a PIN that is not 4-8 digits is refused first), then leaves, and
+    // the tills' next sync no longer carries them.
+    await tab('staff');
+    await page.fill('input[name=staff-name]', 'Han Jisoo');
+    await page.fill('input[name=staff-pin]', '12');
+    await page.click('button[name=add-staff]');
+    await expect.poll(alert, poll).toContain('The PIN is 4 to 8 digits.');
+    await page.fill('input[name=staff-pin]', '2468');
+    await page.click('button[name=add-staff]');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent(), poll)
+      .toBe('Han Jisoo is added.');
+    await expect.poll(() => row('Han Jisoo').count(), poll).toBe(1);
+    expect(await row('Han Jisoo').textContent()).toContain('Cashier');
+    await checkAccessibility(page, 'staff');
+    const han = (await server.api('GET', '/staff?store_id=store-1')).body.staff.find(
+      (x: { name: string }) => x.name === 'Han Jisoo',
+    );
+    expect((await till2.sync()).body.staff.map((x: any) => x.staff_id)).toContain(han.staff_id);
+    await row('Han Jisoo').getByRole('button', { name: 'Remove: Han Jisoo' }).click();
+    expect(await row('Han Jisoo').textContent()).toContain('Remove Han Jisoo?');
+    await page.click('button[name=confirm-remove]');
+    await expect.poll(() => row('Han Jisoo').count(), poll).toBe(0);
+    expect(await page.getByRole('status').first().textContent()).toContain('Han Jisoo is removed');
+    expect((await till2.sync()).body.staff.map((x: any) => x.staff_id)).not.toContain(han.staff_id);
+
     // Conflicts: the second offline spend, and the member it concerns.
     await tab('conflicts');
     const conflict = page.locator('tr[data-conflict=overdrawn]');
