@@ -23,6 +23,8 @@ export interface StatusReply {
   readonly offline_since: number | null;
   readonly paused: string | null;
   readonly last_error: string | null;
+  /** Who may unlock this till now (the store's staff as last synced). */
+  readonly staff_ids: readonly string[];
 }
 
 export type Request =

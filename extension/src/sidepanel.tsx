@@ -1,6 +1,7 @@
 /**
  * The side panel: locked until a staff PIN unlocks it (and again after 5 minutes without a
- * touch); status always visible; find or enroll a member; checkout, refund, adjust.
+ * touch, or once a sync says the owner removed the one signed in); status always visible; find
+ * or enroll a member; checkout, refund, adjust.
  */
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
@@ -13,10 +14,13 @@ function Panel() {
   const { staff, view, status, member, set } = usePanel();
   useEffect(() => {
     void refreshStatus();
-    const timer = setInterval(() => {
-      void refreshStatus();
+    const timer = setInterval(async () => {
+      await refreshStatus();
       const s = usePanel.getState();
-      if (s.staff && Date.now() - s.lastTouch > AUTO_LOCK_MS) lock();
+      if (!s.staff) return;
+      if (Date.now() - s.lastTouch > AUTO_LOCK_MS) lock();
+      // Removed by the owner (they left): their session ends with the sync that says so.
+      else if (s.status && !s.status.staff_ids.includes(s.staff.staff_id)) lock();
     }, 3_000);
     const touch = () => set({ lastTouch: Date.now() });
     window.addEventListener('pointerdown', touch);

@@ -3,15 +3,16 @@ import { outboxCount, rejectedEvents, syncStateOf, type DeviceDb } from '../../s
 import type { StatusReply } from './messages';
 
 export async function statusOf(db: DeviceDb): Promise<StatusReply> {
-  const paired = (await db.device.get('self')) !== undefined;
+  const device = await db.device.get('self');
   const sync = await syncStateOf(db);
   return {
-    paired,
+    paired: device !== undefined,
     pending: await outboxCount(db),
     rejected: (await rejectedEvents(db)).length,
     last_success_at: sync.last_success_at,
     offline_since: sync.offline_since,
     paused: sync.paused,
     last_error: sync.last_error,
+    staff_ids: device?.staff.map((s) => s.staff_id) ?? [],
   };
 }

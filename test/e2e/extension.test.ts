@@ -48,12 +48,14 @@ describe('cashier extension in Chromium', () => {
 
   it('pairs, unlocks, enrolls, sells from the POS cart with a coupon and points, sells and refunds offline, and agrees with the server', async () => {
     const origin = server.base.replace(/\/api\/v1$/, '');
-    await server.api('POST', '/staff', {
-      store_id: 'store-1',
-      name: 'Park',
-      pin: '2468',
-      role: 'manager',
-    });
+    const park = (
+      await server.api('POST', '/staff', {
+        store_id: 'store-1',
+        name: 'Park',
+        pin: '2468',
+        role: 'manager',
+      })
+    ).body.staff_id as string;
     const member = (
       await server.api('POST', '/customers', { name: 'Kim Minji', phone: '01012345678' })
     ).body;
@@ -238,5 +240,15 @@ describe('cashier extension in Chromium', () => {
     }, customerId);
     expect(both.map((r) => r.ok).sort()).toEqual([false, true]);
     expect(both.find((r) => !r.ok)?.message).toBe('only 168 points are available');
+
+    // Park leaves and the owner removes them: the next sync ends their session at this till,
+    // and their PIN no longer unlocks it.
+    expect((await server.api('DELETE', `/staff/${park}`)).status).toBe(200);
+    await panel.click('button[name=sync]');
+    await expect.poll(async () => panel.locator('input[name=staff_pin]').count(), poll).toBe(1);
+    await panel.fill('input[name=staff_pin]', '2468');
+    await panel.click('[data-testid=unlock] button');
+    await expect.poll(async () => panel.locator('.error').textContent(), poll).toContain('PIN');
+    expect(await panel.locator('input[name=search]').count()).toBe(0);
   }, 180_000);
 });
