@@ -44,7 +44,22 @@ const TYPES: Record<string, string> = {
   '.zip': 'application/zip',
 };
 
-function serveStatic(res: ServerResponse, root: string, rest: string): boolean {
+/**
+ * The admin console holds the admin token: no other site may frame it (clickjacking), and it
+ * runs only its own scripts and talks only to its own endpoint.
+ */
+const ADMIN_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+};
+
+function serveStatic(
+  res: ServerResponse,
+  root: string,
+  rest: string,
+  headers: Record<string, string> = {},
+): boolean {
   const base = resolve(root);
   let file = normalize(join(base, decodeURIComponent(rest)));
   if (!file.startsWith(base)) return false;
@@ -61,6 +76,8 @@ function serveStatic(res: ServerResponse, root: string, rest: string): boolean {
   res.writeHead(200, {
     'content-type': type,
     'cache-control': noCache ? 'no-cache' : 'public, max-age=3600',
+    'x-content-type-options': 'nosniff',
+    ...headers,
   });
   res.end(readFileSync(file));
   return true;
@@ -115,7 +132,8 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
         }
         if (url.pathname.startsWith(prefix)) {
           try {
-            if (serveStatic(res, folder, url.pathname.slice(prefix.length))) return;
+            const headers = prefix === '/admin/' ? ADMIN_HEADERS : {};
+            if (serveStatic(res, folder, url.pathname.slice(prefix.length), headers)) return;
           } catch {
             // fall through to 404
           }

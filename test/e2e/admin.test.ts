@@ -99,7 +99,11 @@ describe('admin console in Chromium', () => {
 
     // Sign in, in Korean as the till and the kiosk: a wrong token is refused, and says where the
     // right one comes from.
-    await page.goto(`${origin}/admin/`);
+    const response = await page.goto(`${origin}/admin/`);
+    // The page that holds the admin token may not be framed, nor run scripts but its own (the
+    // whole run below works under this policy).
+    expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     const lang = () => page.locator('html').getAttribute('lang');
     await expect.poll(lang, poll).toBe('ko');
     expect(await page.locator('h1').textContent()).toBe('매장 멤버십 · 관리');
