@@ -25,6 +25,13 @@ export function saveToken(token: string | null): void {
   else sessionStorage.setItem(TOKEN_KEY, token);
 }
 
+let unauthorized: (() => void) | null = null;
+
+/** Called when the endpoint no longer takes the token (revoked, or replaced): sign in again. */
+export function onUnauthorized(callback: (() => void) | null): void {
+  unauthorized = callback;
+}
+
 /** One API call; an error answer (or no answer) is thrown as an ApiFailure that says why. */
 export async function api<T>(
   token: string,
@@ -53,6 +60,8 @@ export async function api<T>(
     // not JSON: said below
   }
   if (!res.ok) {
+    // Only for the token signed in with (not one being tried at the sign-in).
+    if (res.status === 401 && token === savedToken()) unauthorized?.();
     const error = (json as { error?: { code?: string; message?: string; details?: unknown } })
       ?.error;
     throw new ApiFailure(

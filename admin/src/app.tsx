@@ -8,7 +8,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Program, ProgramIssue } from '../../shared/rules';
 import type { Locale } from '../../shared/ui';
-import { api, ApiFailure, query, savedToken, saveToken } from './api';
+import { api, ApiFailure, onUnauthorized, query, savedToken, saveToken } from './api';
 import type {
   Conflict,
   Customer,
@@ -112,14 +112,25 @@ function LanguageButton({ onClick }: { onClick: () => void }) {
 
 function Session({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
   const [token, setToken] = useState<string | null>(savedToken());
+  const [expired, setExpired] = useState(false);
   const signOut = () => {
     saveToken(null);
     setToken(null);
   };
+  useEffect(() => {
+    // The token was revoked or replaced while signed in: back to the sign-in, saying why.
+    onUnauthorized(() => {
+      signOut();
+      setExpired(true);
+    });
+    return () => onUnauthorized(null);
+  }, []);
   return token === null ? (
     <SignIn
+      expired={expired}
       onSignedIn={(t) => {
         saveToken(t);
+        setExpired(false);
         setToken(t);
       }}
       onSwitchLanguage={onSwitchLanguage}
@@ -129,7 +140,11 @@ function Session({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
   );
 }
 
-function SignIn(props: { onSignedIn: (token: string) => void; onSwitchLanguage: () => void }) {
+function SignIn(props: {
+  expired: boolean;
+  onSignedIn: (token: string) => void;
+  onSwitchLanguage: () => void;
+}) {
   const { t: word } = useWords();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -171,6 +186,7 @@ function SignIn(props: { onSignedIn: (token: string) => void; onSwitchLanguage: 
           {word('sign_in')}
         </button>
         {error && <Alert>{error}</Alert>}
+        {props.expired && !error && <Alert>{word('token_expired')}</Alert>}
       </form>
     </main>
   );

@@ -11,6 +11,10 @@ const WORDS = {
     ko: '관리자 토큰이 아닙니다. 처음 npm start를 실행할 때 출력된 토큰(또는 LOYALTY_ADMIN_TOKEN)을 쓰세요.',
     en: 'This is not an admin token. npm start printed it at the first start (or set LOYALTY_ADMIN_TOKEN).',
   },
+  token_expired: {
+    ko: '관리자 토큰이 더 이상 통하지 않습니다 (바뀌었거나 취소되었습니다). 다시 로그인하세요.',
+    en: 'The admin token no longer works (it was replaced or revoked): sign in again.',
+  },
   store: { ko: '매장', en: 'Store' },
   all_stores: { ko: '전체 매장', en: 'All stores' },
   sign_out: { ko: '로그아웃', en: 'Sign out' },

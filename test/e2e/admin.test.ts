@@ -234,6 +234,16 @@ describe('admin console in Chromium', () => {
       .poll(() => page.getByTestId('program-version').textContent(), poll)
       .toContain('Version 2');
 
+    // A token that stops working (replaced, revoked) while signed in: back to the sign-in,
+    // saying why.
+    await page.evaluate(() => sessionStorage.setItem('loyalty-admin-token', 'revoked-token-0000'));
+    await page.reload();
+    await expect.poll(alert, poll).toContain('The admin token no longer works');
+    expect(await page.locator('input[name=token]').count()).toBe(1);
+    await page.fill('input[name=token]', ADMIN_TOKEN);
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.locator('button[name=sign-out]').count(), poll).toBe(1);
+
     // Signing out forgets the token, also across a reload; the language is remembered.
     await page.click('button[name=sign-out]');
     await page.reload();
