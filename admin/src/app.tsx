@@ -60,6 +60,40 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   return { data, error, reload: useCallback(() => setRound((r) => r + 1), []) };
 }
 
+/**
+ * What a form's button does: busy while it runs, and its failure said. `explain` turns a failure
+ * into words, or handles it itself and returns null.
+ */
+function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (
+    action: () => Promise<void>,
+    explain: (failure: unknown) => string | null = messageOf,
+  ): Promise<void> => {
+    setError(null);
+    setBusy(true);
+    try {
+      await action();
+    } catch (failure) {
+      setError(explain(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
+
+/** A member by one lookup parameter, or null when none has it. */
+async function lookup(token: string, by: { card_number: string } | { phone: string }) {
+  try {
+    return await api<Customer>(token, 'GET', `/customers/lookup${query(by)}`);
+  } catch (failure) {
+    if (failure instanceof ApiFailure && failure.status === 404) return null;
+    throw failure;
+  }
+}
+
 /** A table's column headings. */
 function Head({ columns }: { columns: readonly string[] }) {
   return (
@@ -147,25 +181,21 @@ function SignIn(props: {
 }) {
   const { t: word } = useWords();
   const [token, setToken] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
     const t = token.trim();
     if (!t) return setError(word('token_needed'));
-    setBusy(true);
-    try {
-      await api(t, 'GET', '/stores');
-      props.onSignedIn(t);
-    } catch (failure) {
-      setError(
+    await run(
+      async () => {
+        await api(t, 'GET', '/stores');
+        props.onSignedIn(t);
+      },
+      (failure) =>
         failure instanceof ApiFailure && (failure.status === 401 || failure.status === 403)
           ? word('token_wrong')
           : messageOf(failure),
-      );
-    } finally {
-      setBusy(false);
-    }
+    );
   };
   return (
     <main class="signin">
@@ -344,15 +374,12 @@ function AddDevice(props: { token: string; store: string; stores: Store[]; onAdd
   const [role, setRole] = useState<'cashier' | 'kiosk'>('cashier');
   const [name, setName] = useState('');
   const [made, setMade] = useState<NewDevice | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(null);
     setMade(null);
     if (!name.trim()) return setError(t('name_needed'));
-    setBusy(true);
-    try {
+    await run(async () => {
       setMade(
         await api<NewDevice>(props.token, 'POST', '/devices', {
           store_id: chosen,
@@ -362,11 +389,7 @@ function AddDevice(props: { token: string; store: string; stores: Store[]; onAdd
       );
       setName('');
       props.onAdded();
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card" onSubmit={submit} aria-labelledby="add-device-title">
@@ -501,29 +524,17 @@ function AddStaff(props: {
   const [name, setName] = useState('');
   const [role, setRole] = useState<'cashier' | 'manager'>('cashier');
   const [pin, setPin] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
-    setError(null);
     if (!name.trim()) return setError(t('staff_name_needed'));
     if (!/^\d{4,8}$/.test(pin)) return setError(t('pin_format'));
-    setBusy(true);
-    try {
-      await api(props.token, 'POST', '/staff', {
-        store_id: chosen,
-        name: name.trim(),
-        pin,
-        role,
-      });
+    await run(async () => {
+      await api(props.token, 'POST', '/staff', { store_id: chosen, name: name.trim(), pin, role });
       props.onAdded(name.trim());
       setName('');
       setPin('');
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card" onSubmit={submit} aria-labelledby="add-staff-title">
@@ -619,42 +630,19 @@ function Members(props: {
 }) {
   const { t } = useWords();
   const [search, setSearch] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const find = async (e: Event) => {
     e.preventDefault();
     const text = search.trim();
-    setError(null);
     if (!text) return setError(t('search_needed'));
-    setBusy(true);
-    try {
-      const byCard = await api<Customer>(
-        props.token,
-        'GET',
-        `/customers/lookup${query({ card_number: text })}`,
-      ).catch((failure: unknown) => {
-        if (failure instanceof ApiFailure && failure.status === 404) return null;
-        throw failure;
-      });
+    await run(async () => {
+      // A card number first; a text with enough digits to be a phone number, then as one.
       const found =
-        byCard ??
-        (text.replace(/\D/g, '').length >= 9
-          ? await api<Customer>(
-              props.token,
-              'GET',
-              `/customers/lookup${query({ phone: text })}`,
-            ).catch((failure: unknown) => {
-              if (failure instanceof ApiFailure && failure.status === 404) return null;
-              throw failure;
-            })
-          : null);
+        (await lookup(props.token, { card_number: text })) ??
+        (text.replace(/\D/g, '').length >= 9 ? await lookup(props.token, { phone: text }) : null);
       if (found) props.onMember(found.customer_id);
       else setError(t('not_found'));
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section aria-labelledby="members-title">
@@ -804,16 +792,14 @@ function ProgramView({ token }: { token: string }) {
   const current = useLoad(() => api<Program>(token, 'GET', '/program'), [token]);
   const [text, setText] = useState('');
   const [issues, setIssues] = useState<readonly ProgramIssue[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [published, setPublished] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (current.data) setText(JSON.stringify(current.data, null, 2));
   }, [current.data]);
   const publish = async (e: Event) => {
     e.preventDefault();
     setIssues([]);
-    setError(null);
     setPublished(null);
     let definition: unknown;
     try {
@@ -821,18 +807,20 @@ function ProgramView({ token }: { token: string }) {
     } catch (failure) {
       return setError(say.notJson(messageOf(failure)));
     }
-    setBusy(true);
-    try {
-      const program = await api<Program>(token, 'PUT', '/program', definition);
-      setPublished(program.version);
-      current.reload();
-    } catch (failure) {
-      const found = (failure as ApiFailure).details as { issues?: ProgramIssue[] } | undefined;
-      if (found?.issues?.length) setIssues(found.issues);
-      else setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const program = await api<Program>(token, 'PUT', '/program', definition);
+        setPublished(program.version);
+        current.reload();
+      },
+      // A definition the endpoint refused: each bad field listed, not one sentence.
+      (failure) => {
+        const found = (failure as ApiFailure).details as { issues?: ProgramIssue[] } | undefined;
+        if (!found?.issues?.length) return messageOf(failure);
+        setIssues(found.issues);
+        return null;
+      },
+    );
   };
   const p = current.data;
   return (

@@ -27,6 +27,7 @@ import {
   ownEnrollment,
   memberStateOf,
   phoneAsWritten,
+  phoneHashAsWritten,
   programsOf,
   recordEvents,
   rejectedEvents,
@@ -91,7 +92,7 @@ export async function find(search: string): Promise<string | null> {
   const device = await deviceOf(db);
   const hash =
     text.replace(/[^\d]/g, '').length >= 9
-      ? phoneHashOf(device.phone_key, await phoneAsWritten(db, text, await correctedNow(db)))
+      ? await phoneHashAsWritten(db, device.phone_key, text)
       : null;
   const row =
     (await memberRow(db, { card_number: text })) ??
@@ -201,7 +202,7 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   if (!input.name.trim()) return fail('name');
   const typed = phoneOfInput(input.phone);
   if (typed && !PHONE_PATTERN.test(typed)) return fail('phone_format');
-  const phone = typed ? await phoneAsWritten(db, typed, await correctedNow(db)) : '';
+  const phone = typed ? await phoneAsWritten(db, typed) : '';
   const phoneHash = phone ? phoneHashOf(device.phone_key, phone) : null;
   // Already a member (synced here, or enrolled here and not synced yet): find them instead.
   if (phoneHash && (await memberByPhoneHash(db, phoneHash))) return fail('phone_taken');

@@ -7,7 +7,7 @@
  * Every function returns plain data; errors are word keys of ./words so the screen can say them
  * in the member's language.
  */
-import { hashPinSync, phoneHashOf, uuidv7 } from '../../shared/protocol';
+import { hashPinSync, uuidv7 } from '../../shared/protocol';
 import {
   formatInstant,
   isBirthdayInput,
@@ -30,7 +30,7 @@ import {
   memberRow,
   ownEnrollment,
   outboxCount,
-  phoneAsWritten,
+  phoneHashAsWritten,
   programsOf,
   recordEvents,
   savePairing,
@@ -146,10 +146,7 @@ export async function identifyByPhone(phone: string, pin: string): Promise<Outco
   if (!/^\d{4,6}$/.test(pin)) return fail('pin_format');
   const db = deviceDb();
   const device = await deviceOf(db);
-  const hash = phoneHashOf(
-    device.phone_key,
-    await phoneAsWritten(db, phone, await correctedNow(db)),
-  );
+  const hash = await phoneHashAsWritten(db, device.phone_key, phone);
   const byPhone = () => memberByPhoneHash(db, hash);
   let memberId = await byPhone();
   if (!memberId) {
@@ -353,10 +350,7 @@ export async function enroll(input: EnrollInput): Promise<Outcome<Enrolled>> {
   if (!/^\d{4,6}$/.test(input.pin)) return fail('pin_format');
   const db = deviceDb();
   const device = await deviceOf(db);
-  const hash = phoneHashOf(
-    device.phone_key,
-    await phoneAsWritten(db, input.phone, await correctedNow(db)),
-  );
+  const hash = await phoneHashAsWritten(db, device.phone_key, input.phone);
   if (await memberByPhoneHash(db, hash)) return fail('phone_taken');
   const referral = input.referral.trim();
   let referredBy: string | null = null;

@@ -9,6 +9,7 @@ import {
   hasNul,
   NUL_REFUSED,
   parseEnvelope,
+  phoneHashOf,
   signEventSync,
   uuidv7,
   type EventEnvelope,
@@ -165,11 +166,20 @@ export async function programsOf(db: DeviceDb): Promise<Programs> {
 }
 
 /**
- * A phone number as typed, written the way the program in force at `now` writes it: events carry
- * it so and members are found by its hash, as on the endpoint (one number, one member).
+ * A phone number as typed, written the way the program in force now writes it: events carry it
+ * so and members are found by its hash, as on the endpoint (one number, one member).
  */
-export async function phoneAsWritten(db: DeviceDb, typed: string, now: number): Promise<string> {
-  return phoneOfInput(typed, (await programsOf(db)).at(now).phone);
+export async function phoneAsWritten(db: DeviceDb, typed: string): Promise<string> {
+  return phoneOfInput(typed, (await programsOf(db)).at(await correctedNow(db)).phone);
+}
+
+/** The keyed hash a member is found by, of a phone number as typed (see phoneAsWritten). */
+export async function phoneHashAsWritten(
+  db: DeviceDb,
+  phoneKey: string,
+  typed: string,
+): Promise<string> {
+  return phoneHashOf(phoneKey, await phoneAsWritten(db, typed));
 }
 
 /** Offsets under this are clock noise; above it the device clock is wrong and is corrected. */

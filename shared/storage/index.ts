@@ -23,6 +23,7 @@ export {
   memberRow,
   memberByPhoneHash,
   phoneAsWritten,
+  phoneHashAsWritten,
   ownEnrollment,
   memberEvents,
   memberStateOf,
