@@ -1,9 +1,18 @@
 /** GET /api/v1/openapi.json: the whole HTTP contract, enough for a third party to write a client. */
+import { MAX_UNITS } from '../shared/rules';
+
 type Schema = Record<string, unknown>;
 
 const int = (description?: string): Schema => ({
   type: 'integer',
   ...(description ? { description } : {}),
+});
+/** A line's quantity; a purchase's lines hold at most MAX_UNITS units in all. */
+const units = (): Schema => ({
+  type: 'integer',
+  minimum: 1,
+  maximum: MAX_UNITS,
+  description: `units; a purchase holds at most ${MAX_UNITS} in all (422 too_many_units)`,
 });
 const str = (description?: string, extra: Schema = {}): Schema => ({
   type: 'string',
@@ -30,7 +39,7 @@ const asOf = {
   name: 'as_of',
   in: 'query',
   required: false,
-  schema: time('Answer as of this moment (default: now)'),
+  schema: time('Answer as of this moment (default: now; at most 10 years ahead)'),
 };
 const idParam = (name: string) => ({ name, in: 'path', required: true, schema: str() });
 const idem = {
@@ -105,7 +114,7 @@ const schemas: Record<string, Schema> = {
     conflicts: int(),
     has_pin: { type: 'boolean' },
   }),
-  Line: obj({ sku: str(), category: str(), quantity: int(), unit_price: int() }, [
+  Line: obj({ sku: str(), category: str(), quantity: units(), unit_price: int() }, [
     'sku',
     'category',
     'quantity',
@@ -145,7 +154,7 @@ const schemas: Record<string, Schema> = {
   Purchase: { allOf: [ref('Quote'), obj({ purchase_id: str() })] },
   RefundRequest: obj({
     amount: int('value of the goods returned'),
-    lines: { type: 'array', items: obj({ sku: str(), quantity: int() }, ['sku', 'quantity']) },
+    lines: { type: 'array', items: obj({ sku: str(), quantity: units() }, ['sku', 'quantity']) },
     occurred_at: time(),
   }),
   Refund: obj({

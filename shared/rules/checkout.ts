@@ -5,7 +5,7 @@
  */
 import { couponDiscount, makeCoupon, type CouponSpec } from './coupons';
 import { ok, refuse, type Result } from './errors';
-import type { Line, Payload } from './events';
+import { MAX_UNITS, unitsOf, type Line, type Payload } from './events';
 import { balanceOf } from './lots';
 import { BP, mulDivFloor } from './money';
 import type { Program } from './program';
@@ -253,6 +253,12 @@ export function quoteCheckout(
   if (lines.length > 0 && lines.reduce((s, l) => s + l.quantity * l.unit_price, 0) !== amount) {
     return refuse('lines_mismatch', 'amount must equal the sum of the lines');
   }
+  if (unitsOf(lines) > MAX_UNITS)
+    return refuse(
+      'too_many_units',
+      `a purchase may hold at most ${MAX_UNITS} units: ring it up as several sales`,
+      { max_units: MAX_UNITS },
+    );
 
   const plan =
     state.membership && state.membership.ends_at > at

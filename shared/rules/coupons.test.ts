@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { BirthdaySchema } from './events';
+import { BirthdaySchema, MAX_UNITS, PurchaseRecordedSchema } from './events';
 import { drink, goods, seoul, Till } from '../../test/support/ledger';
 import { couponCode, usableCoupons } from './coupons';
 import { RuleError } from './errors';
@@ -181,5 +181,57 @@ describe('stamp card (PROGRAM.md section 7)', () => {
       lines: [drink(11, 4_000)],
     });
     expect(q.coupons_issued).toHaveLength(0);
+  });
+
+  it('takes at most 10,000 units a purchase, so a mistyped quantity cannot stall a replica', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-01T10:00:00'));
+    // The most a purchase may hold: 1,000 full cards, each its own coupon.
+    const most = till.quote(seoul('2026-03-02T10:00:00'), {
+      amount: MAX_UNITS * 100,
+      lines: [drink(MAX_UNITS - 1, 100), drink(1, 100, 'latte')],
+    });
+    expect(most.stamps_added).toBe(10_000);
+    const cards = most.coupons_issued.filter((c) => c.code.startsWith('ST-'));
+    expect(cards).toHaveLength(1_000);
+    expect(new Set(cards.map((c) => c.code)).size).toBe(1_000);
+    // One unit more, over two lines (each within the bound), is refused: a quantity of
+    // 1,000,000 for 1 would otherwise build 100,000 coupons on every replica.
+    let refused: unknown;
+    try {
+      till.quote(seoul('2026-03-02T10:00:00'), {
+        amount: (MAX_UNITS + 1) * 100,
+        lines: [drink(MAX_UNITS, 100), drink(1, 100, 'latte')],
+      });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(RuleError);
+    expect((refused as RuleError).code).toBe('too_many_units');
+    // The events' schema agrees, for events from any device or channel.
+    const payload = {
+      purchase_id: 'p-1',
+      receipt_id: null,
+      amount: 0,
+      lines: [drink(MAX_UNITS, 0), drink(1, 0, 'latte')],
+      coupon_code: null,
+      coupon_discount: 0,
+      membership_discount: 0,
+      points_redeemed: 0,
+      amount_paid: 0,
+      points_earned: 0,
+      stamps_added: 0,
+      offline: false,
+    };
+    expect(v.safeParse(PurchaseRecordedSchema, payload).issues?.[0]?.message).toBe(
+      'a purchase may hold at most 10000 units',
+    );
+    const oneLine = { ...payload, lines: [drink(MAX_UNITS + 1, 0)] };
+    expect(v.safeParse(PurchaseRecordedSchema, oneLine).issues?.[0]?.message).toBe(
+      'must be at most 10000',
+    );
+    expect(
+      v.safeParse(PurchaseRecordedSchema, { ...payload, lines: [drink(MAX_UNITS, 0)] }).success,
+    ).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
 export type RuleErrorCode =
   | 'amount_invalid'
   | 'lines_mismatch'
+  | 'too_many_units'
   | 'redeem_below_minimum'
   | 'redeem_not_whole'
   | 'redeem_exceeds_balance'

@@ -63,14 +63,42 @@ export function phoneOfInput(text: string, rule?: PhoneRule): string {
 /** What the events' schema takes as a phone number (6 to 15 digits, a leading + allowed). */
 export const PHONE_PATTERN = /^\+?\d{6,15}$/;
 
+/**
+ * The most units one purchase may hold (the sum of its lines' quantities). Stamps come from
+ * units and a stamp card's coupons from stamps, so without a bound one mistyped quantity
+ * (1,000,000 for 1) would make every replica build a coupon per card: the quote would take
+ * minutes and the endpoint would stall for everyone. A sale larger than this is split.
+ */
+export const MAX_UNITS = 10_000;
+
+const quantity = v.pipe(int(1), v.maxValue(MAX_UNITS, `must be at most ${MAX_UNITS}`));
+
+/**
+ * The most points one event may move (a trillion). Balances are sums of events, and a sum past
+ * 2^53 is no longer exact: three adjustments of 2^53 - 1 answered a balance of
+ * 36028797018964970. With this bound a balance stays exact until some 9,000 events of the
+ * largest size, which no shop records.
+ */
+export const MAX_POINTS = 1_000_000_000_000;
+
+const pointsOf = (min = 0) =>
+  v.pipe(int(min), v.maxValue(MAX_POINTS, `must be at most ${MAX_POINTS}`));
+
+/** Units of a purchase's (or a refund's) lines. */
+export function unitsOf(lines: readonly { readonly quantity: number }[]): number {
+  let units = 0;
+  for (let i = 0; i < lines.length; i += 1) units += (lines[i] as { quantity: number }).quantity;
+  return units;
+}
+
 export const LineSchema = v.strictObject({
   sku: key,
   category: text(64),
-  quantity: int(1),
+  quantity,
   unit_price: int(0),
 });
 
-export const RefundLineSchema = v.strictObject({ sku: key, quantity: int(1) });
+export const RefundLineSchema = v.strictObject({ sku: key, quantity });
 
 export const MemberEnrolledSchema = v.strictObject({
   card_number: key,
@@ -113,9 +141,9 @@ export const PurchaseRecordedSchema = v.pipe(
     coupon_code: v.nullable(key),
     coupon_discount: int(0),
     membership_discount: int(0),
-    points_redeemed: int(0),
+    points_redeemed: pointsOf(),
     amount_paid: int(0),
-    points_earned: int(0),
+    points_earned: pointsOf(),
     stamps_added: int(0),
     offline: v.boolean(),
   }),
@@ -130,6 +158,7 @@ export const PurchaseRecordedSchema = v.pipe(
       p.lines.reduce((s, l) => s + l.quantity * l.unit_price, 0) === p.amount,
     'amount must equal the sum of the lines',
   ),
+  v.check((p) => unitsOf(p.lines) <= MAX_UNITS, `a purchase may hold at most ${MAX_UNITS} units`),
 );
 
 export const PurchaseRefundedSchema = v.strictObject({
@@ -137,10 +166,10 @@ export const PurchaseRefundedSchema = v.strictObject({
   purchase_id: key,
   /** Value of the goods returned (part of the purchase's amount). */
   amount: int(0),
-  lines: v.array(RefundLineSchema),
+  lines: v.pipe(v.array(RefundLineSchema), v.maxLength(500)),
   amount_refunded: int(0),
-  points_reversed: int(0),
-  points_restored: int(0),
+  points_reversed: pointsOf(),
+  points_restored: pointsOf(),
   coupon_restored: v.boolean(),
   stamps_removed: int(0),
 });
@@ -162,7 +191,11 @@ export const CouponVoidedSchema = v.strictObject({ code: key, reason: text(200) 
 
 export const PointsAdjustedSchema = v.pipe(
   v.strictObject({
-    points: signedInt,
+    points: v.pipe(
+      signedInt,
+      v.minValue(-MAX_POINTS, `must be at least -${MAX_POINTS}`),
+      v.maxValue(MAX_POINTS, `must be at most ${MAX_POINTS}`),
+    ),
     reason: v.pipe(v.string(), v.minLength(3, 'a reason is required'), v.maxLength(500)),
     approved_by: key,
   }),
@@ -172,14 +205,14 @@ export const PointsAdjustedSchema = v.pipe(
 export const ReferralRewardedSchema = v.strictObject({
   referee_id: key,
   purchase_id: key,
-  points: int(1),
+  points: pointsOf(1),
 });
 export const ReferralReversedSchema = ReferralRewardedSchema;
 
 export const PartnerPointsCreditedSchema = v.strictObject({
   partner_id: key,
   reference: key,
-  points: int(1),
+  points: pointsOf(1),
 });
 
 export const MembershipStartedSchema = v.strictObject({ plan_id: key, ends_at: instant });

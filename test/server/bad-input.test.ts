@@ -241,6 +241,102 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     expect(await written()).toBe(before + 3);
   });
 
+  it('bounds the work a request can ask for: units of a purchase, how far ahead as_of looks', async () => {
+    const before = await written();
+    const drinks = (quantity: number, sku = 'latte') => ({
+      sku,
+      category: 'drink',
+      quantity,
+      unit_price: 1,
+    });
+    // A quantity of 10,000,000 took 8 s and answered 116 MB (a million stamp-card coupons).
+    const huge = await s.api('POST', `/customers/${memberId}/quote`, {
+      store_id: 'store-1',
+      amount: 10_000_000,
+      lines: [drinks(10_000_000)],
+    });
+    expectError(huge, 400, 'invalid_input');
+    expect(huge.body.error.message).toContain('lines.0.quantity: must be at most 10000');
+    // Two lines within the bound, over it together: the rules refuse it.
+    const twoLines = [drinks(6_000), drinks(5_000, 'mocha')];
+    for (const path of ['quote', 'purchases']) {
+      const res = await s.api('POST', `/customers/${memberId}/${path}`, {
+        store_id: 'store-1',
+        amount: 11_000,
+        lines: twoLines,
+      });
+      expectError(res, 422, 'too_many_units');
+    }
+    // The same purchase synced by a device is rejected, and the chain goes on after it.
+    const big = await device.event('purchase_recorded', memberId, {
+      purchase_id: 'units-1',
+      receipt_id: null,
+      amount: 11_000,
+      lines: twoLines,
+      coupon_code: null,
+      coupon_discount: 0,
+      membership_discount: 0,
+      points_redeemed: 0,
+      amount_paid: 11_000,
+      points_earned: 220,
+      stamps_added: 11_000,
+      offline: false,
+    });
+    const fine = await device.event('feedback_given', memberId, { score: 7, comment: null });
+    const res = await device.sync([big, fine]);
+    expect(res.body.acks).toEqual([
+      {
+        event_id: big.event_id,
+        status: 'rejected',
+        reason: 'invalid_event',
+        message: 'payload: a purchase may hold at most 10000 units',
+      },
+      { event_id: fine.event_id, status: 'applied' },
+    ]);
+    // Points an event moves are bounded, so a balance (a sum of events) stays exact: three
+    // adjustments of 2^53 - 1 once answered a balance of 36028797018964970.
+    const manager = (
+      await s.api('POST', '/staff', {
+        store_id: 'store-1',
+        name: 'Kim',
+        role: 'manager',
+        pin: '4821',
+      })
+    ).body.staff_id;
+    const adjust = (points: number) =>
+      device.event('points_adjusted', memberId, {
+        points,
+        reason: 'goodwill',
+        approved_by: manager,
+      });
+    const tooMany = await adjust(2 ** 53 - 1);
+    const most = await adjust(1_000_000_000_000);
+    const pointsBefore = (await s.api('GET', `/customers/${memberId}/points`)).body.total_points;
+    expect((await device.sync([tooMany, most])).body.acks).toEqual([
+      {
+        event_id: tooMany.event_id,
+        status: 'rejected',
+        reason: 'invalid_event',
+        message: 'payload.points: must be at most 1000000000000',
+      },
+      { event_id: most.event_id, status: 'applied' },
+    ]);
+    expect((await s.api('GET', `/customers/${memberId}/points`)).body.total_points).toBe(
+      pointsBefore + 1_000_000_000_000,
+    );
+    // as_of up to ten years ahead (expiry projections); 2999 cost a third of a second a read.
+    const ahead = (years: number) => new Date(Date.now() + years * 365 * 86_400_000).toISOString();
+    expect((await s.api('GET', `/customers/${memberId}/points?as_of=${ahead(9)}`)).status).toBe(
+      200,
+    );
+    for (const path of ['', '/points', '/history', '/coupons']) {
+      const far = await s.api('GET', `/customers/${memberId}${path}?as_of=${ahead(11)}`);
+      expectError(far, 400, 'invalid_input');
+      expect(far.body.error.message).toBe('as_of may be at most 10 years ahead');
+    }
+    expect(await written()).toBe(before + 4);
+  });
+
   it('rejects an event dated before 1970 and applies the one after it', async () => {
     const before = await written();
     const old = await device.event('feedback_given', memberId, { score: 5, comment: null }, 0, {
