@@ -17,7 +17,9 @@ import {
   type MemberSummary,
   type Program,
   type Quote,
+  type RuleError,
 } from '../../shared/rules';
+import type { Refusal } from '../../shared/ui';
 import {
   checkoutContext,
   correctedNow,
@@ -41,8 +43,17 @@ export interface Staff {
   readonly role: string;
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+/**
+ * What an action did. A refusal of the rules also carries its code and details, so the panel
+ * says it in the cashier's language (`message` is the rules' English, for logs and tests).
+ */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string; refusal?: Refusal };
 const fail = <T>(message: string): Outcome<T> => ({ ok: false, message });
+const refused = <T>(error: RuleError): Outcome<T> => ({
+  ok: false,
+  message: error.message,
+  refusal: { code: error.code, details: error.details },
+});
 
 let turn: Promise<unknown> = Promise.resolve();
 
@@ -136,7 +147,7 @@ async function quoteIn(
     c.now,
   );
   return {
-    outcome: q.ok ? q : fail(q.error.message),
+    outcome: q.ok ? q : refused(q.error),
     now: c.now,
     program: c.program,
     offline: c.offline !== null,
@@ -299,7 +310,7 @@ async function refundNow(input: RefundInput): Promise<Outcome<null>> {
         : { purchase_id: input.purchase_id },
     now,
   );
-  if (!q.ok) return fail(q.error.message);
+  if (!q.ok) return refused(q.error);
   const f = q.value;
   await record([
     {

@@ -314,7 +314,7 @@ export function quoteCheckout(
       return refuse(
         'redeem_exceeds_due',
         `at most ${Math.floor(due / pointValue)} points can pay for this sale`,
-        { due },
+        { due, max_points: Math.floor(due / pointValue) },
       );
     if (offline) {
       const caps = program.offline;
@@ -322,6 +322,7 @@ export function quoteCheckout(
         return refuse(
           'redeem_offline_too_long',
           `offline for more than ${caps.max_offline_hours} hours: redemptions are paused until the till is back online`,
+          { max_offline_hours: caps.max_offline_hours },
         );
       }
       if (caps.max_redeem_per_purchase !== null && redeem > caps.max_redeem_per_purchase) {

@@ -149,6 +149,7 @@ export function couponDiscount(
   if (coupon.first_purchase_only && state.purchase_count > 0) {
     return refuse('coupon_not_applicable', `coupon ${coupon.code} is for the first purchase only`, {
       code: coupon.code,
+      reason: 'first_purchase',
     });
   }
   let discount: number;
@@ -169,6 +170,7 @@ export function couponDiscount(
           `coupon ${coupon.code} needs an item of category ${coupon.category ?? 'any'} in the sale`,
           {
             code: coupon.code,
+            reason: 'category',
             category: coupon.category,
           },
         );
@@ -181,7 +183,7 @@ export function couponDiscount(
       return refuse(
         'coupon_not_applicable',
         `voucher ${coupon.code} is for a service, not a discount on a sale`,
-        { code: coupon.code },
+        { code: coupon.code, reason: 'service' },
       );
     default: {
       const never: never = coupon.kind;

@@ -76,7 +76,7 @@ function linesValue(
       return refuse(
         'refund_exceeds_purchase',
         `only ${refundableQuantity(purchase, sku)} of ${sku} can still be refunded`,
-        { sku },
+        { sku, refundable: refundableQuantity(purchase, sku) },
       );
     }
     // Units already refunded came off the sku's lines in order; these come off the next ones.

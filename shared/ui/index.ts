@@ -1,2 +1,3 @@
 /** What both front ends show the same way: formats and words (ko, en). */
 export { formatWon, formatPoints, t, say, type Locale, type Word } from './format';
+export { refusalText, type Refusal } from './refusals';

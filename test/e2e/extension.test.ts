@@ -142,6 +142,11 @@ describe('cashier extension in Chromium', () => {
     await panel.click('button[name=take-cart]');
     await expect.poll(async () => panel.inputValue('input[name=amount]'), poll).toBe('47000');
     await panel.selectOption('select[name=coupon]', { index: 1 }); // the welcome coupon, 10 % off
+    // A refusal of the rules is said in the till's language, not in the rules' English.
+    await panel.fill('input[name=redeem]', '500');
+    await expect
+      .poll(async () => panel.locator('.error').textContent(), poll)
+      .toBe('포인트는 1,000P부터 사용할 수 있습니다');
     await panel.fill('input[name=redeem]', '1000');
     // 47,000 - 4,700 - 1,000 = 41,300 paid; first purchase x2 at 2 %: 1,652 points; 2 stamps.
     await expect

@@ -66,9 +66,10 @@ function saleInput() {
 export async function quote(): Promise<Quote | null> {
   if (!usePanel.getState().memberId) return null;
   const q = await ask({ kind: 'quote', ...saleInput() });
-  usePanel
-    .getState()
-    .set({ quote: q.ok ? q.value : null, message: q.ok ? null : { text: q.message, error: true } });
+  usePanel.getState().set({
+    quote: q.ok ? q.value : null,
+    message: q.ok ? null : { text: q.message, error: true, refusal: q.refusal },
+  });
   return q.ok ? q.value : null;
 }
 
@@ -98,7 +99,7 @@ export async function confirmSale(): Promise<void> {
   const done = await recordOnce(() => ask({ kind: 'sell', ...saleInput() }));
   if (!done) return;
   if (!done.ok) {
-    say(done.message, true);
+    say(done.message, true, done.refusal);
     return;
   }
   set({ amount: '', redeem: '', coupon: '', lines: [], receipt: null, quote: null });
@@ -155,7 +156,8 @@ export async function refund(
     }),
   );
   if (!done) return;
-  say(done.ok ? 'refunded' : done.message, !done.ok);
+  if (done.ok) say('refunded');
+  else say(done.message, true, done.refusal);
   await loadMember(memberId);
   await refreshStatus();
 }
@@ -174,7 +176,8 @@ export async function adjust(points: number, reason: string, managerPin: string)
     }),
   );
   if (!done) return;
-  say(done.ok ? 'recorded' : done.message, !done.ok);
+  if (done.ok) say('recorded');
+  else say(done.message, true, done.refusal);
   await loadMember(memberId);
   await refreshStatus();
 }

@@ -1,6 +1,6 @@
 /** The side panel's pieces: lock screen, status bar, search, member card. */
 import { useEffect, useState } from 'preact/hooks';
-import { formatPoints, formatWon, say as word, t } from '../../../shared/ui';
+import { formatPoints, formatWon, refusalText, say as word, t } from '../../../shared/ui';
 import { ask } from '../messages';
 import { find, lock, refreshStatus, rejected, unlock } from './actions';
 import { usePanel } from './store';
@@ -134,7 +134,7 @@ export function Message() {
   if (!message) return null;
   return (
     <p data-testid="message" class={message.error ? 'error' : ''}>
-      {word(message.text, locale)}
+      {message.refusal ? refusalText(message.refusal, locale) : word(message.text, locale)}
     </p>
   );
 }

@@ -1,7 +1,7 @@
 /** The side panel's state (zustand): who is at the till, the member on screen, the sale. */
 import { create } from 'zustand';
 import type { Line, MemberSummary, Quote } from '../../../shared/rules';
-import type { Locale } from '../../../shared/ui';
+import type { Locale, Refusal } from '../../../shared/ui';
 import type { StatusReply } from '../messages';
 
 export type View = 'checkout' | 'enroll' | 'refund' | 'adjust';
@@ -18,7 +18,7 @@ export interface PanelState {
   memberId: string | null;
   member: MemberSummary | null;
   view: View;
-  message: { text: string; error: boolean } | null;
+  message: { text: string; error: boolean; refusal?: Refusal | undefined } | null;
   amount: string;
   redeem: string;
   coupon: string;
@@ -54,5 +54,5 @@ export const usePanel = create<PanelState>((set) => ({
   set: (p) => set(p),
 }));
 
-export const say = (text: string, error = false): void =>
-  usePanel.getState().set({ message: { text, error } });
+export const say = (text: string, error = false, refusal?: Refusal): void =>
+  usePanel.getState().set({ message: { text, error, refusal } });
