@@ -7,10 +7,18 @@ import { LineSchema } from '../../shared/rules';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 const staff = v.nullable(id);
+/**
+ * A cart line as the POS shows it. Its quantity is not bounded here: a cart over the rules'
+ * MAX_UNITS is refused by the rules (`too_many_units`), in words the cashier reads.
+ */
+const CartLineSchema = v.strictObject({
+  ...LineSchema.entries,
+  quantity: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+});
 const sale = {
   member_id: id,
   amount: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
-  lines: v.array(LineSchema),
+  lines: v.pipe(v.array(CartLineSchema), v.maxLength(500)),
   redeem: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   coupon: v.nullable(v.string()),
   receipt_id: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(100)))),

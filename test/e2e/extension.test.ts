@@ -245,6 +245,22 @@ describe('cashier extension in Chromium', () => {
     }, customerId);
     expect(both.map((r) => r.ok).sort()).toEqual([false, true]);
     expect(both.find((r) => !r.ok)?.message).toBe('only 168 points are available');
+    // A POS cart of 20,000 units (a mistyped quantity) is refused by the rules, in words.
+    const huge = await panel.evaluate(
+      (id) =>
+        chrome.runtime.sendMessage({
+          kind: 'quote',
+          member_id: id,
+          amount: 20_000 * 4_000,
+          lines: [{ sku: 'americano', category: 'drink', quantity: 20_000, unit_price: 4_000 }],
+          redeem: 0,
+          coupon: null,
+          receipt_id: null,
+          staff_id: null,
+        }) as Promise<{ ok: boolean; refusal?: { code: string } }>,
+      customerId,
+    );
+    expect(huge).toMatchObject({ ok: false, refusal: { code: 'too_many_units' } });
 
     // Park leaves and the owner removes them: the next sync ends their session at this till,
     // and their PIN no longer unlocks it.
