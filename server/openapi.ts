@@ -80,6 +80,18 @@ const schemas: Record<string, Schema> = {
     value: int('percent: basis points; fixed: minor units; free_item: cap (0 = none)'),
     name: str(),
     category: { type: ['string', 'null'] },
+    source: str('what issued it', {
+      enum: [
+        'tier',
+        'welcome',
+        'birthday',
+        'monthly_spend',
+        'stamp_card',
+        'consultation',
+        'repurchase',
+        'issued',
+      ],
+    }),
     valid_from: time(),
     valid_until: time('exclusive end'),
     status: str('', { enum: ['active', 'used', 'voided', 'expired', 'not_yet_valid'] }),

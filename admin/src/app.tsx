@@ -7,7 +7,7 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Program, ProgramIssue } from '../../shared/rules';
-import type { Locale } from '../../shared/ui';
+import { couponTitle, type Locale } from '../../shared/ui';
 import { api, ApiFailure, onUnauthorized, query, savedToken, saveToken } from './api';
 import type {
   Conflict,
@@ -667,7 +667,7 @@ function Members(props: {
 }
 
 function Member({ token, id }: { token: string; id: string }) {
-  const { t, say } = useWords();
+  const { t, say, locale } = useWords();
   const member = useLoad(
     () =>
       Promise.all([
@@ -728,7 +728,7 @@ function Member({ token, id }: { token: string; id: string }) {
         <ul>
           {c.coupons.map((k) => (
             <li key={k.code}>
-              {k.name} {say.until(k.valid_until)}
+              {couponTitle(k, locale)} {say.until(k.valid_until)}
             </li>
           ))}
         </ul>

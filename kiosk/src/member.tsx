@@ -1,5 +1,5 @@
 /** The member's own screen: tier, points, progress, coupons as QR codes, stamps, movements. */
-import { formatPoints, formatWon, type Locale } from '../../shared/ui';
+import { couponTitle, formatPoints, formatWon, type Locale } from '../../shared/ui';
 import * as act from './actions';
 import { Qr } from './qr';
 import { useKiosk } from './store';
@@ -119,9 +119,9 @@ export function Member() {
             <ul class="coupon-list" data-testid="coupons">
               {s.coupons.map((c) => (
                 <li key={c.code} class="coupon">
-                  <Qr text={c.code} label={`${c.name} ${c.code}`} size={132} />
+                  <Qr text={c.code} label={`${couponTitle(c, locale)} ${c.code}`} size={132} />
                   <div>
-                    <strong>{c.name}</strong>
+                    <strong>{couponTitle(c, locale)}</strong>
                     <code>{c.code}</code>
                     <span>
                       {locale === 'ko'

@@ -15,6 +15,8 @@ export interface CouponView {
   readonly value: number;
   readonly name: string;
   readonly category: string | null;
+  /** What issued it: a front end words a coupon of the program by this (shared/ui couponTitle). */
+  readonly source: Coupon['source'];
   readonly valid_from: string;
   readonly valid_until: string;
   readonly status: ReturnType<typeof couponStatus>;
@@ -60,6 +62,7 @@ export function couponView(coupon: Coupon, zone: string, at: number): CouponView
     value: coupon.value,
     name: coupon.name,
     category: coupon.category,
+    source: coupon.source,
     valid_from: formatInstant(zone, coupon.valid_from),
     valid_until: formatInstant(zone, coupon.valid_until),
     status: couponStatus(coupon, at),

@@ -1,3 +1,4 @@
 /** What both front ends show the same way: formats and words (ko, en). */
 export { formatWon, formatPoints, t, say, type Locale, type Word } from './format';
 export { refusalText, type Refusal } from './refusals';
+export { couponTitle, type TitledCoupon } from './coupons';

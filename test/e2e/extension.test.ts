@@ -141,6 +141,9 @@ describe('cashier extension in Chromium', () => {
 
     await panel.click('button[name=take-cart]');
     await expect.poll(async () => panel.inputValue('input[name=amount]'), poll).toBe('47000');
+    expect(await panel.locator('select[name=coupon] option').nth(1).textContent()).toMatch(
+      /^가입 축하 10% 할인 \(WL-/,
+    );
     await panel.selectOption('select[name=coupon]', { index: 1 }); // the welcome coupon, 10 % off
     // A refusal of the rules is said in the till's language, not in the rules' English.
     await panel.fill('input[name=redeem]', '500');

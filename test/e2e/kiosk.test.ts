@@ -129,6 +129,10 @@ describe('kiosk PWA in Chromium', () => {
     await identify(kim.card_number);
     await expectServerNumbers(kim.customer_id);
     expect(await page.locator('[data-testid=coupons] svg.qr').count()).toBeGreaterThan(0);
+    // Coupons are titled in the screen's language (the rules name them in English).
+    expect(await page.locator('[data-testid=coupons] strong').allTextContents()).toContain(
+      '이달의 구매 감사 5% 할인',
+    );
     expect(await page.locator('h2#member-title').textContent()).toContain('K********');
     expect(await page.content()).not.toContain('Kim Minji');
     await axe('member');

@@ -1,6 +1,6 @@
 /** The side panel's forms: checkout, enroll, refund, manual adjustment. */
 import { useEffect, useState } from 'preact/hooks';
-import { formatPoints, formatWon, t } from '../../../shared/ui';
+import { couponTitle, formatPoints, formatWon, t } from '../../../shared/ui';
 import { adjust, confirmSale, enroll, quote, recentPurchases, refund, takeCart } from './actions';
 import { usePanel, type View } from './store';
 
@@ -70,7 +70,7 @@ export function Checkout() {
             .filter((c) => c.kind !== 'service')
             .map((c) => (
               <option value={c.code} key={c.code}>
-                {c.name} ({c.code})
+                {couponTitle(c, locale)} ({c.code})
               </option>
             ))}
         </select>
