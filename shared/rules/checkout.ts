@@ -7,7 +7,7 @@ import { couponDiscount, makeCoupon, type CouponSpec } from './coupons';
 import { ok, refuse, type Result } from './errors';
 import { MAX_UNITS, unitsOf, type Line, type Payload } from './events';
 import { balanceOf } from './lots';
-import { BP, mulDivFloor } from './money';
+import { BP, MAX_POINTS, mulDivFloor } from './money';
 import type { Program } from './program';
 import type { Coupon, MemberState } from './state';
 import { tierOf } from './tiers';
@@ -80,7 +80,8 @@ function lineMultiplier(
 /**
  * Points earned on what was paid in money: the paid amount is shared among the lines in
  * proportion to their value (cumulative floors, so the shares add up exactly), each share earns
- * the tier rate times the single highest multiplier that applies to it, and the sum is floored.
+ * the tier rate times the single highest multiplier that applies to it, and the sum is floored
+ * (and at most MAX_POINTS).
  */
 export function earnPoints(
   program: Program,
@@ -110,7 +111,8 @@ export function earnPoints(
     if (share > 0 && m > top) top = m;
     sum += BigInt(share) * BigInt(rateBp) * BigInt(m);
   }
-  return { points: Number(sum / BigInt(BP * BP)), multiplier_bp: top };
+  // A sale of billions at a hundredfold rate would earn past what a balance holds exactly.
+  return { points: Math.min(MAX_POINTS, Number(sum / BigInt(BP * BP))), multiplier_bp: top };
 }
 
 const NO_COUPONS: readonly CouponSpec[] = [];

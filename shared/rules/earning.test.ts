@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { drink, goods, seoul, Till } from '../../test/support/ledger';
 import { DEFAULT_PROGRAM } from './default-program';
 import { balanceOf } from './lots';
+import { MAX_POINTS } from './money';
 import { parseProgram } from './program';
 import type { LedgerEvent } from './events';
 import { advance, apply } from './replay';
@@ -128,5 +129,23 @@ describe('earning (PROGRAM.md section 2)', () => {
     const q = till.sell(seoul('2026-02-03T10:00:00'), { amount: 33_333 });
     expect(q.earn_rate_bp).toBe(300);
     expect(q.points_earned).toBe(999);
+  });
+
+  it('earns at most 10^12 points on one sale, so that a balance stays exact', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-10T10:00:00'));
+    // 2^53 - 1 won, first purchase: 4 % of it is 3.6 x 10^14 points.
+    const q = till.sell(seoul('2026-03-10T11:00:00'), { amount: 2 ** 53 - 1 });
+    expect(q.points_earned).toBe(MAX_POINTS);
+    const state = till.state(seoul('2026-03-10T12:00:00'));
+    const balance = balanceOf(state, DEFAULT_PROGRAM, parseInstant(seoul('2026-03-10T12:00:00')));
+    expect(balance.total).toBe(1_000 + MAX_POINTS);
+    expect(Number.isSafeInteger(balance.total)).toBe(true);
+    // Just under the bound, nothing is taken off: 4 % of 25,000,000,000,000 is 10^12 exactly.
+    const other = new Till('member-2');
+    other.enroll(seoul('2026-03-10T10:00:00'));
+    expect(
+      other.quote(seoul('2026-03-10T11:00:00'), { amount: 24_999_999_999_975 }).points_earned,
+    ).toBe(999_999_999_999);
   });
 });

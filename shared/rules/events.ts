@@ -7,6 +7,7 @@
  * stamp cards, refund proportions) is derived by replay, so every replica computes it alike.
  */
 import * as v from 'valibot';
+import { MAX_POINTS } from './money';
 import type { PhoneRule } from './program';
 import { INSTANT_RULE, isIsoInstant } from './time';
 
@@ -72,14 +73,6 @@ export const PHONE_PATTERN = /^\+?\d{6,15}$/;
 export const MAX_UNITS = 10_000;
 
 const quantity = v.pipe(int(1), v.maxValue(MAX_UNITS, `must be at most ${MAX_UNITS}`));
-
-/**
- * The most points one event may move (a trillion). Balances are sums of events, and a sum past
- * 2^53 is no longer exact: three adjustments of 2^53 - 1 answered a balance of
- * 36028797018964970. With this bound a balance stays exact until some 9,000 events of the
- * largest size, which no shop records.
- */
-export const MAX_POINTS = 1_000_000_000_000;
 
 const pointsOf = (min = 0) =>
   v.pipe(int(min), v.maxValue(MAX_POINTS, `must be at most ${MAX_POINTS}`));

@@ -2,7 +2,7 @@
  * The rules module: the loyalty program's definition and pure functions over a member's events.
  * Nothing here reads a clock, storage, the DOM or the network: times are passed in.
  */
-export { money, points, mulDivFloor, BP, type Money, type Points } from './money';
+export { money, points, mulDivFloor, BP, MAX_POINTS, type Money, type Points } from './money';
 export { RuleError, ok, refuse, type Result, type RuleErrorCode } from './errors';
 export * from './time';
 export {
@@ -33,7 +33,6 @@ export {
   RefundLineSchema,
   MAX_UNITS,
   unitsOf,
-  MAX_POINTS,
   BirthdaySchema,
   PHONE_PATTERN,
   isBirthdayInput,

@@ -31,3 +31,12 @@ export function mulDivFloor(value: number, numerator: number, denominator: numbe
 
 /** Basis points: 10,000 = 100 %. */
 export const BP = 10_000;
+
+/**
+ * The most points one event, one sale's earning, one credit or one program figure may be (a
+ * trillion). Balances are sums of events, and a sum past 2^53 is no longer exact: three
+ * adjustments of 2^53 - 1 answered a balance of 36028797018964970. With this bound a balance
+ * stays exact until some 9,000 credits of the largest size, which no shop records
+ * (docs/decisions/0016-bounded-work.md).
+ */
+export const MAX_POINTS = 1_000_000_000_000;

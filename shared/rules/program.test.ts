@@ -45,6 +45,23 @@ describe('the program definition', () => {
       tiers: [DEFAULT_PROGRAM.tiers[0], DEFAULT_PROGRAM.tiers[2], DEFAULT_PROGRAM.tiers[1]],
     };
     expect(() => parseProgram(swapped)).toThrow(/ascending/);
+    // Points figures at most 10^12 (MAX_POINTS): a balance must stay an exact number.
+    for (const [field, value] of [
+      ['signup_bonus', { signup_bonus: 2 ** 53 - 1 }],
+      [
+        'referral.referrer_points',
+        { referral: { ...DEFAULT_PROGRAM.referral, referrer_points: 1e12 + 1 } },
+      ],
+      ['redemption.min_points', { redemption: { min_points: 1e13 } }],
+    ] as const) {
+      try {
+        parseProgram({ ...DEFAULT_PROGRAM, ...value });
+        expect.unreachable(`${field} over 10^12 must be refused`);
+      } catch (error) {
+        expect((error as ProgramError).issues[0]?.path).toBe(field);
+      }
+    }
+    expect(parseProgram({ ...DEFAULT_PROGRAM, signup_bonus: 1e12 }).signup_bonus).toBe(1e12);
   });
 
   it("takes the shop's phone rule, or none, and names a bad one's field", () => {

@@ -3,6 +3,7 @@
  * runtime schema. A merchant publishes a new version; events keep the version they were made under.
  */
 import * as v from 'valibot';
+import { MAX_POINTS } from './money';
 import { INSTANT_RULE, isIsoInstant, isValidTimeZone, parseInstant } from './time';
 
 const int = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -80,18 +81,18 @@ export const ProgramSchema = v.pipe(
     }),
     first_purchase_multiplier_bp: basisPoints(10_000),
     promotions: v.array(PromotionSchema),
-    signup_bonus: int(),
+    signup_bonus: int(0, MAX_POINTS),
     referral: v.strictObject({
       enabled: v.boolean(),
-      referrer_points: int(),
-      referee_points: int(),
+      referrer_points: int(0, MAX_POINTS),
+      referee_points: int(0, MAX_POINTS),
     }),
     expiry: v.strictObject({ months: int(1, 240), expiring_soon_days: int(1, 366) }),
     pending_days: int(0, 366),
-    redemption: v.strictObject({ min_points: int(1) }),
+    redemption: v.strictObject({ min_points: int(1, MAX_POINTS) }),
     offline: v.strictObject({
-      max_redeem_per_purchase: v.nullable(int(0)),
-      max_redeem_per_member: v.nullable(int(0)),
+      max_redeem_per_purchase: v.nullable(int(0, MAX_POINTS)),
+      max_redeem_per_member: v.nullable(int(0, MAX_POINTS)),
       max_offline_hours: int(0, 24 * 365),
     }),
     coupons: v.strictObject({

@@ -5,7 +5,7 @@
  */
 import { makeCoupon } from './coupons';
 import { credit } from './lots';
-import { BP, mulDivFloor } from './money';
+import { BP, MAX_POINTS, mulDivFloor } from './money';
 import { tierIndex, type Program, type Tier } from './program';
 import type { MemberState } from './state';
 import { localMonth, monthOf, startOfLocalMonth } from './time';
@@ -142,7 +142,7 @@ export function monthStart(state: MemberState, program: Program, month: number):
         program,
         'cashback',
         `cashback:${month - 1}`,
-        mulDivFloor(last, program.cashback.percent_bp, BP),
+        Math.min(MAX_POINTS, mulDivFloor(last, program.cashback.percent_bp, BP)),
         at,
         null,
       );

@@ -370,3 +370,102 @@ describe.each(['sqlite', 'postgres'] as const)('API writes with edge values on %
     expect([...seen].some((status) => status >= 400)).toBe(true);
   }, 600_000);
 });
+
+describe.each(['sqlite', 'postgres'] as const)('programs with edge values on %s', (backend) => {
+  let s: Running;
+  beforeAll(async () => {
+    s = await startServer(backend);
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('publishes or refuses any program, and sales and reads under it never 5xx', async () => {
+    let run = 0;
+    // Mostly values the schema takes (its edges among them), now and then one it refuses.
+    const pick = <T>(valid: readonly T[], invalid: readonly T[]) =>
+      fc.oneof(
+        { weight: 12, arbitrary: fc.constantFrom(...valid) },
+        { weight: 1, arbitrary: fc.constantFrom(...invalid) },
+      );
+    const big = [0, 1, 99, 1_000_000, 2 ** 31, 2 ** 53 - 1];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          time_zone: pick(
+            ['Asia/Seoul', 'Pacific/Kiritimati', 'America/St_Johns', 'Asia/Kathmandu', 'UTC'],
+            ['Mars/Olympus'],
+          ),
+          point_value: pick([1, 7, 1_000_000], [0]),
+          first_purchase_multiplier_bp: pick([10_000, 1_000_000], [0]),
+          signup_bonus: pick(big, [-1]),
+          threshold: pick(big, [0.5]),
+          monthly_coupons: pick([0, 1, 100], [101]),
+          lookback_months: pick([1, 24], [25]),
+          expiry_months: pick([1, 240], [0]),
+          pending_days: pick([0, 366], [367]),
+          min_points: pick([1, 1_000, 2 ** 53 - 1], [0]),
+          per_card: pick([1, 10, 1_000], [0]),
+          reward_valid_days: pick([1, 3_660], [0]),
+        }),
+        fc.array(line, { maxLength: 3 }),
+        async (p, lines) => {
+          run += 1;
+          const base = (await s.api('GET', '/program')).body;
+          const program = {
+            ...base,
+            time_zone: p.time_zone,
+            point_value: p.point_value,
+            first_purchase_multiplier_bp: p.first_purchase_multiplier_bp,
+            signup_bonus: p.signup_bonus,
+            tiers: base.tiers.map((t: { threshold: number }, i: number) => ({
+              ...t,
+              threshold: i === 0 ? 0 : t.threshold + (i === 1 ? p.threshold : 0),
+              monthly_coupons: p.monthly_coupons,
+            })),
+            tier_evaluation: { ...base.tier_evaluation, lookback_months: p.lookback_months },
+            expiry: { ...base.expiry, months: p.expiry_months },
+            pending_days: p.pending_days,
+            redemption: { min_points: p.min_points },
+            stamps: {
+              ...base.stamps,
+              per_card: p.per_card,
+              reward_valid_days: p.reward_valid_days,
+            },
+          };
+          const published = await s.api('PUT', '/program', program);
+          expect([200, 400], JSON.stringify(published.body)).toContain(published.status);
+          const enrolled = await s.api('POST', '/customers', {
+            name: 'Fuzz',
+            phone: `0105${String(run).padStart(7, '0')}`,
+          });
+          expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(201);
+          const member = enrolled.body.customer_id as string;
+          const amount = (lines as FuzzLine[]).reduce((t, l) => t + l.quantity * l.unit_price, 0);
+          // Under the program just published: a version applies from its publication on.
+          for (const n of [1, 2, 3]) {
+            const sale = await s.api('POST', `/customers/${member}/purchases`, {
+              store_id: 'store-1',
+              amount,
+              lines,
+            });
+            expect(sale.status, JSON.stringify(sale.body)).toBeLessThan(500);
+            if (sale.status === 201 && n === 3) {
+              const refund = await s.api('POST', `/purchases/${sale.body.purchase_id}/refunds`, {
+                amount: Math.floor(amount / 2),
+              });
+              expect(refund.status, JSON.stringify(refund.body)).toBeLessThan(500);
+            }
+          }
+          const ahead = new Date(Date.now() + 9 * 365 * 86_400_000).toISOString();
+          for (const path of ['/points', '/history', '/coupons', '', `/points?as_of=${ahead}`]) {
+            const res = await s.api('GET', `/customers/${member}${path}`);
+            expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
+            expect(unsafeNumbers(res.body), `${path}: ${JSON.stringify(res.body)}`).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: Math.ceil(FUZZ_RUNS / 4) },
+    );
+  }, 600_000);
+});
