@@ -37,12 +37,30 @@ function wordsOf(locale: Locale): Words {
 const WordsContext = createContext<Words>(wordsOf('ko'));
 const useWords = () => useContext(WordsContext);
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/**
+ * A failure in the console's language: what kind of failure, in its words, then the endpoint's
+ * own detail (English, as the API gives it) for the owner or whoever they ask for help.
+ */
+function failureText(error: unknown, t: (word: AdminWord) => string): string {
+  if (!(error instanceof ApiFailure)) return error instanceof Error ? error.message : String(error);
+  if (error.code === 'unreachable') return t('fail_unreachable');
+  if (error.status === 429) return t('fail_rate_limited');
+  const kind: AdminWord =
+    error.status >= 500
+      ? 'fail_server'
+      : error.status === 403
+        ? 'fail_forbidden'
+        : error.status === 404
+          ? 'fail_not_found'
+          : error.status === 409
+            ? 'fail_conflict'
+            : 'fail_refused';
+  return `${t(kind)}: ${error.message}`;
 }
 
 /** Loads once and on reload(); says what failed. */
 function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+  const { t } = useWords();
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [round, setRound] = useState(0);
@@ -51,7 +69,7 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
     setError(null);
     load().then(
       (value) => live && setData(value),
-      (e: unknown) => live && setError(messageOf(e)),
+      (e: unknown) => live && setError(failureText(e, t)),
     );
     return () => {
       live = false;
@@ -65,11 +83,12 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
  * into words, or handles it itself and returns null.
  */
 function useAction() {
+  const { t } = useWords();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async (
     action: () => Promise<void>,
-    explain: (failure: unknown) => string | null = messageOf,
+    explain: (failure: unknown) => string | null = (failure) => failureText(failure, t),
   ): Promise<void> => {
     setError(null);
     setBusy(true);
@@ -194,7 +213,7 @@ function SignIn(props: {
       (failure) =>
         failure instanceof ApiFailure && (failure.status === 401 || failure.status === 403)
           ? word('token_wrong')
-          : messageOf(failure),
+          : failureText(failure, word),
     );
   };
   return (
@@ -449,7 +468,7 @@ function StaffView({ token, store, stores }: { token: string; store: string; sto
       setRemoving(null);
       list.reload();
     } catch (failure) {
-      setError(messageOf(failure));
+      setError(failureText(failure, t));
     }
   };
   return (
@@ -805,7 +824,7 @@ function ProgramView({ token }: { token: string }) {
     try {
       definition = JSON.parse(text);
     } catch (failure) {
-      return setError(say.notJson(messageOf(failure)));
+      return setError(say.notJson(failure instanceof Error ? failure.message : String(failure)));
     }
     await run(
       async () => {
@@ -816,7 +835,7 @@ function ProgramView({ token }: { token: string }) {
       // A definition the endpoint refused: each bad field listed, not one sentence.
       (failure) => {
         const found = (failure as ApiFailure).details as { issues?: ProgramIssue[] } | undefined;
-        if (!found?.issues?.length) return messageOf(failure);
+        if (!found?.issues?.length) return failureText(failure, t);
         setIssues(found.issues);
         return null;
       },

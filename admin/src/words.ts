@@ -116,6 +116,21 @@ const WORDS = {
     ko: '게시하지 않았습니다. 다음 항목을 고치세요:',
     en: 'Not published. Fix these fields:',
   },
+  // A failure the console did not check for itself: said in these words, the endpoint's own
+  // (English) detail after it.
+  fail_unreachable: {
+    ko: '서버가 응답하지 않습니다. 실행 중인지 확인하세요.',
+    en: 'The endpoint does not answer. Is it running?',
+  },
+  fail_forbidden: { ko: '이 토큰으로는 할 수 없는 일입니다', en: 'This token may not do that' },
+  fail_not_found: { ko: '찾을 수 없습니다', en: 'Not found' },
+  fail_conflict: { ko: '이미 있는 기록과 겹칩니다', en: 'This clashes with an existing record' },
+  fail_rate_limited: {
+    ko: '요청이 너무 많습니다. 1분 뒤에 다시 하세요.',
+    en: 'Too many requests: try again in a minute.',
+  },
+  fail_server: { ko: '서버에서 오류가 났습니다', en: 'The endpoint failed' },
+  fail_refused: { ko: '서버가 받아들이지 않았습니다', en: 'The endpoint refused this' },
 } satisfies Record<string, Record<Locale, string>>;
 
 export type AdminWord = keyof typeof WORDS;

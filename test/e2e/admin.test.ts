@@ -120,6 +120,25 @@ describe('admin console in Chromium', () => {
     expect(await row('Till 1').getAttribute('class')).toBe('stale');
     expect(await row('Till 1').textContent()).toContain('2일 전 · 하루 넘게 동기화되지 않음');
     await checkAccessibility(page, 'devices (Korean)');
+    // Another admin removes a cashier while this page shows them: removing them again says
+    // what happened in the console's words, with the endpoint's detail after it.
+    const yoon = (
+      await server.api('POST', '/staff', {
+        store_id: 'store-1',
+        name: 'Yoon Ara',
+        role: 'cashier',
+        pin: '1357',
+      })
+    ).body.staff_id;
+    await tab('staff');
+    await expect.poll(() => row('Yoon Ara').count(), poll).toBe(1);
+    expect((await server.api('DELETE', `/staff/${yoon}`)).status).toBe(200);
+    await row('Yoon Ara')
+      .getByRole('button', { name: /Yoon Ara/ })
+      .click();
+    await page.click('button[name=confirm-remove]');
+    await expect.poll(alert, poll).toBe(`찾을 수 없습니다: staff ${yoon} not found`);
+    await tab('devices');
     // The rest in English, on a tap.
     await page.click('button[name=language]');
     await expect.poll(lang, poll).toBe('en');
