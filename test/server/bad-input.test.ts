@@ -26,6 +26,16 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
       expect.objectContaining({ code: code ?? expect.any(String), message: expect.any(String) }),
     );
   };
+  /** `bad` is rejected as `invalid_event` with `message`, and the event after it still applies. */
+  const rejectedThenApplied = async (bad: { event_id: string }, message: string) => {
+    const fine = await device.event('feedback_given', memberId, { score: 7, comment: null });
+    const res = await device.sync([bad, fine]);
+    expect(res.status).toBe(200);
+    expect(res.body.acks).toEqual([
+      { event_id: bad.event_id, status: 'rejected', reason: 'invalid_event', message },
+      { event_id: fine.event_id, status: 'applied' },
+    ]);
+  };
 
   it('answers each kind of bad input with its error and writes nothing', async () => {
     const before = await written();
@@ -282,17 +292,7 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
       stamps_added: 11_000,
       offline: false,
     });
-    const fine = await device.event('feedback_given', memberId, { score: 7, comment: null });
-    const res = await device.sync([big, fine]);
-    expect(res.body.acks).toEqual([
-      {
-        event_id: big.event_id,
-        status: 'rejected',
-        reason: 'invalid_event',
-        message: 'payload: a purchase may hold at most 10000 units',
-      },
-      { event_id: fine.event_id, status: 'applied' },
-    ]);
+    await rejectedThenApplied(big, 'payload: a purchase may hold at most 10000 units');
     // Points an event moves are bounded, so a balance (a sum of events) stays exact: three
     // adjustments of 2^53 - 1 once answered a balance of 36028797018964970.
     const manager = (
@@ -342,18 +342,10 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     const old = await device.event('feedback_given', memberId, { score: 5, comment: null }, 0, {
       occurred_at: '0000-01-01T00:00:00Z',
     });
-    const fine = await device.event('feedback_given', memberId, { score: 6, comment: null });
-    const res = await device.sync([old, fine]);
-    expect(res.status).toBe(200);
-    expect(res.body.acks).toEqual([
-      {
-        event_id: old.event_id,
-        status: 'rejected',
-        reason: 'invalid_event',
-        message: 'occurred_at: must be an ISO 8601 time with offset, from 1970 to 2999',
-      },
-      { event_id: fine.event_id, status: 'applied' },
-    ]);
+    await rejectedThenApplied(
+      old,
+      'occurred_at: must be an ISO 8601 time with offset, from 1970 to 2999',
+    );
     expect(await written()).toBe(before + 2);
   });
 
