@@ -1,8 +1,16 @@
 /**
- * Whatever signed events a till sends, the endpoint never answers 5xx, and the member stays
- * readable: events with valid chains and hashes but edge values (amounts near 2^53, refunds of
- * unknown sales, coupons valid backwards, times out of order) are applied, flagged or rejected,
- * and the member's points, history, coupons and a quote still answer.
+ * Whatever a till, a channel or the owner sends, the endpoint never answers 5xx and the member
+ * stays readable (docs/decisions/0016-bounded-work.md). Three parts, each on both databases:
+ *
+ * - signed events with valid chains and hashes but edge values (amounts near 2^53, quantities
+ *   in the millions, refunds of unknown sales, coupons valid backwards, times out of order):
+ *   applied, flagged or rejected;
+ * - enrollments, sales and refunds through the API with edge text, phone forms and amounts;
+ * - programs published with edge values (time zones, rates, bonuses, stamp cards), and sales
+ *   under them.
+ *
+ * After each history every read of the member answers 200 and every number in it is a safe
+ * integer. `FUZZ_RUNS` (40 by default) sets how many histories; a quarter as many programs.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
