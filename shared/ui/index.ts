@@ -2,3 +2,4 @@
 export { formatWon, formatPoints, t, say, type Locale, type Word } from './format';
 export { refusalText, type Refusal } from './refusals';
 export { couponTitle, type TitledCoupon } from './coupons';
+export { eventTypeText, rejectReasonText } from './ledger-words';

@@ -266,13 +266,30 @@ describe('cashier extension in Chromium', () => {
     expect(huge).toMatchObject({ ok: false, refusal: { code: 'too_many_units' } });
 
     // Park leaves and the owner removes them: the next sync ends their session at this till,
-    // and their PIN no longer unlocks it.
+    // and their PIN no longer unlocks it. An adjustment they approved at this till after their
+    // removal (the till had not heard yet) is refused, and listed in the till's words.
     expect((await server.api('DELETE', `/staff/${park}`)).status).toBe(200);
+    const adjusted = await panel.evaluate(
+      (id) =>
+        chrome.runtime.sendMessage({
+          kind: 'adjust',
+          member_id: id,
+          points: 100,
+          reason: 'goodwill',
+          manager_pin: '2468',
+          staff_id: null,
+        }) as Promise<{ ok: boolean }>,
+      customerId,
+    );
+    expect(adjusted.ok).toBe(true);
     await panel.click('button[name=sync]');
     await expect.poll(async () => panel.locator('input[name=staff_pin]').count(), poll).toBe(1);
+    await expect
+      .poll(async () => panel.getByTestId('rejected-list').textContent(), poll)
+      .toContain('포인트 조정 · 이 기기나 직원에게 허용되지 않음');
     await panel.fill('input[name=staff_pin]', '2468');
     await panel.click('[data-testid=unlock] button');
-    await expect.poll(async () => panel.locator('.error').textContent(), poll).toContain('PIN');
+    await expect.poll(async () => panel.locator('p.error').textContent(), poll).toContain('PIN');
     expect(await panel.locator('input[name=search]').count()).toBe(0);
   }, 180_000);
 });

@@ -1,6 +1,14 @@
 /** The side panel's pieces: lock screen, status bar, search, member card. */
 import { useEffect, useState } from 'preact/hooks';
-import { formatPoints, formatWon, refusalText, say as word, t } from '../../../shared/ui';
+import {
+  eventTypeText,
+  formatPoints,
+  formatWon,
+  refusalText,
+  rejectReasonText,
+  say as word,
+  t,
+} from '../../../shared/ui';
 import { ask } from '../messages';
 import { find, lock, refreshStatus, rejected, unlock } from './actions';
 import { usePanel } from './store';
@@ -193,7 +201,9 @@ export function Rejected() {
       <ul>
         {items.map((r) => (
           <li key={r.event_id}>
-            {r.at.slice(0, 16).replace('T', ' ')} · {r.type} · {r.reason}: {r.message}
+            {r.at.slice(0, 16).replace('T', ' ')} · {eventTypeText(r.type, locale)}
+            {r.reason ? ` · ${rejectReasonText(r.reason, locale)}` : ''}
+            {r.message ? <small> ({r.message})</small> : null}
           </li>
         ))}
       </ul>
