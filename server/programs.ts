@@ -2,6 +2,7 @@
 import {
   DEFAULT_PROGRAM,
   parseProgram,
+  parseStoredProgram,
   phoneOfInput,
   programHistory,
   type Program,
@@ -28,7 +29,7 @@ export class ProgramRegistry {
     }
     this.set(
       rows.map((r) => ({
-        program: parseProgram(JSON.parse(r.definition)),
+        program: parseStoredProgram(JSON.parse(r.definition)),
         effective_from: Number(r.effective_from_ms),
       })),
     );

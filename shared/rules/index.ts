@@ -12,6 +12,7 @@ export {
   PromotionSchema,
   ProgramError,
   parseProgram,
+  parseStoredProgram,
   programHistory,
   singleProgram,
   tierIndex,

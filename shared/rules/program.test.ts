@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROGRAM } from './default-program';
-import { ProgramError, parseProgram, programHistory } from './program';
+import { ProgramError, parseProgram, parseStoredProgram, programHistory } from './program';
 
 describe('the program definition', () => {
   it('ships the default program of PROGRAM.md', () => {
@@ -62,6 +62,12 @@ describe('the program definition', () => {
       }
     }
     expect(parseProgram({ ...DEFAULT_PROGRAM, signup_bonus: 1e12 }).signup_bonus).toBe(1e12);
+    // A version stored before that bound is read within it (on every replica alike); what it
+    // got wrong otherwise is still refused.
+    const stored = { ...DEFAULT_PROGRAM, signup_bonus: 2 ** 53 - 1 };
+    expect(parseStoredProgram(stored).signup_bonus).toBe(1e12);
+    expect(stored.signup_bonus).toBe(2 ** 53 - 1);
+    expect(() => parseStoredProgram({ ...stored, time_zone: 'Mars/Olympus' })).toThrow(/time_zone/);
   });
 
   it("takes the shop's phone rule, or none, and names a bad one's field", () => {

@@ -194,6 +194,31 @@ export function parseProgram(input: unknown): Program {
   return JSON.parse(JSON.stringify(result.output)) as Program;
 }
 
+/**
+ * A version that was published already (read back from the endpoint's database, or delivered to
+ * a device). A later build may bound a field more tightly than the build that published it
+ * (decision 0016 bounded the points figures at MAX_POINTS); refusing a stored version would stop
+ * the endpoint from starting and every device from syncing. So the figures a later bound covers
+ * are brought within it, the same way on every replica, and the rest is checked as usual.
+ */
+export function parseStoredProgram(input: unknown): Program {
+  if (typeof input !== 'object' || input === null) return parseProgram(input);
+  type Fields = Record<string, unknown>;
+  const d = structuredClone(input) as Fields;
+  const cap = (o: unknown, key: string): void => {
+    if (typeof o !== 'object' || o === null) return;
+    const value = (o as Fields)[key];
+    if (typeof value === 'number' && value > MAX_POINTS) (o as Fields)[key] = MAX_POINTS;
+  };
+  cap(d, 'signup_bonus');
+  cap(d.referral, 'referrer_points');
+  cap(d.referral, 'referee_points');
+  cap(d.redemption, 'min_points');
+  cap(d.offline, 'max_redeem_per_purchase');
+  cap(d.offline, 'max_redeem_per_member');
+  return parseProgram(d);
+}
+
 /** The program versions a replay needs: the one in force at a time, and each event's own. */
 export interface Programs {
   at(ms: number): Program;

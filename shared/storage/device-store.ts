@@ -19,7 +19,7 @@ import {
   DEFAULT_PROGRAM,
   formatInstant,
   parseInstant,
-  parseProgram,
+  parseStoredProgram,
   phoneOfInput,
   programHistory,
   replay,
@@ -95,7 +95,7 @@ export function endpointBase(typed: string): string {
  * wrong_device, and the next sale failed on the outbox key of an old one.
  */
 export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairing): Promise<void> {
-  const program = parseProgram(pairing.program);
+  const program = parseStoredProgram(pairing.program);
   await db.transaction('rw', [db.device, db.sync, db.programs, db.outbox], async () => {
     const before = await db.device.get('self');
     const again = before !== undefined && before.device_id !== pairing.device_id;
@@ -161,7 +161,10 @@ export async function programsOf(db: DeviceDb): Promise<Programs> {
   const rows = await db.programs.orderBy('version').toArray();
   if (rows.length === 0) return programHistory([{ program: DEFAULT_PROGRAM, effective_from: 0 }]);
   return programHistory(
-    rows.map((r) => ({ program: parseProgram(r.definition), effective_from: r.effective_from })),
+    rows.map((r) => ({
+      program: parseStoredProgram(r.definition),
+      effective_from: r.effective_from,
+    })),
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Ack, Change } from '../protocol';
 import type { LedgerEvent } from '../rules';
-import { parseProgram } from '../rules';
+import { parseStoredProgram } from '../rules';
 import { syncStateOf } from './device-store';
 import type { DeviceDb, MemberRow } from './schema';
 
@@ -28,7 +28,7 @@ export async function applySyncResponse(
 ): Promise<void> {
   // Parse what needs parsing before the transaction (nothing is awaited inside it but Dexie).
   const programs = response.programs.map((p) => ({
-    program: parseProgram(p.program),
+    program: parseStoredProgram(p.program),
     effective_from: Date.parse(p.effective_from),
   }));
   const byMember = new Map<string, { seq: number; event: LedgerEvent }[]>();

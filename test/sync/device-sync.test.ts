@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceUnderTest } from '../support/device';
 import { startServer, type Running } from '../support/server';
 import { GENESIS_HASH, hashEventSync, type EventEnvelope } from '../../shared/protocol';
-import { outboxCount, rejectedEvents, savePairing, syncStateOf } from '../../shared/storage';
+import { MAX_POINTS } from '../../shared/rules';
+import {
+  outboxCount,
+  programsOf,
+  rejectedEvents,
+  savePairing,
+  syncStateOf,
+} from '../../shared/storage';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../shared/sync';
 
 let s: Running;
@@ -259,5 +266,40 @@ describe('device store and sync client', () => {
     expect(await till.outbox()).toBe(2);
     await till.client.sync();
     expect(await serverBalance(id)).toBe(2_600);
+  });
+
+  it('reads a program version an older build stored beyond a bound added since: the endpoint starts, a till syncs it', async () => {
+    const till = await DeviceUnderTest.pair(s, 'cashier');
+    expect(await till.client.sync()).toMatchObject({ ok: true });
+    const current = (await s.api('GET', '/program')).body;
+    const version = current.version + 1;
+    // Published before decision 0016 bounded the points figures: a signup bonus of 2^53 - 1.
+    await s.app.ctx.db.run(
+      `INSERT INTO programs (version, definition, effective_from_ms, published_at) VALUES (?, ?, ?, ?)`,
+      [
+        version,
+        JSON.stringify({ ...current, version, signup_bonus: 2 ** 53 - 1 }),
+        Date.now(),
+        new Date().toISOString(),
+      ],
+    );
+    s = await s.restart();
+    expect((await s.api('GET', '/program')).body).toMatchObject({
+      version,
+      signup_bonus: MAX_POINTS,
+    });
+    expect(await till.client.sync({ force: true })).toMatchObject({ ok: true });
+    expect((await programsOf(till.db)).latest()).toMatchObject({
+      version,
+      signup_bonus: MAX_POINTS,
+    });
+    // A till that stored that version before it was updated to this build reads it too: before,
+    // every quote and sale of the till failed on its own stored program.
+    await till.db.programs.put({
+      version,
+      definition: { ...current, version, signup_bonus: 2 ** 53 - 1 },
+      effective_from: Date.now(),
+    });
+    expect((await programsOf(till.db)).latest().signup_bonus).toBe(MAX_POINTS);
   });
 });
