@@ -1,5 +1,5 @@
 /** GET /api/v1/openapi.json: the whole HTTP contract, enough for a third party to write a client. */
-import { MAX_UNITS } from '../shared/rules';
+import { COUPON_SOURCES, MAX_UNITS } from '../shared/rules';
 
 type Schema = Record<string, unknown>;
 
@@ -80,18 +80,7 @@ const schemas: Record<string, Schema> = {
     value: int('percent: basis points; fixed: minor units; free_item: cap (0 = none)'),
     name: str(),
     category: { type: ['string', 'null'] },
-    source: str('what issued it', {
-      enum: [
-        'tier',
-        'welcome',
-        'birthday',
-        'monthly_spend',
-        'stamp_card',
-        'consultation',
-        'repurchase',
-        'issued',
-      ],
-    }),
+    source: str('what issued it', { enum: [...COUPON_SOURCES] }),
     valid_from: time(),
     valid_until: time('exclusive end'),
     status: str('', { enum: ['active', 'used', 'voided', 'expired', 'not_yet_valid'] }),

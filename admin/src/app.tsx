@@ -45,18 +45,17 @@ function failureText(error: unknown, t: (word: AdminWord) => string): string {
   if (!(error instanceof ApiFailure)) return error instanceof Error ? error.message : String(error);
   if (error.code === 'unreachable') return t('fail_unreachable');
   if (error.status === 429) return t('fail_rate_limited');
-  const kind: AdminWord =
-    error.status >= 500
-      ? 'fail_server'
-      : error.status === 403
-        ? 'fail_forbidden'
-        : error.status === 404
-          ? 'fail_not_found'
-          : error.status === 409
-            ? 'fail_conflict'
-            : 'fail_refused';
+  const kind =
+    error.status >= 500 ? 'fail_server' : (FAILURE_KINDS[error.status] ?? 'fail_refused');
   return `${t(kind)}: ${error.message}`;
 }
+
+/** The kinds of failure worded by their own status; every other 4xx is 'refused'. */
+const FAILURE_KINDS: Readonly<Record<number, AdminWord>> = {
+  403: 'fail_forbidden',
+  404: 'fail_not_found',
+  409: 'fail_conflict',
+};
 
 /** Loads once and on reload(); says what failed. */
 function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {

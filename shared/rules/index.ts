@@ -47,6 +47,7 @@ export {
   type Line,
   type RefundLine,
 } from './events';
+export { COUPON_SOURCES } from './state';
 export type {
   MemberState,
   Lot,

@@ -202,7 +202,13 @@ export function parseProgram(input: unknown): Program {
  * are brought within it, the same way on every replica, and the rest is checked as usual.
  */
 export function parseStoredProgram(input: unknown): Program {
-  if (typeof input !== 'object' || input === null) return parseProgram(input);
+  // A device reads its versions before every quote: the copy is made only for one refused.
+  try {
+    return parseProgram(input);
+  } catch (error) {
+    if (!(error instanceof ProgramError) || typeof input !== 'object' || input === null)
+      throw error;
+  }
   type Fields = Record<string, unknown>;
   const d = structuredClone(input) as Fields;
   const cap = (o: unknown, key: string): void => {

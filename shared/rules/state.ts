@@ -61,15 +61,19 @@ export class Expiry implements Movement {
   }
 }
 
-export type CouponSource =
-  | 'tier'
-  | 'welcome'
-  | 'birthday'
-  | 'monthly_spend'
-  | 'stamp_card'
-  | 'consultation'
-  | 'repurchase'
-  | 'issued';
+/** What can issue a coupon (the API's coupons carry it as `source`). */
+export const COUPON_SOURCES = [
+  'tier',
+  'welcome',
+  'birthday',
+  'monthly_spend',
+  'stamp_card',
+  'consultation',
+  'repurchase',
+  'issued',
+] as const;
+
+export type CouponSource = (typeof COUPON_SOURCES)[number];
 
 export interface Coupon {
   readonly code: string;

@@ -3,6 +3,14 @@ export type Locale = 'ko' | 'en';
 
 const wonFormat = new Intl.NumberFormat('ko-KR');
 
+/** A number with thousands separators (1,000), as every screen writes them. */
+export function formatNumber(n: number): string {
+  return wonFormat.format(n);
+}
+
+/** A text in each language the screens speak. */
+export type Bilingual = Readonly<Record<Locale, string>>;
+
 /** Won the Korean way: 12,345원 (ko) or ₩12,345 (en). */
 export function formatWon(amount: number, locale: Locale = 'ko'): string {
   return locale === 'ko' ? `${wonFormat.format(amount)}원` : `₩${wonFormat.format(amount)}`;

@@ -5,11 +5,9 @@
  */
 import type { RejectReason } from '../protocol';
 import type { EventType } from '../rules';
-import type { Locale } from './format';
+import type { Bilingual, Locale } from './format';
 
-type Words = { readonly ko: string; readonly en: string };
-
-const EVENT_TYPES: Record<EventType, Words> = {
+const EVENT_TYPES: Record<EventType, Bilingual> = {
   member_enrolled: { ko: '회원 가입', en: 'Enrollment' },
   member_updated: { ko: '회원 정보 변경', en: 'Member update' },
   purchase_recorded: { ko: '구매', en: 'Sale' },
@@ -26,7 +24,7 @@ const EVENT_TYPES: Record<EventType, Words> = {
   feedback_given: { ko: '고객 의견', en: 'Feedback' },
 };
 
-const REASONS: Record<RejectReason, Words> = {
+const REASONS: Record<RejectReason, Bilingual> = {
   invalid_event: { ko: '기록 형식이 올바르지 않음', en: 'Not a valid record' },
   bad_hash: { ko: '기록이 서명 뒤에 바뀜', en: 'Changed after it was signed' },
   seq_gap: { ko: '앞선 기록이 빠짐 (다시 보냄)', en: 'An earlier record is missing (sent again)' },
@@ -51,10 +49,10 @@ const REASONS: Record<RejectReason, Words> = {
 
 /** An event type in words (an unknown one as it is). */
 export function eventTypeText(type: string, locale: Locale = 'ko'): string {
-  return (EVENT_TYPES as Record<string, Words>)[type]?.[locale] ?? type;
+  return (EVENT_TYPES as Record<string, Bilingual>)[type]?.[locale] ?? type;
 }
 
 /** Why the endpoint rejected an event, in words (an unknown reason as it is). */
 export function rejectReasonText(reason: string, locale: Locale = 'ko'): string {
-  return (REASONS as Record<string, Words>)[reason]?.[locale] ?? reason;
+  return (REASONS as Record<string, Bilingual>)[reason]?.[locale] ?? reason;
 }

@@ -4,22 +4,19 @@
  * refusal code has its words (the type checks it), filled in from the refusal's details.
  */
 import type { RuleErrorCode } from '../rules';
-import type { Locale } from './format';
+import { formatNumber, type Bilingual, type Locale } from './format';
 
 export interface Refusal {
   readonly code: RuleErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 }
 
-type Words = { ko: string; en: string };
-
-const num = new Intl.NumberFormat('ko-KR');
-/** A detail as a number the Korean way (1,000), or the text itself. */
+/** A detail as a number (1,000), or the text itself. */
 function show(value: unknown): string {
-  return typeof value === 'number' ? num.format(value) : String(value ?? '');
+  return typeof value === 'number' ? formatNumber(value) : String(value ?? '');
 }
 
-const WORDS: Record<RuleErrorCode, (d: Readonly<Record<string, unknown>>) => Words> = {
+const WORDS: Record<RuleErrorCode, (d: Readonly<Record<string, unknown>>) => Bilingual> = {
   amount_invalid: () => ({
     ko: '금액은 0 이상의 정수여야 합니다',
     en: 'The amount must be a whole number, 0 or more',
@@ -80,26 +77,27 @@ const WORDS: Record<RuleErrorCode, (d: Readonly<Record<string, unknown>>) => Wor
     ko: `취소된 쿠폰입니다 (${show(d.code)})`,
     en: `Coupon ${show(d.code)} was voided`,
   }),
-  coupon_not_applicable: (d) =>
-    d.reason === 'first_purchase'
-      ? {
-          ko: '첫 구매에만 쓸 수 있는 쿠폰입니다',
-          en: 'This coupon is for the first purchase only',
-        }
-      : d.reason === 'service'
-        ? {
-            ko: '서비스 이용권이라 결제 할인에 쓸 수 없습니다',
-            en: 'This voucher is for a service, not a discount on a sale',
-          }
-        : d.category
-          ? {
-              ko: `이 쿠폰은 ${show(d.category)} 품목이 있어야 쓸 수 있습니다`,
-              en: `This coupon needs an item of category ${show(d.category)} in the sale`,
-            }
-          : {
-              ko: '이 쿠폰은 품목이 있는 결제에만 쓸 수 있습니다',
-              en: 'This coupon needs the items of the sale',
-            },
+  coupon_not_applicable: (d) => {
+    if (d.reason === 'first_purchase')
+      return {
+        ko: '첫 구매에만 쓸 수 있는 쿠폰입니다',
+        en: 'This coupon is for the first purchase only',
+      };
+    if (d.reason === 'service')
+      return {
+        ko: '서비스 이용권이라 결제 할인에 쓸 수 없습니다',
+        en: 'This voucher is for a service, not a discount on a sale',
+      };
+    if (d.category)
+      return {
+        ko: `이 쿠폰은 ${show(d.category)} 품목이 있어야 쓸 수 있습니다`,
+        en: `This coupon needs an item of category ${show(d.category)} in the sale`,
+      };
+    return {
+      ko: '이 쿠폰은 품목이 있는 결제에만 쓸 수 있습니다',
+      en: 'This coupon needs the items of the sale',
+    };
+  },
   member_not_enrolled: () => ({ ko: '가입되지 않은 회원입니다', en: 'Not an enrolled member' }),
   purchase_not_found: () => ({
     ko: '이 회원의 구매가 아닙니다',

@@ -2,7 +2,7 @@
 import type { Quote } from '../../../shared/rules';
 import { ask } from '../messages';
 import type { RecentPurchase } from '../till';
-import { say, usePanel } from './store';
+import { failureNotice, say, sayFailure, usePanel } from './store';
 
 export const AUTO_LOCK_MS = 5 * 60_000;
 
@@ -68,7 +68,7 @@ export async function quote(): Promise<Quote | null> {
   const q = await ask({ kind: 'quote', ...saleInput() });
   usePanel.getState().set({
     quote: q.ok ? q.value : null,
-    message: q.ok ? null : { text: q.message, error: true, refusal: q.refusal },
+    message: q.ok ? null : failureNotice(q),
   });
   return q.ok ? q.value : null;
 }
@@ -99,7 +99,7 @@ export async function confirmSale(): Promise<void> {
   const done = await recordOnce(() => ask({ kind: 'sell', ...saleInput() }));
   if (!done) return;
   if (!done.ok) {
-    say(done.message, true, done.refusal);
+    sayFailure(done);
     return;
   }
   set({ amount: '', redeem: '', coupon: '', lines: [], receipt: null, quote: null });
@@ -121,7 +121,7 @@ export async function enroll(input: {
   );
   if (!done) return;
   if (!done.ok) {
-    say(done.message, true);
+    sayFailure(done);
     return;
   }
   usePanel.getState().set({ view: 'checkout' });
@@ -157,7 +157,7 @@ export async function refund(
   );
   if (!done) return;
   if (done.ok) say('refunded');
-  else say(done.message, true, done.refusal);
+  else sayFailure(done);
   await loadMember(memberId);
   await refreshStatus();
 }
@@ -177,7 +177,7 @@ export async function adjust(points: number, reason: string, managerPin: string)
   );
   if (!done) return;
   if (done.ok) say('recorded');
-  else say(done.message, true, done.refusal);
+  else sayFailure(done);
   await loadMember(memberId);
   await refreshStatus();
 }

@@ -54,5 +54,18 @@ export const usePanel = create<PanelState>((set) => ({
   set: (p) => set(p),
 }));
 
-export const say = (text: string, error = false, refusal?: Refusal): void =>
-  usePanel.getState().set({ message: { text, error, refusal } });
+export const say = (text: string, error = false): void =>
+  usePanel.getState().set({ message: { text, error } });
+
+/** A failed action of the worker (an `Outcome` that is not ok). */
+type Failure = { readonly message: string; readonly refusal?: Refusal | undefined };
+
+/** What the panel shows for a failed action: a refusal of the rules in its words, else the text. */
+export const failureNotice = (failure: Failure) => ({
+  text: failure.message,
+  error: true,
+  refusal: failure.refusal,
+});
+
+export const sayFailure = (failure: Failure): void =>
+  usePanel.getState().set({ message: failureNotice(failure) });
