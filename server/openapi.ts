@@ -100,6 +100,7 @@ const schemas: Record<string, Schema> = {
     earn_rate_bp: int(),
     perks: { type: 'array', items: str() },
     next_tier: { type: ['string', 'null'] },
+    next_tier_name: { type: ['string', 'null'] },
     amount_to_next_tier: int(),
     points: obj({
       total_points: int(),

@@ -711,7 +711,7 @@ function Member({ token, id }: { token: string; id: string }) {
         <dt>{t('tier')}</dt>
         <dd data-field="tier">
           {c.tier_name}
-          {c.next_tier && say.toNextTier(c.amount_to_next_tier, c.next_tier)}
+          {c.next_tier_name && say.toNextTier(c.amount_to_next_tier, c.next_tier_name)}
         </dd>
         <dt>{t('points')}</dt>
         <dd data-field="points">

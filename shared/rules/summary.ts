@@ -43,6 +43,8 @@ export interface MemberSummary {
   readonly earn_rate_bp: number;
   readonly perks: readonly string[];
   readonly next_tier: string | null;
+  /** The next tier's name as the program writes it (what a screen shows; `next_tier` is its id). */
+  readonly next_tier_name: string | null;
   readonly amount_to_next_tier: number;
   readonly points: PointsView;
   readonly coupons: readonly CouponView[];
@@ -104,6 +106,7 @@ export function summarize(state: MemberState, program: Program): MemberSummary {
     earn_rate_bp: tier.earn_rate_bp,
     perks: tier.perks,
     next_tier: next.next_tier,
+    next_tier_name: next.next_tier === null ? null : tierOf(program, next.next_tier).name,
     amount_to_next_tier: next.amount_to_next_tier,
     points: pointsView(state, program, at),
     coupons: usableCoupons(state, at).map((c) => couponView(c, zone, at)),

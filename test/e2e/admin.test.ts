@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatPoints } from '../../shared/ui';
+import { formatPoints, formatWon } from '../../shared/ui';
 import { checkAccessibility } from '../support/axe';
 import { launchChromium } from '../support/chromium';
 import {
@@ -205,6 +205,10 @@ describe('admin console in Chromium', () => {
       .toBe('8000000000017');
     const profile = (await server.api('GET', `/customers/${memberId}`)).body;
     expect(profile.points.debt).toBeGreaterThan(0);
+    // Tiers by the names the program gives them, the next one too.
+    expect(await member.locator('[data-field=tier]').textContent()).toBe(
+      `Basic (${formatWon(profile.amount_to_next_tier, 'en')} more a month to Silver)`,
+    );
     expect(await member.locator('[data-field=points]').textContent()).toContain(
       `a debt of ${formatPoints(profile.points.debt, 'en')}`,
     );

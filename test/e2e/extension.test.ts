@@ -124,6 +124,8 @@ describe('cashier extension in Chromium', () => {
     await panel.fill('input[name=enroll-birthday]', '1992-07-14');
     await panel.click('button[name=enroll]');
     await expect.poll(async () => points(panel), poll).toBe('1,000P');
+    // The next tier by the name the program gives it, as the current one is shown.
+    expect(await panel.getByTestId('to-next').textContent()).toBe('Silver: 600,000원');
     const newCard = (await panel.getByTestId('card').textContent()) ?? '';
     expect(newCard).toMatch(/^8\d{11}$/);
     // The same customer again, the number typed the international way: the till says to find

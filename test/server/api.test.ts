@@ -55,6 +55,7 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     expect(c).toMatchObject({
       tier: 'BASIC',
       next_tier: 'SILVER',
+      next_tier_name: 'Silver',
       amount_to_next_tier: 600_000,
       points: { total_points: 1_000, available_points: 1_000 },
       stamps: { count: 0, per_card: 10 },

@@ -168,9 +168,9 @@ export function MemberCard() {
         <dt>{t('expiring', locale)}</dt>
         <dd>{formatPoints(member.points.points_expiring_soon, locale)}</dd>
         <dt>{t('to_next', locale)}</dt>
-        <dd>
-          {member.next_tier
-            ? `${member.next_tier}: ${formatWon(member.amount_to_next_tier, locale)}`
+        <dd data-testid="to-next">
+          {member.next_tier_name
+            ? `${member.next_tier_name}: ${formatWon(member.amount_to_next_tier, locale)}`
             : '-'}
         </dd>
         <dt>{t('stamps', locale)}</dt>
