@@ -25,6 +25,8 @@ export interface StatusReply {
   readonly last_error: string | null;
   /** Who may unlock this till now (the store's staff as last synced). */
   readonly staff_ids: readonly string[];
+  /** The program's time zone: the till shows times on the shop's clock, as the kiosk does. */
+  readonly time_zone: string;
 }
 
 export type Request =

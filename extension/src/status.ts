@@ -1,5 +1,11 @@
 /** What the cashier always sees: online or not, events waiting, last sync, rejections. */
-import { outboxCount, rejectedEvents, syncStateOf, type DeviceDb } from '../../shared/storage';
+import {
+  outboxCount,
+  programsOf,
+  rejectedEvents,
+  syncStateOf,
+  type DeviceDb,
+} from '../../shared/storage';
 import type { StatusReply } from './messages';
 
 export async function statusOf(db: DeviceDb): Promise<StatusReply> {
@@ -14,5 +20,6 @@ export async function statusOf(db: DeviceDb): Promise<StatusReply> {
     paused: sync.paused,
     last_error: sync.last_error,
     staff_ids: device?.staff.map((s) => s.staff_id) ?? [],
+    time_zone: (await programsOf(db)).latest().time_zone,
   };
 }

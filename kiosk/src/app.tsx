@@ -1,5 +1,6 @@
 /** The kiosk shell: header, the screen of the moment, the status line, the idle reset. */
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { formatDateTime } from '../../shared/ui';
 import { Enrolled, Member } from './member';
 import { Enroll, Feedback, Phone, Setup, Start, useWords } from './screens';
 import { IDLE_MS, IDLE_WARNING_MS, resetSession, useKiosk } from './store';
@@ -59,11 +60,7 @@ function StatusLine() {
   const asOf =
     status.last_sync === null
       ? say('as_of_never')
-      : `${new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', {
-          dateStyle: 'medium',
-          timeStyle: 'short',
-          timeZone: status.time_zone,
-        }).format(status.last_sync)} ${say('as_of')}`;
+      : `${formatDateTime(status.last_sync, status.time_zone, locale)} ${say('as_of')}`;
   return (
     <footer class="status" data-testid="status">
       <span class={online ? 'dot on' : 'dot off'} aria-hidden="true" />

@@ -20,6 +20,27 @@ export function formatPoints(points: number, locale: Locale = 'ko'): string {
   return locale === 'ko' ? `${wonFormat.format(points)}P` : `${wonFormat.format(points)} pts`;
 }
 
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A moment as the shop reads it: on the shop's calendar and clock (the program's time zone), not
+ * the machine's, which a till or kiosk PC may have set to UTC. `withDate: false` gives the time
+ * of day alone.
+ */
+export function formatDateTime(ms: number, zone: string, locale: Locale, withDate = true): string {
+  const key = `${locale}|${zone}|${withDate}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', {
+      ...(withDate ? { dateStyle: 'medium' } : {}),
+      timeStyle: withDate ? 'short' : 'medium',
+      timeZone: zone,
+    });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(ms);
+}
+
 const WORDS = {
   online: { ko: '온라인', en: 'Online' },
   offline: { ko: '오프라인', en: 'Offline' },

@@ -30,7 +30,8 @@ describe('cashier extension in Chromium', () => {
       static: { '/demo-pos/': resolve(root, 'server/demo-pos') },
     });
     profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-    context = await launchWithExtension(profile, extensionDir);
+    // A till PC whose clock is set to another zone than the shop's (Seoul, the program's).
+    context = await launchWithExtension(profile, extensionDir, 'America/Los_Angeles');
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     extensionId = new URL(worker.url()).host;
   }, 120_000);
@@ -187,6 +188,21 @@ describe('cashier extension in Chromium', () => {
     await panel.press('[data-testid=refund] input[name=receipt]', 'Enter');
     await expect.poll(() => panel.locator('[data-testid=refund] .purchase').count(), poll).toBe(1);
     expect(await panel.getByTestId('receipt-id').textContent()).toContain(receipt);
+    // On the shop's clock (the program's zone), as the kiosk and the receipt have it, not the PC's.
+    const sold = (
+      await server.api('GET', `/customers/${(await enrolled()).customer_id}/history`)
+    ).body.items.find((i: { kind: string }) => i.kind === 'purchase');
+    // (Worked out in the browser: its ICU words some times unlike Node's, e.g. 오전 for AM.)
+    const seoul = await panel.evaluate(
+      (at) =>
+        new Intl.DateTimeFormat('ko-KR', {
+          dateStyle: 'medium',
+          timeStyle: 'short',
+          timeZone: 'Asia/Seoul',
+        }).format(Date.parse(at)),
+      sold.at as string,
+    );
+    expect(await panel.getByTestId('purchase-at').textContent()).toBe(seoul);
     await panel.click('button[name=refund-one-americano]');
     await expect.poll(async () => points(panel), poll).toBe('1,589P');
     await expect.poll(async () => (await enrolled()).points?.total_points, poll).toBe(1_589);

@@ -20,14 +20,19 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
 }
 
-/** A profile in `profileDir` with the unpacked extension in `extensionDir` loaded. */
+/**
+ * A profile in `profileDir` with the unpacked extension in `extensionDir` loaded; `timezoneId`
+ * sets the machine's time zone its pages see.
+ */
 export function launchWithExtension(
   profileDir: string,
   extensionDir: string,
+  timezoneId?: string,
 ): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
+    ...(timezoneId ? { timezoneId } : {}),
     args: [
       ...ARGS,
       `--disable-extensions-except=${extensionDir}`,

@@ -1,6 +1,6 @@
 /** The side panel's forms: checkout, enroll, refund, manual adjustment. */
 import { useEffect, useState } from 'preact/hooks';
-import { couponTitle, formatPoints, formatWon, t } from '../../../shared/ui';
+import { couponTitle, formatDateTime, formatPoints, formatWon, t } from '../../../shared/ui';
 import { adjust, confirmSale, enroll, quote, recentPurchases, refund, takeCart } from './actions';
 import { usePanel, type View } from './store';
 
@@ -151,7 +151,7 @@ export function Enroll() {
 }
 
 export function Refund() {
-  const { memberId, locale, recording } = usePanel();
+  const { memberId, locale, recording, status } = usePanel();
   const [purchases, setPurchases] = useState<Awaited<ReturnType<typeof recentPurchases>>>([]);
   const [receipt, setReceipt] = useState('');
   const reload = () => void recentPurchases(receipt).then(setPurchases);
@@ -180,8 +180,10 @@ export function Refund() {
         <div key={p.purchase_id} class="purchase">
           <div class="row">
             <span>
-              {new Date(p.at).toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US')} ·{' '}
-              {formatWon(p.amount, locale)}
+              <span data-testid="purchase-at">
+                {status ? formatDateTime(p.at, status.time_zone, locale) : ''}
+              </span>{' '}
+              · {formatWon(p.amount, locale)}
               {p.receipt_id && <span data-testid="receipt-id"> · {p.receipt_id}</span>}
             </span>
             <button

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
   eventTypeText,
+  formatDateTime,
   formatPoints,
   formatWon,
   refusalText,
@@ -71,7 +72,7 @@ export function StatusBar() {
       <span>
         {t('last_sync', locale)}:{' '}
         {status.last_success_at
-          ? new Date(status.last_success_at).toLocaleTimeString(locale === 'ko' ? 'ko-KR' : 'en-US')
+          ? formatDateTime(status.last_success_at, status.time_zone, locale, false)
           : t('never', locale)}
       </span>
       {status.rejected > 0 && (
