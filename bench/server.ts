@@ -467,8 +467,16 @@ async function pointsLatency(backend: Backend, members: number, events: number):
           const id = `m-${m}`;
           ids.push(id);
           await tx.run(
-            `INSERT INTO members (member_id, card_number, referral_code, store_id, enrolled_at, last_seq) VALUES (?, ?, ?, 'store-1', ?, ?)`,
-            [id, `card-${m}`, `ref-${m}`, formatInstant('Asia/Seoul', enrolledAt), 0],
+            `INSERT INTO members (member_id, card_number, referral_code, name, phone, store_id, enrolled_at, last_seq) VALUES (?, ?, ?, ?, ?, 'store-1', ?, ?)`,
+            [
+              id,
+              `card-${m}`,
+              `ref-${m}`,
+              `Member ${m}`,
+              `010${String(m).padStart(8, '0')}`,
+              formatInstant('Asia/Seoul', enrolledAt),
+              0,
+            ],
           );
           for (let k = 0; k < perMember; k += 1) {
             seq += 1;
@@ -549,6 +557,31 @@ async function pointsLatency(backend: Backend, members: number, events: number):
     console.log(
       `  GET /customers/{id}/points (${backend}, random members, cold cache)   median ${fmt(t.median_ms)}   p95 ${fmt(t.p95_ms)}   (${t.runs} requests)   target p95 < 10 ms`,
     );
+    // The owner's member list (the console's Members tab): its first page by name, and a
+    // search by a phone number's last four digits, which reads every member. No target.
+    for (const [what, path] of [
+      ['first page', () => '/customers?limit=20'],
+      [
+        'search, last 4 digits',
+        () => `/customers?limit=20&q=${String(x++ % 10_000).padStart(4, '0')}`,
+      ],
+    ] as const) {
+      const list: number[] = [];
+      for (let i = 0; i < 100; i += 1) {
+        const q0 = performance.now();
+        const res = await fetch(`${s.base}${path()}`, {
+          headers: { authorization: `Bearer test-admin-token-0123456789` },
+        });
+        const body = (await res.json()) as { items: unknown[] };
+        list.push(performance.now() - q0);
+        if (res.status !== 200 || body.items.length === 0)
+          throw new Error(`list failed: ${res.status}`);
+      }
+      const l = summarizeTimes(list);
+      console.log(
+        `  GET /customers, ${what} (${backend}, ${members.toLocaleString()} members)   median ${fmt(l.median_ms)}   p95 ${fmt(l.p95_ms)}   (${l.runs} requests)`,
+      );
+    }
   } finally {
     await s.close();
   }

@@ -41,6 +41,26 @@ const PinSchema = v.strictObject({
   pin: v.pipe(v.string(), v.regex(/^\d{4,6}$/, 'must be 4 to 6 digits')),
 });
 
+const count = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,7}$/, 'must be a whole number'),
+    v.transform(Number),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+
+/** `GET /customers`: the owner's list of members, optionally narrowed by a search text. */
+const ListQuerySchema = v.strictObject({
+  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100))),
+  limit: v.optional(v.pipe(count(200), v.minValue(1, 'must be at least 1'))),
+  offset: v.optional(count(1_000_000)),
+});
+
+/** A search text as a LIKE pattern's literal part (%, _ and \ match only themselves). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 const PIN_MAX_FAILURES = 5;
 const PIN_LOCK_MS = 15 * 60_000;
 
@@ -164,6 +184,57 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
         return { row, state: await w.state(row, Math.max(at, now)) };
       });
       return { status: 201, body: profile(result.row, result.state, program, who) };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/customers',
+    // Names and phone numbers of every member: the owner's, not a channel's or a device's.
+    allow: ['admin'],
+    handler: async (req) => {
+      const query = parse(ListQuerySchema, Object.fromEntries(req.query), 'query');
+      const limit = query.limit ?? 50;
+      const offset = query.offset ?? 0;
+      const text = query.q ?? '';
+      // A name containing the text; a card number starting with it; a phone number containing
+      // its digits, as typed or as the program writes numbers (the last four digits, say).
+      const digitsOnly = text.replace(/[\s().-]/g, '');
+      const phoneLike = /^\+?\d{2,}$/.test(digitsOnly);
+      const written = phoneLike ? ctx.programs.phoneOf(digitsOnly, ctx.now()) : '';
+      const rows = await ctx.db.all<MemberRow>(
+        `SELECT * FROM members
+          WHERE ? = ''
+             OR LOWER(name) LIKE ? ESCAPE '\\'
+             OR card_number LIKE ? ESCAPE '\\'
+             OR (? <> '' AND (phone LIKE ? ESCAPE '\\' OR phone LIKE ? ESCAPE '\\'))
+          ORDER BY COALESCE(name, ''), member_id
+          LIMIT ? OFFSET ?`,
+        [
+          text,
+          `%${likeLiteral(text.toLowerCase())}%`,
+          `${likeLiteral(text)}%`,
+          written,
+          `%${likeLiteral(digitsOnly)}%`,
+          `%${likeLiteral(written)}%`,
+          limit + 1,
+          offset,
+        ],
+      );
+      return {
+        status: 200,
+        body: {
+          items: rows.slice(0, limit).map((r) => ({
+            customer_id: r.member_id,
+            name: r.name,
+            phone: r.phone,
+            card_number: r.card_number,
+            store_id: r.store_id,
+            enrolled_at: r.enrolled_at,
+          })),
+          next_offset: rows.length > limit ? offset + limit : null,
+        },
+      };
     },
   });
 

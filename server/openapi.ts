@@ -339,6 +339,44 @@ export function openApiDocument(version: string): Schema {
         },
       },
       '/customers': {
+        get: {
+          summary:
+            "The owner's list of members, by name (admin only): each with name, phone, card, store and enrolment time",
+          parameters: [
+            {
+              name: 'q',
+              in: 'query',
+              schema: str(
+                'part of a name (any case), the start of a card number, or digits of a phone number (the last four, or the whole number typed any usual way)',
+              ),
+            },
+            { name: 'limit', in: 'query', schema: int('1-200, default 50') },
+            {
+              name: 'offset',
+              in: 'query',
+              schema: int('default 0; the previous page gives next_offset'),
+            },
+          ],
+          responses: {
+            200: json(
+              obj({
+                items: {
+                  type: 'array',
+                  items: obj({
+                    customer_id: str(),
+                    name: { type: ['string', 'null'] },
+                    phone: { type: ['string', 'null'] },
+                    card_number: str(),
+                    store_id: str(),
+                    enrolled_at: time(),
+                  }),
+                },
+                next_offset: { type: ['integer', 'null'] },
+              }),
+            ),
+            ...errors(400, 401, 403),
+          },
+        },
         post: {
           summary: 'Enroll a member',
           parameters: [idem],

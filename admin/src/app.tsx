@@ -15,6 +15,8 @@ import type {
   DeviceReport,
   Feedback,
   History,
+  MemberList,
+  MemberListItem,
   NewDevice,
   StaffMember,
   Store,
@@ -100,16 +102,6 @@ function useAction() {
     }
   };
   return { busy, error, setError, run };
-}
-
-/** A member by one lookup parameter, or null when none has it. */
-async function lookup(token: string, by: { card_number: string } | { phone: string }) {
-  try {
-    return await api<Customer>(token, 'GET', `/customers/lookup${query(by)}`);
-  } catch (failure) {
-    if (failure instanceof ApiFailure && failure.status === 404) return null;
-    throw failure;
-  }
 }
 
 /** A table's column headings. */
@@ -646,20 +638,37 @@ function Members(props: {
   memberId: string | null;
   onMember: (id: string | null) => void;
 }) {
-  const { t } = useWords();
+  const { t, say } = useWords();
   const [search, setSearch] = useState('');
+  // What the list shows: the search it answers, and the rows so far.
+  const [shown, setShown] = useState<{ q: string; list: MemberList } | null>(null);
   const { busy, error, setError, run } = useAction();
-  const find = async (e: Event) => {
+  const load = (q: string, offset: number, then?: (list: MemberList) => void) =>
+    run(async () => {
+      const list = await api<MemberList>(
+        props.token,
+        'GET',
+        `/customers${query({ q, limit: String(PAGE), offset: String(offset) })}`,
+      );
+      setShown((before) =>
+        offset > 0 && before
+          ? {
+              q,
+              list: { items: [...before.list.items, ...list.items], next_offset: list.next_offset },
+            }
+          : { q, list },
+      );
+      then?.(list);
+    });
+  useEffect(() => void load('', 0), [props.token]);
+  const find = (e: Event) => {
     e.preventDefault();
     const text = search.trim();
-    if (!text) return setError(t('search_needed'));
-    await run(async () => {
-      // A card number first; a text with enough digits to be a phone number, then as one.
-      const found =
-        (await lookup(props.token, { card_number: text })) ??
-        (text.replace(/\D/g, '').length >= 9 ? await lookup(props.token, { phone: text }) : null);
-      if (found) props.onMember(found.customer_id);
-      else setError(t('not_found'));
+    void load(text, 0, (list) => {
+      // One member answers the search (a card, a whole phone number): open them at once.
+      if (text && list.items.length === 1)
+        props.onMember((list.items[0] as MemberListItem).customer_id);
+      else if (text && list.items.length === 0) setError(t('not_found'));
     });
   };
   return (
@@ -680,9 +689,47 @@ function Members(props: {
       </form>
       {error && <Alert>{error}</Alert>}
       {props.memberId && <Member token={props.token} id={props.memberId} />}
+      {shown && shown.list.items.length > 0 && (
+        <table data-testid="member-list">
+          <Head columns={[t('name'), t('phone'), t('card'), t('member_since')]} />
+          <tbody>
+            {shown.list.items.map((m) => (
+              <tr key={m.customer_id} data-member={m.customer_id}>
+                <td>
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label={`${t('open_member')}: ${m.name ?? m.card_number}`}
+                    onClick={() => props.onMember(m.customer_id)}
+                  >
+                    {m.name ?? '-'}
+                  </button>
+                </td>
+                <td>{m.phone ?? '-'}</td>
+                <td>{m.card_number}</td>
+                <td>{say.at(m.enrolled_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {shown?.list.next_offset != null && (
+        <button
+          type="button"
+          name="more-members"
+          class="secondary"
+          disabled={busy}
+          onClick={() => void load(shown.q, shown.list.next_offset ?? 0)}
+        >
+          {t('more')}
+        </button>
+      )}
     </section>
   );
 }
+
+/** Members a page of the list shows at a time. */
+const PAGE = 20;
 
 function Member({ token, id }: { token: string; id: string }) {
   const { t, say, locale } = useWords();

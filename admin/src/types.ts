@@ -51,6 +51,21 @@ export interface Customer extends MemberSummary {
   readonly phone: string | null;
 }
 
+/** A row of `GET /customers`, the owner's list of members. */
+export interface MemberListItem {
+  readonly customer_id: string;
+  readonly name: string | null;
+  readonly phone: string | null;
+  readonly card_number: string;
+  readonly store_id: string;
+  readonly enrolled_at: string;
+}
+
+export interface MemberList {
+  readonly items: readonly MemberListItem[];
+  readonly next_offset: number | null;
+}
+
 export interface Movement {
   readonly at: string;
   readonly kind: string;

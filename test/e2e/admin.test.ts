@@ -214,10 +214,37 @@ describe('admin console in Chromium', () => {
     );
     await checkAccessibility(page, 'member');
 
-    // Members: found by the phone number written the international way; an unknown one is said.
+    // Members: the list, by name, twenty at a time.
+    for (let i = 1; i <= 20; i += 1) {
+      const made = await server.api('POST', '/customers', {
+        name: `Member ${String(i).padStart(2, '0')}`,
+        phone: `0107777${String(i).padStart(4, '0')}`,
+      });
+      expect(made.status).toBe(201);
+    }
+    await tab('conflicts');
+    await tab('members');
+    const listed = () => page.locator('[data-testid=member-list] tbody tr').count();
+    await expect.poll(listed, poll).toBe(20);
+    expect(
+      await page.locator('[data-testid=member-list] tbody tr').first().textContent(),
+    ).toContain('Choi Yuna');
+    await page.click('button[name=more-members]');
+    await expect.poll(listed, poll).toBe(21);
+    expect(await page.locator('button[name=more-members]').count()).toBe(0);
+    await checkAccessibility(page, 'member list');
+    // Part of a name lists those who have it; a row opens its member.
+    await page.fill('input[name=member-search]', 'member 1');
+    await page.click('button[name=find]');
+    await expect.poll(listed, poll).toBe(10);
+    await page.getByRole('button', { name: 'Open member: Member 17' }).click();
+    await expect.poll(() => member.locator('h3').textContent(), poll).toBe('Member 17');
+    // Found by the phone number written the international way; an unknown one is said.
     await page.fill('input[name=member-search]', '+82 10-5550-0000');
     await page.click('button[name=find]');
-    await expect.poll(alert, poll).toContain('No member has this card number or phone number');
+    await expect
+      .poll(alert, poll)
+      .toContain('No member has this name, card number or phone number');
     await page.fill('input[name=member-search]', '+82 10-5550-1234');
     await page.click('button[name=find]');
     await expect.poll(() => member.locator('h3').textContent(), poll).toBe('Choi Yuna');

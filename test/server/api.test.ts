@@ -37,6 +37,67 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     }
   });
 
+  it("lists the owner's members by name, and finds them by part of a name, card or phone number", async () => {
+    // Own names, so that other tests' members (all Kim Minji) stay out of the searches below.
+    const made = [];
+    for (const [name, phone] of [
+      ['Yoo Hana', '010-7000-1001'],
+      ['yoo Dana', '010-7000-2002'],
+      ['Bae 100%_off', '010-7000-3003'],
+      ['Bae Sol', '010-7000-4004'],
+    ] as const)
+      made.push((await s.api('POST', '/customers', { name, phone })).body);
+    const names = async (query: string) => {
+      const res = await s.api('GET', `/customers?${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.items.map((i: { name: string }) => i.name);
+    };
+    // Part of a name, whatever its case; ordered by name.
+    expect(await names('q=YOO')).toEqual(['Yoo Hana', 'yoo Dana'].sort());
+    // % and _ are letters of a name, not patterns.
+    expect(await names(`q=${encodeURIComponent('0%_')}`)).toEqual(['Bae 100%_off']);
+    expect(await names(`q=${encodeURIComponent('%')}`)).toEqual(['Bae 100%_off']);
+    // The last four digits of a phone number, the whole number typed either way, a card.
+    expect(await names('q=4004')).toEqual(['Bae Sol']);
+    expect(await names(`q=${encodeURIComponent('+82 10-7000-2002')}`)).toEqual(['yoo Dana']);
+    expect(await names(`q=${made[0].card_number}`)).toEqual(['Yoo Hana']);
+    expect(await names('q=nobody-here')).toEqual([]);
+    // The whole list, page by page, in the same order and with nothing missed or repeated.
+    const all = await s.api('GET', '/customers?limit=200');
+    expect(all.body.next_offset).toBeNull();
+    const seen: string[] = [];
+    for (let offset: number | null = 0; offset !== null;) {
+      const page: {
+        body: { items: { customer_id: string; phone: string }[]; next_offset: number | null };
+      } = await s.api('GET', `/customers?limit=3&offset=${offset}`);
+      expect(page.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.body.items.map((i) => i.customer_id));
+      offset = page.body.next_offset;
+    }
+    expect(seen).toEqual(all.body.items.map((i: { customer_id: string }) => i.customer_id));
+    expect(all.body.items.find((i: { name: string }) => i.name === 'Bae Sol')).toEqual({
+      customer_id: made[3].customer_id,
+      name: 'Bae Sol',
+      phone: '01070004004',
+      card_number: made[3].card_number,
+      store_id: 'store-1',
+      enrolled_at: made[3].enrolled_at,
+    });
+    // Bad paging is said, not guessed at.
+    for (const bad of [
+      'limit=0',
+      'limit=201',
+      'limit=ten',
+      'offset=-1',
+      'sort=name',
+      'q=' + 'x'.repeat(101),
+    ]) {
+      const res = await s.api('GET', `/customers?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.code, bad).toBe('invalid_input');
+    }
+  });
+
   it('lets devices call it from their own origin (CORS with bearer tokens)', async () => {
     const pre = await fetch(`${s.base}/customers`, {
       method: 'OPTIONS',

@@ -40,6 +40,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       () => ({ name: 'N', phone: `010${Math.floor(Math.random() * 1e8)}` }),
     ],
     profile: ['GET', () => `/customers/${memberId}`],
+    memberList: ['GET', () => '/customers?q=Seo'],
     lookup: ['GET', () => '/customers/lookup?card_number=000'],
     points: ['GET', () => `/customers/${memberId}/points`],
     history: ['GET', () => `/customers/${memberId}/history`],
@@ -101,9 +102,11 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       'staffList',
       'staffRemove',
       'conflicts',
+      'memberList',
     ]) {
       expect((await call(name, integration)).status, `${name} by integration`).toBe(403);
       expect((await call(name, cashier.token)).status, `${name} by cashier`).toBe(403);
+      expect((await call(name, kiosk.token)).status, `${name} by kiosk`).toBe(403);
     }
   });
 
