@@ -32,8 +32,9 @@ interface Words {
   readonly say: Phrases;
 }
 
-function wordsOf(locale: Locale): Words {
-  return { locale, t: (word) => w(word, locale), say: phrases(locale) };
+/** Words in `locale`; times on the shop's clock when its zone is known (the program's). */
+function wordsOf(locale: Locale, zone?: string): Words {
+  return { locale, t: (word) => w(word, locale), say: phrases(locale, zone) };
 }
 
 const WordsContext = createContext<Words>(wordsOf('ko'));
@@ -236,6 +237,24 @@ const TABS = ['devices', 'staff', 'conflicts', 'members', 'feedback', 'program']
 type Tab = (typeof TABS)[number];
 
 function Console(props: { token: string; onSignOut: () => void; onSwitchLanguage: () => void }) {
+  // Times on the shop's clock, the program's time zone, as the tills and the kiosk show them
+  // (the owner's laptop may be elsewhere, or set to UTC).
+  const { locale } = useWords();
+  const program = useLoad(() => api<Program>(props.token, 'GET', '/program'), [props.token]);
+  const zone = program.data?.time_zone;
+  const words = useMemo(() => wordsOf(locale, zone), [locale, zone]);
+  return (
+    <WordsContext.Provider value={words}>
+      <ConsoleBody {...props} />
+    </WordsContext.Provider>
+  );
+}
+
+function ConsoleBody(props: {
+  token: string;
+  onSignOut: () => void;
+  onSwitchLanguage: () => void;
+}) {
   const { token } = props;
   const { t } = useWords();
   const [tab, setTab] = useState<Tab>('devices');
@@ -754,7 +773,7 @@ function Member({ token, id }: { token: string; id: string }) {
         <dt>{t('phone')}</dt>
         <dd>{c.phone ?? '-'}</dd>
         <dt>{t('member_since')}</dt>
-        <dd>{c.enrolled_at ? say.at(c.enrolled_at) : '-'}</dd>
+        <dd data-field="since">{c.enrolled_at ? say.at(c.enrolled_at) : '-'}</dd>
         <dt>{t('tier')}</dt>
         <dd data-field="tier">
           {c.tier_name}

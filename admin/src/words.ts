@@ -164,12 +164,13 @@ const MOVEMENTS: Record<string, Record<Locale, string>> = {
 };
 
 /** Sentences with numbers and names in them. */
-export function phrases(locale: Locale) {
+export function phrases(locale: Locale, zone?: string) {
   const ko = locale === 'ko';
   const pts = (n: number) => formatPoints(n, locale);
   const dates = new Intl.DateTimeFormat(ko ? 'ko-KR' : 'en-GB', {
     dateStyle: 'medium',
     timeStyle: 'short',
+    ...(zone ? { timeZone: zone } : {}),
   });
   const at = (iso: string) => dates.format(new Date(iso));
   return {

@@ -43,7 +43,13 @@ describe('admin console in Chromium', () => {
     });
     origin = server.base.replace(/\/api\/v1$/, '');
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+    // The owner's laptop in another zone than the shop's (Seoul, the program's).
+    page = await (
+      await browser.newContext({
+        viewport: { width: 1280, height: 1000 },
+        timezoneId: 'America/Los_Angeles',
+      })
+    ).newPage();
   }, 120_000);
 
   afterAll(async () => {
@@ -205,6 +211,18 @@ describe('admin console in Chromium', () => {
       .toBe('8000000000017');
     const profile = (await server.api('GET', `/customers/${memberId}`)).body;
     expect(profile.points.debt).toBeGreaterThan(0);
+    // On the shop's clock, as the tills and the kiosk show times (worked out in the browser,
+    // whose ICU words times its own way).
+    const seoul = await page.evaluate(
+      (at) =>
+        new Intl.DateTimeFormat('en-GB', {
+          dateStyle: 'medium',
+          timeStyle: 'short',
+          timeZone: 'Asia/Seoul',
+        }).format(Date.parse(at)),
+      profile.enrolled_at as string,
+    );
+    expect(await member.locator('[data-field=since]').textContent()).toBe(seoul);
     // Tiers by the names the program gives them, the next one too.
     expect(await member.locator('[data-field=tier]').textContent()).toBe(
       `Basic (${formatWon(profile.amount_to_next_tier, 'en')} more a month to Silver)`,
