@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
 // end's bundle holds only its own code.
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'shared/**/*.test.ts',
+      'server/**/*.test.ts',
+      'extension/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 30_000,
   },

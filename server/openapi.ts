@@ -148,7 +148,15 @@ const schemas: Record<string, Schema> = {
     stamps_added: int(),
     coupons_issued: {
       type: 'array',
-      items: obj({ code: str(), kind: str(), value: int(), name: str(), valid_until: time() }),
+      items: obj({
+        code: str(),
+        kind: str(),
+        value: int(),
+        name: str(),
+        source: str('what issued it', { enum: [...COUPON_SOURCES] }),
+        category: { type: ['string', 'null'] },
+        valid_until: time(),
+      }),
     },
     max_redeemable: int(),
     balance_after: int(),

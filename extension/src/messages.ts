@@ -54,7 +54,7 @@ export interface Replies {
   find: string | null;
   member: MemberSummary;
   quote: Outcome<Quote>;
-  sell: Outcome<{ discount: number }>;
+  sell: Outcome<{ discount: number; sale: Quote }>;
   enroll: Outcome<string>;
   recent: RecentPurchase[];
   refund: Outcome<null>;

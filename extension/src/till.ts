@@ -169,7 +169,7 @@ async function record(drafts: Draft[], now?: number, program?: Program): Promise
   pendingSync = setTimeout(() => void syncClient().sync(), 1_000);
 }
 
-async function sellNow(input: SaleInput): Promise<Outcome<{ discount: number }>> {
+async function sellNow(input: SaleInput): Promise<Outcome<{ discount: number; sale: Quote }>> {
   const { outcome: q, now, program, offline } = await quoteIn(input);
   if (!q.ok) return q;
   await record(
@@ -189,7 +189,7 @@ async function sellNow(input: SaleInput): Promise<Outcome<{ discount: number }>>
     now,
     program,
   );
-  return { ok: true, value: { discount: q.value.amount - q.value.amount_paid } };
+  return { ok: true, value: { discount: q.value.amount - q.value.amount_paid, sale: q.value } };
 }
 
 /** A sale, recorded only after the sales before it (see oneAtATime). */

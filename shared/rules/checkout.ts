@@ -35,6 +35,9 @@ export interface IssuedCoupon {
   readonly kind: Coupon['kind'];
   readonly value: number;
   readonly name: string;
+  /** What issued it (a stamp card, the month's spend...), so that a screen can word it. */
+  readonly source: Coupon['source'];
+  readonly category: string | null;
   readonly valid_until: number;
 }
 
@@ -365,7 +368,15 @@ export function quoteCheckout(
   );
   const coupons = effects.coupons.map((spec) => {
     const c = makeCoupon(state.member_id, spec);
-    return { code: c.code, kind: c.kind, value: c.value, name: c.name, valid_until: c.valid_until };
+    return {
+      code: c.code,
+      kind: c.kind,
+      value: c.value,
+      name: c.name,
+      source: c.source,
+      category: c.category,
+      valid_until: c.valid_until,
+    };
   });
   return ok({
     amount,

@@ -57,6 +57,8 @@ describe('rule types beyond the default program (PROGRAM.md section 9)', () => {
       expect.objectContaining({
         kind: 'fixed',
         value: 2_000,
+        source: 'repurchase',
+        category: null,
         valid_until: Date.parse('2026-03-10T00:00:00+09:00'),
       }),
     ]);

@@ -158,9 +158,15 @@ describe('cashier extension in Chromium', () => {
     await expect
       .poll(async () => panel.getByTestId('quote').textContent(), poll)
       .toContain('41,300원');
-    expect(await panel.getByTestId('quote').textContent()).toContain('1,652P');
+    expect(await panel.getByTestId('quote').textContent()).toBe(
+      '결제할 금액: 41,300원 · 쿠폰 할인 -4,700원 · 포인트 사용 1,000P · 적립 예정: 1,652P · 스탬프 +2',
+    );
     await panel.click('button[name=confirm]');
     await expect.poll(async () => points(panel), poll).toBe('1,652P');
+    // What the sale did, for the cashier to tell the customer.
+    expect(await panel.getByTestId('message').textContent()).toBe(
+      '기록되었습니다 · 결제: 41,300원 · 쿠폰 할인 -4,700원 · 포인트 사용 1,000P · 적립: 1,652P · 스탬프 +2',
+    );
     await expect.poll(async () => pos.inputValue('#loyalty-discount'), poll).toBe('5700');
     const enrolled = async () =>
       (await server.api('GET', `/customers/lookup?card_number=${newCard}`)).body;

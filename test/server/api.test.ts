@@ -375,11 +375,15 @@ describe.each(BACKENDS)('API on %s', (backend) => {
 
   it('answers reads as of a past moment', async () => {
     const c = await enroll('010-2000-0004', { occurred_at: '2026-01-05T10:00:00+09:00' });
-    await s.api('POST', `/customers/${c.customer_id}/purchases`, {
+    const big = await s.api('POST', `/customers/${c.customer_id}/purchases`, {
       store_id: 'store-1',
       amount: 3_100_000,
       occurred_at: '2026-01-20T10:00:00+09:00',
     });
+    // The month's spend passed 500,000: its coupon, with what issued it (for a screen to word).
+    expect(big.body.coupons_issued).toEqual([
+      expect.objectContaining({ source: 'monthly_spend', category: null, kind: 'percent' }),
+    ]);
     const jan = await s.api('GET', `/customers/${c.customer_id}?as_of=2026-01-31T23:00:00%2B09:00`);
     const feb = await s.api('GET', `/customers/${c.customer_id}?as_of=2026-02-01T00:00:00%2B09:00`);
     expect([jan.body.tier, feb.body.tier]).toEqual(['BASIC', 'PLATINUM']);

@@ -102,8 +102,15 @@ export async function confirmSale(): Promise<void> {
     sayFailure(done);
     return;
   }
-  set({ amount: '', redeem: '', coupon: '', lines: [], receipt: null, quote: null });
-  say('recorded');
+  set({
+    amount: '',
+    redeem: '',
+    coupon: '',
+    lines: [],
+    receipt: null,
+    quote: null,
+    message: { text: 'recorded', error: false, sale: done.value.sale },
+  });
   await ask({ kind: 'pos-discount', amount: done.value.discount });
   await loadMember(memberId);
   await refreshStatus();

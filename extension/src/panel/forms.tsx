@@ -1,7 +1,8 @@
 /** The side panel's forms: checkout, enroll, refund, manual adjustment. */
 import { useEffect, useState } from 'preact/hooks';
-import { couponTitle, formatDateTime, formatPoints, formatWon, t } from '../../../shared/ui';
+import { couponTitle, formatDateTime, formatWon, t } from '../../../shared/ui';
 import { adjust, confirmSale, enroll, quote, recentPurchases, refund, takeCart } from './actions';
+import { saleLine } from './sale-line';
 import { usePanel, type View } from './store';
 
 export function Tabs() {
@@ -92,13 +93,7 @@ export function Checkout() {
       >
         {t('use_all', locale)}
       </button>
-      {q && (
-        <p data-testid="quote">
-          {t('pay', locale)}: {formatWon(q.amount_paid, locale)} · {t('earn', locale)}:{' '}
-          {formatPoints(q.points_earned, locale)}
-          {q.stamps_added > 0 ? ` · ${t('stamps', locale)} +${q.stamps_added}` : ''}
-        </p>
-      )}
+      {q && <p data-testid="quote">{saleLine(q, locale, false)}</p>}
       <button type="submit" name="confirm" disabled={recording}>
         {t('confirm', locale)}
       </button>

@@ -11,6 +11,7 @@ import {
   t,
 } from '../../../shared/ui';
 import { ask } from '../messages';
+import { saleLine } from './sale-line';
 import { find, lock, refreshStatus, rejected, unlock } from './actions';
 import { usePanel } from './store';
 
@@ -144,6 +145,7 @@ export function Message() {
   return (
     <p data-testid="message" class={message.error ? 'error' : ''}>
       {message.refusal ? refusalText(message.refusal, locale) : word(message.text, locale)}
+      {message.sale && ` · ${saleLine(message.sale, locale, true)}`}
     </p>
   );
 }

@@ -18,7 +18,13 @@ export interface PanelState {
   memberId: string | null;
   member: MemberSummary | null;
   view: View;
-  message: { text: string; error: boolean; refusal?: Refusal | undefined } | null;
+  message: {
+    text: string;
+    error: boolean;
+    refusal?: Refusal | undefined;
+    /** A sale just recorded: the notice says what it did. */
+    sale?: Quote | undefined;
+  } | null;
   amount: string;
   redeem: string;
   coupon: string;

@@ -1,0 +1,27 @@
+/** What a sale does, in one line: what is paid, what came off, what is earned and issued. */
+import type { Quote } from '../../../shared/rules';
+import { couponTitle, formatPoints, formatWon, t, type Locale } from '../../../shared/ui';
+
+/**
+ * The line under the checkout form before a sale (`done` false: points "to earn"), and the
+ * notice after it, which the cashier reads out to the customer: the points earned, the stamps,
+ * and any coupon the sale gave (a full stamp card, the month's spend).
+ */
+export function saleLine(q: Quote, locale: Locale, done: boolean): string {
+  const parts = [`${t(done ? 'paid' : 'pay', locale)}: ${formatWon(q.amount_paid, locale)}`];
+  if (q.coupon_discount > 0)
+    parts.push(`${t('coupon_discount', locale)} -${formatWon(q.coupon_discount, locale)}`);
+  if (q.membership_discount > 0)
+    parts.push(`${t('member_discount', locale)} -${formatWon(q.membership_discount, locale)}`);
+  if (q.points_redeemed > 0)
+    parts.push(`${t('points_used', locale)} ${formatPoints(q.points_redeemed, locale)}`);
+  parts.push(`${t(done ? 'earned' : 'earn', locale)}: ${formatPoints(q.points_earned, locale)}`);
+  if (q.referral_bonus > 0)
+    parts.push(`${t('referral_bonus', locale)} +${formatPoints(q.referral_bonus, locale)}`);
+  if (q.stamps_added > 0) parts.push(`${t('stamps', locale)} +${q.stamps_added}`);
+  if (q.coupons_issued.length > 0)
+    parts.push(
+      `${t('new_coupons', locale)}: ${q.coupons_issued.map((c) => couponTitle(c, locale)).join(', ')}`,
+    );
+  return parts.join(' · ');
+}
