@@ -3,7 +3,7 @@
  * and `ask`. The schemas the worker validates them with are in message-schemas.ts (kept out of
  * the side panel's bundle).
  */
-import type { Line, MemberSummary, Quote } from '../../shared/rules';
+import type { Line, MemberSummary, Quote, RefundQuote } from '../../shared/rules';
 import type {
   AdjustInput,
   EnrollInput,
@@ -57,7 +57,7 @@ export interface Replies {
   sell: Outcome<{ discount: number; sale: Quote }>;
   enroll: Outcome<string>;
   recent: RecentPurchase[];
-  refund: Outcome<null>;
+  refund: Outcome<RefundQuote>;
   rejected: RejectedView[];
   adjust: Outcome<null>;
   'take-cart': { amount: number; lines: Line[]; receipt_id: string | null } | null;

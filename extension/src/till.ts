@@ -17,6 +17,7 @@ import {
   type MemberSummary,
   type Program,
   type Quote,
+  type RefundQuote,
   type RuleError,
 } from '../../shared/rules';
 import type { Refusal } from '../../shared/ui';
@@ -297,7 +298,7 @@ export interface RefundInput {
   staff_id: string | null;
 }
 
-async function refundNow(input: RefundInput): Promise<Outcome<null>> {
+async function refundNow(input: RefundInput): Promise<Outcome<RefundQuote>> {
   const db = deviceDb();
   const now = await correctedNow(db);
   const q = quoteRefund(
@@ -330,7 +331,7 @@ async function refundNow(input: RefundInput): Promise<Outcome<null>> {
       },
     },
   ]);
-  return { ok: true, value: null };
+  return { ok: true, value: f };
 }
 
 export const refund = oneAtATime(refundNow);

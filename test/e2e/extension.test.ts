@@ -211,6 +211,10 @@ describe('cashier extension in Chromium', () => {
     expect(await panel.getByTestId('purchase-at').textContent()).toBe(seoul);
     await panel.click('button[name=refund-one-americano]');
     await expect.poll(async () => points(panel), poll).toBe('1,589P');
+    // What the refund did, for the cashier to tell the customer.
+    expect(await panel.getByTestId('message').textContent()).toMatch(
+      /^환불되었습니다 · 환불 금액: [\d,]+원 · 적립 취소 -159P · 사용 포인트 반환 \+96P · 스탬프 -1$/,
+    );
     await expect.poll(async () => (await enrolled()).points?.total_points, poll).toBe(1_589);
     expect((await enrolled()).stamps.count).toBe(1);
     await panel.click('button[name=tab-checkout]');

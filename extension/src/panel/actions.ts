@@ -163,7 +163,8 @@ export async function refund(
     }),
   );
   if (!done) return;
-  if (done.ok) say('refunded');
+  if (done.ok)
+    usePanel.getState().set({ message: { text: 'refunded', error: false, refund: done.value } });
   else sayFailure(done);
   await loadMember(memberId);
   await refreshStatus();

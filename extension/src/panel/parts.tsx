@@ -11,7 +11,7 @@ import {
   t,
 } from '../../../shared/ui';
 import { ask } from '../messages';
-import { saleLine } from './sale-line';
+import { refundLine, saleLine } from './sale-line';
 import { find, lock, refreshStatus, rejected, unlock } from './actions';
 import { usePanel } from './store';
 
@@ -146,6 +146,7 @@ export function Message() {
     <p data-testid="message" class={message.error ? 'error' : ''}>
       {message.refusal ? refusalText(message.refusal, locale) : word(message.text, locale)}
       {message.sale && ` · ${saleLine(message.sale, locale, true)}`}
+      {message.refund && ` · ${refundLine(message.refund, locale)}`}
     </p>
   );
 }

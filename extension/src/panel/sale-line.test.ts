@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Quote } from '../../../shared/rules';
-import { saleLine } from './sale-line';
+import type { Quote, RefundQuote } from '../../../shared/rules';
+import { refundLine, saleLine } from './sale-line';
 
 const plain: Quote = {
   amount: 20_000,
@@ -68,6 +68,42 @@ describe('saleLine', () => {
       'To pay: ₩39,300 · Coupon -₩4,700 · Member discount -₩2,000 · Points used 1,000 pts · ' +
         'Points to earn: 786 pts · Referral bonus +500 pts · Stamps +3 · ' +
         'New coupons: Free drink, Monthly spend 5% off',
+    );
+  });
+});
+
+describe('refundLine', () => {
+  const refund: RefundQuote = {
+    purchase_id: 'p-1',
+    amount: 47_000,
+    lines: [],
+    amount_refunded: 41_300,
+    points_reversed: 0,
+    points_restored: 0,
+    coupon_restored: false,
+    stamps_removed: 0,
+    referral_reversed: 0,
+    full: true,
+    balance_after: 0,
+  };
+
+  it('says the money given back, and only what else changed', () => {
+    expect(refundLine(refund, 'ko')).toBe('환불 금액: 41,300원');
+    expect(
+      refundLine(
+        {
+          ...refund,
+          points_reversed: 1_652,
+          points_restored: 1_000,
+          referral_reversed: 500,
+          coupon_restored: true,
+          stamps_removed: 2,
+        },
+        'en',
+      ),
+    ).toBe(
+      'Money back: ₩41,300 · Points taken back -1,652 pts · Points given back +1,000 pts · ' +
+        'Referral bonus taken back -500 pts · Coupon given back · Stamps -2',
     );
   });
 });

@@ -1,5 +1,5 @@
 /** What a sale does, in one line: what is paid, what came off, what is earned and issued. */
-import type { Quote } from '../../../shared/rules';
+import type { Quote, RefundQuote } from '../../../shared/rules';
 import { couponTitle, formatPoints, formatWon, t, type Locale } from '../../../shared/ui';
 
 /**
@@ -23,5 +23,19 @@ export function saleLine(q: Quote, locale: Locale, done: boolean): string {
     parts.push(
       `${t('new_coupons', locale)}: ${q.coupons_issued.map((c) => couponTitle(c, locale)).join(', ')}`,
     );
+  return parts.join(' · ');
+}
+
+/** The notice after a refund: the money given back, and what it did to points, coupon and stamps. */
+export function refundLine(f: RefundQuote, locale: Locale): string {
+  const parts = [`${t('refund_amount', locale)}: ${formatWon(f.amount_refunded, locale)}`];
+  if (f.points_reversed > 0)
+    parts.push(`${t('points_reversed', locale)} -${formatPoints(f.points_reversed, locale)}`);
+  if (f.points_restored > 0)
+    parts.push(`${t('points_restored', locale)} +${formatPoints(f.points_restored, locale)}`);
+  if (f.referral_reversed > 0)
+    parts.push(`${t('referral_reversed', locale)} -${formatPoints(f.referral_reversed, locale)}`);
+  if (f.coupon_restored) parts.push(t('coupon_restored', locale));
+  if (f.stamps_removed > 0) parts.push(`${t('stamps', locale)} -${f.stamps_removed}`);
   return parts.join(' · ');
 }

@@ -1,6 +1,6 @@
 /** The side panel's state (zustand): who is at the till, the member on screen, the sale. */
 import { create } from 'zustand';
-import type { Line, MemberSummary, Quote } from '../../../shared/rules';
+import type { Line, MemberSummary, Quote, RefundQuote } from '../../../shared/rules';
 import type { Locale, Refusal } from '../../../shared/ui';
 import type { StatusReply } from '../messages';
 
@@ -24,6 +24,8 @@ export interface PanelState {
     refusal?: Refusal | undefined;
     /** A sale just recorded: the notice says what it did. */
     sale?: Quote | undefined;
+    /** A refund just recorded: the same. */
+    refund?: RefundQuote | undefined;
   } | null;
   amount: string;
   redeem: string;
