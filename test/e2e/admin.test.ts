@@ -13,7 +13,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPoints, formatWon } from '../../shared/ui';
 import { checkAccessibility } from '../support/axe';
-import { launchChromium } from '../support/chromium';
+import { browserDateTime, launchChromium } from '../support/chromium';
 import {
   ADMIN_TOKEN,
   enrollment,
@@ -211,18 +211,10 @@ describe('admin console in Chromium', () => {
       .toBe('8000000000017');
     const profile = (await server.api('GET', `/customers/${memberId}`)).body;
     expect(profile.points.debt).toBeGreaterThan(0);
-    // On the shop's clock, as the tills and the kiosk show times (worked out in the browser,
-    // whose ICU words times its own way).
-    const seoul = await page.evaluate(
-      (at) =>
-        new Intl.DateTimeFormat('en-GB', {
-          dateStyle: 'medium',
-          timeStyle: 'short',
-          timeZone: 'Asia/Seoul',
-        }).format(Date.parse(at)),
-      profile.enrolled_at as string,
+    // On the shop's clock, as the tills and the kiosk show times.
+    expect(await member.locator('[data-field=since]').textContent()).toBe(
+      await browserDateTime(page, profile.enrolled_at, 'en-GB', 'Asia/Seoul'),
     );
-    expect(await member.locator('[data-field=since]').textContent()).toBe(seoul);
     // Tiers by the names the program gives them, the next one too.
     expect(await member.locator('[data-field=tier]').textContent()).toBe(
       `Basic (${formatWon(profile.amount_to_next_tier, 'en')} more a month to Silver)`,

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchWithExtension } from '../support/chromium';
+import { browserDateTime, launchWithExtension } from '../support/chromium';
 import { startServer, type Running } from '../support/server';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -198,17 +198,9 @@ describe('cashier extension in Chromium', () => {
     const sold = (
       await server.api('GET', `/customers/${(await enrolled()).customer_id}/history`)
     ).body.items.find((i: { kind: string }) => i.kind === 'purchase');
-    // (Worked out in the browser: its ICU words some times unlike Node's, e.g. 오전 for AM.)
-    const seoul = await panel.evaluate(
-      (at) =>
-        new Intl.DateTimeFormat('ko-KR', {
-          dateStyle: 'medium',
-          timeStyle: 'short',
-          timeZone: 'Asia/Seoul',
-        }).format(Date.parse(at)),
-      sold.at as string,
+    expect(await panel.getByTestId('purchase-at').textContent()).toBe(
+      await browserDateTime(panel, sold.at, 'ko-KR', 'Asia/Seoul'),
     );
-    expect(await panel.getByTestId('purchase-at').textContent()).toBe(seoul);
     await panel.click('button[name=refund-one-americano]');
     await expect.poll(async () => points(panel), poll).toBe('1,589P');
     // What the refund did, for the cashier to tell the customer.

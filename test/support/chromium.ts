@@ -3,7 +3,7 @@
  * sandbox (containers), and nothing of its own on the network (no downloads, no updates, no
  * sync), so a run depends on this machine only.
  */
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -39,4 +39,25 @@ export function launchWithExtension(
       `--load-extension=${extensionDir}`,
     ],
   });
+}
+
+/**
+ * A time as the screens write it (date, hours and minutes) in `zone`, worked out in the page's
+ * browser: Chromium's ICU words some times unlike Node's (오전 for AM).
+ */
+export function browserDateTime(
+  page: Page,
+  iso: string,
+  locale: 'ko-KR' | 'en-GB',
+  zone: string,
+): Promise<string> {
+  return page.evaluate(
+    ([at, loc, tz]) =>
+      new Intl.DateTimeFormat(loc, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: tz,
+      }).format(Date.parse(at)),
+    [iso, locale, zone] as const,
+  );
 }

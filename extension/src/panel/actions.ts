@@ -2,7 +2,7 @@
 import type { Quote } from '../../../shared/rules';
 import { ask } from '../messages';
 import type { RecentPurchase } from '../till';
-import { failureNotice, say, sayFailure, usePanel } from './store';
+import { EMPTY_CHECKOUT, failureNotice, say, sayFailure, usePanel } from './store';
 
 export const AUTO_LOCK_MS = 5 * 60_000;
 
@@ -20,15 +20,11 @@ export async function unlock(pin: string): Promise<boolean> {
 
 export function lock(): void {
   usePanel.getState().set({
+    ...EMPTY_CHECKOUT,
     staff: null,
     member: null,
     memberId: null,
-    quote: null,
     search: '',
-    amount: '',
-    redeem: '',
-    coupon: '',
-    lines: [],
   });
 }
 
@@ -102,15 +98,7 @@ export async function confirmSale(): Promise<void> {
     sayFailure(done);
     return;
   }
-  set({
-    amount: '',
-    redeem: '',
-    coupon: '',
-    lines: [],
-    receipt: null,
-    quote: null,
-    message: { text: 'recorded', error: false, sale: done.value.sale },
-  });
+  set({ ...EMPTY_CHECKOUT, message: { text: 'recorded', error: false, sale: done.value.sale } });
   await ask({ kind: 'pos-discount', amount: done.value.discount });
   await loadMember(memberId);
   await refreshStatus();

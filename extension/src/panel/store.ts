@@ -42,6 +42,16 @@ export interface PanelState {
   set(p: Partial<PanelState>): void;
 }
 
+/** The checkout form with nothing in it: how the panel starts, and what a sale or lock leaves. */
+export const EMPTY_CHECKOUT = {
+  amount: '',
+  redeem: '',
+  coupon: '',
+  lines: [],
+  receipt: null,
+  quote: null,
+} as const satisfies Partial<PanelState>;
+
 export const usePanel = create<PanelState>((set) => ({
   locale: 'ko',
   staff: null,
@@ -52,12 +62,7 @@ export const usePanel = create<PanelState>((set) => ({
   member: null,
   view: 'checkout',
   message: null,
-  amount: '',
-  redeem: '',
-  coupon: '',
-  lines: [],
-  receipt: null,
-  quote: null,
+  ...EMPTY_CHECKOUT,
   recording: false,
   set: (p) => set(p),
 }));
