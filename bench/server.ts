@@ -582,6 +582,25 @@ async function pointsLatency(backend: Backend, members: number, events: number):
         `  GET /customers, ${what} (${backend}, ${members.toLocaleString()} members)   median ${fmt(l.median_ms)}   p95 ${fmt(l.p95_ms)}   (${l.runs} requests)`,
       );
     }
+    // The owner's activity report over the month in which every seeded event happened: the
+    // worst a month can be here (all the events read and counted). No target.
+    const day = (ms: number) => formatInstant('Asia/Seoul', ms).slice(0, 10);
+    const span = `from=${day(enrolledAt)}&to=${day(enrolledAt + 30 * 86_400_000)}`;
+    const reports: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const q0 = performance.now();
+      const res = await fetch(`${s.base}/reports/activity?${span}`, {
+        headers: { authorization: `Bearer test-admin-token-0123456789` },
+      });
+      const body = (await res.json()) as { totals: { purchases: number; new_members: number } };
+      reports.push(performance.now() - q0);
+      if (res.status !== 200 || body.totals.purchases + body.totals.new_members !== seq)
+        throw new Error(`report failed: ${res.status} ${JSON.stringify(body.totals)}`);
+    }
+    const r = summarizeTimes(reports);
+    console.log(
+      `  GET /reports/activity, one month of all ${seq.toLocaleString()} events (${backend})   median ${fmt(r.median_ms)}   p95 ${fmt(r.p95_ms)}   (${r.runs} requests)`,
+    );
   } finally {
     await s.close();
   }

@@ -8,6 +8,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { Database } from './db/database';
 import { adminRoutes } from './api-admin';
 import { memberRoutes } from './api-members';
+import { reportRoutes } from './api-reports';
 import { salesRoutes } from './api-sales';
 import { syncRoutes } from './api-sync';
 import { authenticate, createContext, type AppContext } from './context';
@@ -21,6 +22,8 @@ export interface AppOptions {
   readonly lookupsPerMinute?: number;
   /** Threads that check sync batches (default: LOYALTY_SYNC_THREADS, else the cores but one). */
   readonly syncThreads?: number;
+  /** Events the activity report reads between two turns of other work (tests make it small). */
+  readonly reportPage?: number;
 }
 
 export interface App {
@@ -88,6 +91,7 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
   const router = new Router();
   adminRoutes(router, ctx);
   memberRoutes(router, ctx);
+  reportRoutes(router, ctx, options.reportPage);
   salesRoutes(router, ctx);
   syncRoutes(router, ctx);
   router.add({

@@ -28,6 +28,20 @@ const obj = (properties: Record<string, Schema>, required: string[] = []): Schem
   additionalProperties: false,
 });
 
+/** The figures of the activity report, for a day and for the span. */
+const ACTIVITY = {
+  new_members: int(),
+  purchases: int(),
+  sales_amount: int('value of the goods sold to members, before discounts'),
+  amount_paid: int('after coupons, member discounts and points'),
+  points_earned: int(),
+  points_redeemed: int(),
+  coupons_used: int(),
+  refunds: int(),
+  amount_refunded: int(),
+  points_reversed: int(),
+};
+
 function json(schema: Schema, description = 'OK'): Schema {
   return { description, content: { 'application/json': { schema } } };
 }
@@ -716,6 +730,35 @@ export function openApiDocument(version: string): Schema {
           responses: {
             200: json(obj({ staff_id: str(), removed_at: time() })),
             ...errors(401, 403, 404),
+          },
+        },
+      },
+      '/reports/activity': {
+        get: {
+          summary:
+            "What the program did over a span of the shop's days (admin): members who joined, sales by members, points earned and used, coupons used, refunds; each day and the whole span",
+          parameters: [
+            { name: 'from', in: 'query', required: true, schema: str('YYYY-MM-DD, the first day') },
+            {
+              name: 'to',
+              in: 'query',
+              required: true,
+              schema: str('YYYY-MM-DD, the last day; at most 366 days from the first'),
+            },
+            { name: 'store_id', in: 'query', schema: str() },
+          ],
+          responses: {
+            200: json(
+              obj({
+                from: str(),
+                to: str(),
+                time_zone: str("the program's: the days are the shop's"),
+                store_id: { type: ['string', 'null'] },
+                totals: obj({ ...ACTIVITY, members_purchasing: int() }),
+                days: { type: 'array', items: obj({ date: str(), ...ACTIVITY }) },
+              }),
+            ),
+            ...errors(400, 401, 403),
           },
         },
       },

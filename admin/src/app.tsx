@@ -4,12 +4,14 @@
  * made, a member's account, the kiosk's feedback, and the program (view it, publish a new
  * version). Everything goes through the endpoint's REST API with the admin token.
  */
-import { createContext, type ComponentChildren } from 'preact';
+import { createContext, Fragment, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Program, ProgramIssue } from '../../shared/rules';
 import { couponTitle, type Locale } from '../../shared/ui';
 import { api, ApiFailure, onUnauthorized, query, savedToken, saveToken } from './api';
 import type {
+  Activity,
+  ActivityReport,
   Conflict,
   Customer,
   DeviceReport,
@@ -28,13 +30,15 @@ const LOCALE_KEY = 'loyalty-admin-locale';
 
 interface Words {
   readonly locale: Locale;
+  /** The shop's time zone (the program's), once known. */
+  readonly zone: string | undefined;
   readonly t: (word: AdminWord) => string;
   readonly say: Phrases;
 }
 
 /** Words in `locale`; times on the shop's clock when its zone is known (the program's). */
 function wordsOf(locale: Locale, zone?: string): Words {
-  return { locale, t: (word) => w(word, locale), say: phrases(locale, zone) };
+  return { locale, zone, t: (word) => w(word, locale), say: phrases(locale, zone) };
 }
 
 const WordsContext = createContext<Words>(wordsOf('ko'));
@@ -233,7 +237,7 @@ function SignIn(props: {
   );
 }
 
-const TABS = ['devices', 'staff', 'conflicts', 'members', 'feedback', 'program'] as const;
+const TABS = ['devices', 'staff', 'conflicts', 'members', 'report', 'feedback', 'program'] as const;
 type Tab = (typeof TABS)[number];
 
 function Console(props: { token: string; onSignOut: () => void; onSwitchLanguage: () => void }) {
@@ -308,6 +312,7 @@ function ConsoleBody(props: {
         {tab === 'conflicts' && <Conflicts token={token} store={store} onMember={showMember} />}
         {tab === 'members' && <Members token={token} memberId={memberId} onMember={setMemberId} />}
         {tab === 'feedback' && <FeedbackView token={token} store={store} />}
+        {tab === 'report' && <ReportView token={token} store={store} />}
         {tab === 'program' && <ProgramView token={token} />}
       </main>
     </>
@@ -865,6 +870,128 @@ function FeedbackView({ token, store }: { token: string; store: string }) {
               ))}
             </tbody>
           </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Today's date (YYYY-MM-DD) on the shop's calendar, or the browser's before the zone is known. */
+function today(zone: string | undefined): string {
+  return new Intl.DateTimeFormat('en-CA', zone ? { timeZone: zone } : {}).format(Date.now());
+}
+
+/** The figures of the activity report, in the order a column or a row shows them. */
+const ACTIVITY_FIGURES = [
+  ['report_new_members', 'new_members'],
+  ['report_purchases', 'purchases'],
+  ['report_sales', 'sales_amount'],
+  ['report_paid', 'amount_paid'],
+  ['report_points_earned', 'points_earned'],
+  ['report_points_redeemed', 'points_redeemed'],
+  ['report_coupons_used', 'coupons_used'],
+  ['report_refunds', 'refunds'],
+  ['report_amount_refunded', 'amount_refunded'],
+  ['report_points_reversed', 'points_reversed'],
+] as const satisfies readonly (readonly [AdminWord, keyof Activity])[];
+
+/** Money figures are won; the others are counts or points. */
+const MONEY_FIGURES: ReadonlySet<keyof Activity> = new Set([
+  'sales_amount',
+  'amount_paid',
+  'amount_refunded',
+]);
+
+function ReportView({ token, store }: { token: string; store: string }) {
+  const { t, say, zone } = useWords();
+  // This month so far, on the shop's calendar.
+  const [span, setSpan] = useState(() => ({
+    from: `${today(zone).slice(0, 8)}01`,
+    to: today(zone),
+  }));
+  const [asked, setAsked] = useState(span);
+  const report = useLoad(
+    () =>
+      api<ActivityReport>(
+        token,
+        'GET',
+        `/reports/activity${query({ from: asked.from, to: asked.to, store_id: store })}`,
+      ),
+    [token, store, asked],
+  );
+  const figure = (key: keyof Activity, value: number) =>
+    MONEY_FIGURES.has(key) ? say.won(value) : say.number(value);
+  const r = report.data;
+  const busyDays = r ? r.days.filter((d) => ACTIVITY_FIGURES.some(([, k]) => d[k] !== 0)) : [];
+  return (
+    <section aria-labelledby="report-title">
+      <h2 id="report-title">{t('tab_report')}</h2>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAsked(span);
+        }}
+      >
+        <label>
+          {t('report_from')}
+          <input
+            type="date"
+            name="report-from"
+            value={span.from}
+            onInput={(e) => setSpan({ ...span, from: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          {t('report_to')}
+          <input
+            type="date"
+            name="report-to"
+            value={span.to}
+            onInput={(e) => setSpan({ ...span, to: e.currentTarget.value })}
+          />
+        </label>
+        <button type="submit" name="show-report">
+          {t('show')}
+        </button>
+      </form>
+      {report.error && <Alert>{report.error}</Alert>}
+      {r && (
+        <>
+          <dl class="card" data-testid="report-totals">
+            {ACTIVITY_FIGURES.slice(0, 2).map(([word, key]) => (
+              <Fragment key={key}>
+                <dt>{t(word)}</dt>
+                <dd data-field={key}>{figure(key, r.totals[key])}</dd>
+              </Fragment>
+            ))}
+            <dt>{t('report_members_purchasing')}</dt>
+            <dd data-field="members_purchasing">{say.number(r.totals.members_purchasing)}</dd>
+            {ACTIVITY_FIGURES.slice(2).map(([word, key]) => (
+              <Fragment key={key}>
+                <dt>{t(word)}</dt>
+                <dd data-field={key}>{figure(key, r.totals[key])}</dd>
+              </Fragment>
+            ))}
+          </dl>
+          {busyDays.length === 0 && <p>{t('report_quiet')}</p>}
+          {busyDays.length > 0 && (
+            <table data-testid="report-days">
+              <Head columns={[t('day'), ...ACTIVITY_FIGURES.map(([word]) => t(word))]} />
+              <tbody>
+                {busyDays.map((d) => (
+                  <tr key={d.date} data-day={d.date}>
+                    <td>{d.date}</td>
+                    {ACTIVITY_FIGURES.map(([, key]) => (
+                      <td key={key} class="number">
+                        {figure(key, d[key])}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </>
       )}
     </section>

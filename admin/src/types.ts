@@ -92,3 +92,26 @@ export interface Feedback {
     readonly comment: string | null;
   }[];
 }
+
+/** A day's figures (or the span's) of `GET /reports/activity`. */
+export interface Activity {
+  readonly new_members: number;
+  readonly purchases: number;
+  readonly sales_amount: number;
+  readonly amount_paid: number;
+  readonly points_earned: number;
+  readonly points_redeemed: number;
+  readonly coupons_used: number;
+  readonly refunds: number;
+  readonly amount_refunded: number;
+  readonly points_reversed: number;
+}
+
+export interface ActivityReport {
+  readonly from: string;
+  readonly to: string;
+  readonly time_zone: string;
+  readonly store_id: string | null;
+  readonly totals: Activity & { readonly members_purchasing: number };
+  readonly days: readonly (Activity & { readonly date: string })[];
+}

@@ -259,6 +259,35 @@ describe('admin console in Chromium', () => {
     await page.click('button[name=find]');
     await expect.poll(() => member.locator('h3').textContent(), poll).toBe('Choi Yuna');
 
+    // Activity over the last week on the shop's calendar: the 21 who joined (one two days ago
+    // at Till 1, twenty just now), and Till 2's two sales to Choi Yuna with 1,000 points each.
+    await tab('report');
+    const seoulDate = (ms: number) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(ms);
+    const span = { from: seoulDate(Date.now() - 7 * DAY_MS), to: seoulDate(Date.now()) };
+    await page.fill('input[name=report-from]', span.from);
+    await page.fill('input[name=report-to]', span.to);
+    await page.click('button[name=show-report]');
+    const totals = page.getByTestId('report-totals');
+    const shown = (field: string) => totals.locator(`[data-field=${field}]`).textContent();
+    await expect.poll(() => shown('new_members'), poll).toBe('21');
+    expect(await shown('purchases')).toBe('2');
+    expect(await shown('members_purchasing')).toBe('1');
+    expect(await shown('sales_amount')).toBe('₩8,000');
+    expect(await shown('points_redeemed')).toBe('2,000');
+    expect(await shown('refunds')).toBe('0');
+    // The days with something in them, each on its own row.
+    const days = await page.locator('[data-testid=report-days] tbody tr').count();
+    expect(days).toBeGreaterThanOrEqual(1);
+    expect(days).toBeLessThanOrEqual(2);
+    await checkAccessibility(page, 'report');
+    // Days when nothing happened say so.
+    await page.fill('input[name=report-from]', '2025-01-01');
+    await page.fill('input[name=report-to]', '2025-01-31');
+    await page.click('button[name=show-report]');
+    await expect.poll(() => shown('new_members'), poll).toBe('0');
+    expect(await page.getByText('Nothing happened in these days.').count()).toBe(1);
+
     // Feedback: 2 promoters and 1 detractor of 3 answers is an NPS of 33.
     await tab('feedback');
     await expect

@@ -73,6 +73,7 @@ export async function startServer(
     lookupsPerMinute?: number;
     static?: Record<string, string>;
     syncThreads?: number;
+    reportPage?: number;
   } = {},
 ): Promise<Running> {
   let cleanup: () => Promise<void>;

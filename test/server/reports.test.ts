@@ -1,0 +1,155 @@
+/**
+ * The owner's activity report (GET /reports/activity), on SQLite and on PostgreSQL: days are the
+ * shop's (Seoul), a refused event is not counted, a store narrows it, and bad
+ * spans are refused.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, TestDevice, purchase, startServer, type Running } from '../support/server';
+
+describe.each(BACKENDS)('activity report on %s', (backend) => {
+  let s: Running;
+  beforeAll(async () => {
+    // Three events a page, so that every report here reads several pages.
+    s = await startServer(backend, { reportPage: 3 });
+    await s.api('POST', '/stores', { store_id: 'store-2', name: 'Second store' });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  const report = async (query: string) => {
+    const res = await s.api('GET', `/reports/activity?${query}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+
+  it("counts members, sales, points, coupons and refunds by the shop's days", async () => {
+    // A joins on 31 January; B at 00:30 on 1 February in Seoul (still 31 January in UTC).
+    const a = (
+      await s.api('POST', '/customers', {
+        name: 'A',
+        phone: '010-3100-0001',
+        occurred_at: '2026-01-31T10:00:00+09:00',
+      })
+    ).body;
+    const b = (
+      await s.api('POST', '/customers', {
+        name: 'B',
+        phone: '010-3100-0002',
+        occurred_at: '2026-02-01T00:30:00+09:00',
+      })
+    ).body;
+    const buy = async (who: string, body: Record<string, unknown>) => {
+      const res = await s.api('POST', `/customers/${who}/purchases`, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    };
+    // 23:30 on the last day of January in Seoul is January's.
+    const january = await buy(a.customer_id, {
+      store_id: 'store-1',
+      amount: 50_000,
+      occurred_at: '2026-01-31T23:30:00+09:00',
+    });
+    // 00:40 on 1 February in Seoul is February's, though it is 31 January in UTC.
+    const coupons = await s.api(
+      'GET',
+      `/customers/${b.customer_id}/coupons?as_of=2026-02-01T00:35:00%2B09:00`,
+    );
+    const welcome = coupons.body.coupons[0].code as string;
+    const first = await buy(b.customer_id, {
+      store_id: 'store-1',
+      amount: 30_000,
+      coupon_code: welcome,
+      redeem_points: 1_000,
+      occurred_at: '2026-02-01T00:40:00+09:00',
+    });
+    const second = await buy(a.customer_id, {
+      store_id: 'store-2',
+      amount: 10_000,
+      occurred_at: '2026-02-02T12:00:00+09:00',
+    });
+    const refund = await s.api('POST', `/purchases/${january.purchase_id}/refunds`, {
+      occurred_at: '2026-02-03T10:00:00+09:00',
+    });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+    // A till sends one sale twice, under two event ids: the endpoint refuses the second, and
+    // the report counts what was applied.
+    const till = await TestDevice.pair(s, 'store-1', 'cashier');
+    const sale = purchase(randomUUID(), 20_000);
+    const at = Date.parse('2026-02-05T15:00:00+09:00');
+    const sent = await till.sync([
+      await till.event('purchase_recorded', b.customer_id, sale, at),
+      await till.event('purchase_recorded', b.customer_id, sale, at + 1_000),
+    ]);
+    expect(sent.body.acks.map((x: { status: string }) => x.status)).toEqual([
+      'applied',
+      'rejected',
+    ]);
+
+    const feb = await report('from=2026-02-01&to=2026-02-28');
+    expect(feb).toMatchObject({
+      from: '2026-02-01',
+      to: '2026-02-28',
+      time_zone: 'Asia/Seoul',
+      store_id: null,
+    });
+    expect(feb.totals).toEqual({
+      new_members: 1,
+      purchases: 3,
+      members_purchasing: 2,
+      sales_amount: 60_000,
+      amount_paid: first.amount_paid + second.amount_paid + 20_000,
+      points_earned: first.points_earned + second.points_earned + sale.points_earned,
+      points_redeemed: 1_000,
+      coupons_used: 1,
+      refunds: 1,
+      amount_refunded: refund.body.amount_refunded,
+      points_reversed: refund.body.points_reversed,
+    });
+    expect(first.coupon_discount).toBeGreaterThan(0);
+    expect(refund.body.points_reversed).toBe(january.points_earned);
+    expect(feb.days).toHaveLength(28);
+    expect(feb.days[0]).toMatchObject({
+      date: '2026-02-01',
+      new_members: 1,
+      purchases: 1,
+      sales_amount: 30_000,
+    });
+    expect(feb.days[2]).toMatchObject({ date: '2026-02-03', refunds: 1, purchases: 0 });
+    expect(feb.days[4]).toMatchObject({ date: '2026-02-05', purchases: 1, sales_amount: 20_000 });
+    // The days add up to the span.
+    expect(feb.days.reduce((n: number, d: { purchases: number }) => n + d.purchases, 0)).toBe(3);
+
+    const jan31 = await report('from=2026-01-31&to=2026-01-31');
+    expect(jan31.totals).toMatchObject({ new_members: 1, purchases: 1, sales_amount: 50_000 });
+    expect(jan31.days).toEqual([expect.objectContaining({ date: '2026-01-31', purchases: 1 })]);
+
+    const store2 = await report('from=2026-02-01&to=2026-02-28&store_id=store-2');
+    expect(store2.totals).toMatchObject({
+      new_members: 0,
+      purchases: 1,
+      members_purchasing: 1,
+      sales_amount: 10_000,
+      refunds: 0,
+    });
+    expect((await report('from=2025-02-01&to=2025-02-28')).totals.purchases).toBe(0);
+  });
+
+  it('refuses a span it cannot read, and says why', async () => {
+    for (const bad of [
+      'from=2026-02-01',
+      'from=2026-02-30&to=2026-03-01',
+      'from=2026-03-01&to=2026-02-01',
+      'from=2026-01-01&to=2027-01-02',
+      'from=1 Feb&to=2026-02-28',
+      'from=2026-02-01&to=2026-02-28&limit=5',
+    ]) {
+      const res = await s.api('GET', `/reports/activity?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.code, bad).toBe('invalid_input');
+    }
+    // A whole leap year is one report.
+    expect((await report('from=2028-01-01&to=2028-12-31')).days).toHaveLength(366);
+  });
+});
