@@ -922,6 +922,16 @@ function ReportView({ token, store }: { token: string; store: string }) {
   const figure = (key: keyof Activity, value: number) =>
     MONEY_FIGURES.has(key) ? say.won(value) : say.number(value);
   const r = report.data;
+  // The span's figures, with how many members bought after the purchases.
+  const totals: (readonly [AdminWord, string, string])[] = r
+    ? ACTIVITY_FIGURES.map(([word, key]) => [word, key, figure(key, r.totals[key])] as const)
+    : [];
+  if (r)
+    totals.splice(2, 0, [
+      'report_members_purchasing',
+      'members_purchasing',
+      say.number(r.totals.members_purchasing),
+    ]);
   const busyDays = r ? r.days.filter((d) => ACTIVITY_FIGURES.some(([, k]) => d[k] !== 0)) : [];
   return (
     <section aria-labelledby="report-title">
@@ -933,24 +943,17 @@ function ReportView({ token, store }: { token: string; store: string }) {
           setAsked(span);
         }}
       >
-        <label>
-          {t('report_from')}
-          <input
-            type="date"
-            name="report-from"
-            value={span.from}
-            onInput={(e) => setSpan({ ...span, from: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          {t('report_to')}
-          <input
-            type="date"
-            name="report-to"
-            value={span.to}
-            onInput={(e) => setSpan({ ...span, to: e.currentTarget.value })}
-          />
-        </label>
+        {(['from', 'to'] as const).map((end) => (
+          <label key={end}>
+            {t(`report_${end}`)}
+            <input
+              type="date"
+              name={`report-${end}`}
+              value={span[end]}
+              onInput={(e) => setSpan({ ...span, [end]: e.currentTarget.value })}
+            />
+          </label>
+        ))}
         <button type="submit" name="show-report">
           {t('show')}
         </button>
@@ -959,18 +962,10 @@ function ReportView({ token, store }: { token: string; store: string }) {
       {r && (
         <>
           <dl class="card" data-testid="report-totals">
-            {ACTIVITY_FIGURES.slice(0, 2).map(([word, key]) => (
-              <Fragment key={key}>
+            {totals.map(([word, field, text]) => (
+              <Fragment key={field}>
                 <dt>{t(word)}</dt>
-                <dd data-field={key}>{figure(key, r.totals[key])}</dd>
-              </Fragment>
-            ))}
-            <dt>{t('report_members_purchasing')}</dt>
-            <dd data-field="members_purchasing">{say.number(r.totals.members_purchasing)}</dd>
-            {ACTIVITY_FIGURES.slice(2).map(([word, key]) => (
-              <Fragment key={key}>
-                <dt>{t(word)}</dt>
-                <dd data-field={key}>{figure(key, r.totals[key])}</dd>
+                <dd data-field={field}>{text}</dd>
               </Fragment>
             ))}
           </dl>

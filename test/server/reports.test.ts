@@ -26,20 +26,10 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
 
   it("counts members, sales, points, coupons and refunds by the shop's days", async () => {
     // A joins on 31 January; B at 00:30 on 1 February in Seoul (still 31 January in UTC).
-    const a = (
-      await s.api('POST', '/customers', {
-        name: 'A',
-        phone: '010-3100-0001',
-        occurred_at: '2026-01-31T10:00:00+09:00',
-      })
-    ).body;
-    const b = (
-      await s.api('POST', '/customers', {
-        name: 'B',
-        phone: '010-3100-0002',
-        occurred_at: '2026-02-01T00:30:00+09:00',
-      })
-    ).body;
+    const join = async (name: string, phone: string, at: string) =>
+      (await s.api('POST', '/customers', { name, phone, occurred_at: at })).body;
+    const a = await join('A', '010-3100-0001', '2026-01-31T10:00:00+09:00');
+    const b = await join('B', '010-3100-0002', '2026-02-01T00:30:00+09:00');
     const buy = async (who: string, body: Record<string, unknown>) => {
       const res = await s.api('POST', `/customers/${who}/purchases`, body);
       expect(res.status, JSON.stringify(res.body)).toBe(201);
