@@ -30,13 +30,19 @@ export const REPORT_MAX_DAYS = 366;
  */
 export const REPORT_PAGE = 1_000;
 
+/** The day number of a real date written YYYY-MM-DD, from 1970 to 2999; else NaN. */
+function dayOf(text: string): number {
+  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+  const real = y >= 1970 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+  return real ? dayNumber(y, m, d) : Number.NaN;
+}
+
+/** A date of the query, as its day number. */
 const DateSchema = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD'),
-  v.check((text) => {
-    const [y, m, d] = text.split('-').map(Number) as [number, number, number];
-    return y >= 1970 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
-  }, 'must be a real date from 1970 to 2999'),
+  v.transform(dayOf),
+  v.check((day) => !Number.isNaN(day), 'must be a real date from 1970 to 2999'),
 );
 
 const ActivityQuerySchema = v.strictObject({
@@ -73,11 +79,6 @@ const empty = (): Activity => ({
   amount_refunded: 0,
   points_reversed: 0,
 });
-
-function dayOf(text: string): number {
-  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
-  return dayNumber(y, m, d);
-}
 
 type Counted =
   EventOf<'member_enrolled'> | EventOf<'purchase_recorded'> | EventOf<'purchase_refunded'>;
@@ -116,8 +117,8 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
     allow: ['admin'],
     handler: async (req) => {
       const query = parse(ActivityQuerySchema, Object.fromEntries(req.query), 'query');
-      const first = dayOf(query.from);
-      const last = dayOf(query.to);
+      const first = query.from;
+      const last = query.to;
       if (last < first) throw badRequest('invalid query: to: must not be before from');
       if (last - first + 1 > REPORT_MAX_DAYS)
         throw badRequest(`invalid query: to: a report covers at most ${REPORT_MAX_DAYS} days`);
@@ -159,8 +160,8 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       return {
         status: 200,
         body: {
-          from: query.from,
-          to: query.to,
+          from: formatDate(civilDate(first)),
+          to: formatDate(civilDate(last)),
           time_zone: zone,
           store_id: query.store_id ?? null,
           totals: { ...total, members_purchasing: buyers.size },

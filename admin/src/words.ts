@@ -1,5 +1,11 @@
 /** What the admin console says, in Korean (default, as the till and the kiosk) and English. */
-import { formatPoints, formatWon, type Locale } from '../../shared/ui';
+import {
+  formatDateTime,
+  formatNumber,
+  formatPoints,
+  formatWon,
+  type Locale,
+} from '../../shared/ui';
 
 const WORDS = {
   title: { ko: '매장 멤버십 · 관리', en: 'Store loyalty · Admin' },
@@ -184,15 +190,10 @@ const MOVEMENTS: Record<string, Record<Locale, string>> = {
 export function phrases(locale: Locale, zone?: string) {
   const ko = locale === 'ko';
   const pts = (n: number) => formatPoints(n, locale);
-  const dates = new Intl.DateTimeFormat(ko ? 'ko-KR' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    ...(zone ? { timeZone: zone } : {}),
-  });
-  const at = (iso: string) => dates.format(new Date(iso));
+  const at = (iso: string) => formatDateTime(Date.parse(iso), zone, locale);
   return {
     at,
-    number: (n: number) => n.toLocaleString(ko ? 'ko-KR' : 'en'),
+    number: formatNumber,
     points: pts,
     won: (n: number) => formatWon(n, locale),
     conflict: (kind: string) => CONFLICT_KINDS[kind]?.[locale] ?? kind,

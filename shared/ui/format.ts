@@ -24,17 +24,22 @@ const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * A moment as the shop reads it: on the shop's calendar and clock (the program's time zone), not
- * the machine's, which a till or kiosk PC may have set to UTC. `withDate: false` gives the time
- * of day alone.
+ * the machine's, which a till or kiosk PC may have set to UTC. `zone` undefined (before the
+ * program is known) is the machine's. `withDate: false` gives the time of day alone.
  */
-export function formatDateTime(ms: number, zone: string, locale: Locale, withDate = true): string {
+export function formatDateTime(
+  ms: number,
+  zone: string | undefined,
+  locale: Locale,
+  withDate = true,
+): string {
   const key = `${locale}|${zone}|${withDate}`;
   let format = dateTimeFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', {
       ...(withDate ? { dateStyle: 'medium' } : {}),
       timeStyle: withDate ? 'short' : 'medium',
-      timeZone: zone,
+      ...(zone ? { timeZone: zone } : {}),
     });
     dateTimeFormats.set(key, format);
   }
