@@ -404,7 +404,7 @@ function purchase(
     if (spec.source === 'monthly_spend') totals.spend_coupon = coupon.code;
   }
   state.purchase_count += 1;
-  state.purchases.set(p.purchase_id, record);
+  state.purchases.add(record);
 
   if (state.deferred_refunds.size === 0) return;
   const waiting = state.deferred_refunds.get(p.purchase_id);
