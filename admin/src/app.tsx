@@ -244,18 +244,28 @@ function Console(props: { token: string; onSignOut: () => void; onSwitchLanguage
   // Times on the shop's clock, the program's time zone, as the tills and the kiosk show them
   // (the owner's laptop may be elsewhere, or set to UTC).
   const { locale } = useWords();
+  // Loaded once here: the Program tab shows and edits it, and reloads it when it publishes a
+  // version, so that a new zone applies to every time on screen at once.
   const program = useLoad(() => api<Program>(props.token, 'GET', '/program'), [props.token]);
   const zone = program.data?.time_zone;
   const words = useMemo(() => wordsOf(locale, zone), [locale, zone]);
   return (
     <WordsContext.Provider value={words}>
-      <ConsoleBody {...props} />
+      <ConsoleBody {...props} program={program} />
     </WordsContext.Provider>
   );
 }
 
+/** The program as the console loaded it (useLoad). */
+interface LoadedProgram {
+  readonly data: Program | null;
+  readonly error: string | null;
+  readonly reload: () => void;
+}
+
 function ConsoleBody(props: {
   token: string;
+  program: LoadedProgram;
   onSignOut: () => void;
   onSwitchLanguage: () => void;
 }) {
@@ -313,7 +323,7 @@ function ConsoleBody(props: {
         {tab === 'members' && <Members token={token} memberId={memberId} onMember={setMemberId} />}
         {tab === 'feedback' && <FeedbackView token={token} store={store} />}
         {tab === 'report' && <ReportView token={token} store={store} />}
-        {tab === 'program' && <ProgramView token={token} />}
+        {tab === 'program' && <ProgramView token={token} current={props.program} />}
       </main>
     </>
   );
@@ -993,13 +1003,14 @@ function ReportView({ token, store }: { token: string; store: string }) {
   );
 }
 
-function ProgramView({ token }: { token: string }) {
+function ProgramView({ token, current }: { token: string; current: LoadedProgram }) {
   const { t, say } = useWords();
-  const current = useLoad(() => api<Program>(token, 'GET', '/program'), [token]);
   const [text, setText] = useState('');
   const [issues, setIssues] = useState<readonly ProgramIssue[]>([]);
   const { busy, error, setError, run } = useAction();
   const [published, setPublished] = useState<number | null>(null);
+  // Read again on opening the tab: another owner's console may have published since sign-in.
+  useEffect(() => current.reload(), []);
   useEffect(() => {
     if (current.data) setText(JSON.stringify(current.data, null, 2));
   }, [current.data]);

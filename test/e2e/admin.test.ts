@@ -310,6 +310,8 @@ describe('admin console in Chromium', () => {
     expect((await server.api('GET', '/program')).body.version).toBe(1);
     definition.tiers[1].earn_rate_bp = 350;
     definition.signup_bonus = 2_000;
+    // The shop is in London after all: from version 2 its days and times are London's.
+    definition.time_zone = 'Europe/London';
     await page.fill('textarea[name=program]', JSON.stringify(definition, null, 2));
     await page.click('button[name=publish]');
     await expect
@@ -322,6 +324,15 @@ describe('admin console in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('program-version').textContent(), poll)
       .toContain('Version 2');
+    // Every time on screen follows the new zone at once, without a reload.
+    await tab('conflicts');
+    await page
+      .locator('tr[data-conflict=overdrawn]')
+      .getByRole('button', { name: 'Open member' })
+      .click();
+    await expect
+      .poll(() => member.locator('[data-field=since]').textContent(), poll)
+      .toBe(await browserDateTime(page, profile.enrolled_at, 'en-GB', 'Europe/London'));
 
     // A token that stops working (replaced, revoked) while signed in: back to the sign-in,
     // saying why.
