@@ -77,21 +77,36 @@ export interface CouponSpec {
   readonly first_purchase_only: boolean;
 }
 
+/** A coupon in a member's state (a class, not a literal: see state.ts and decision 0020). */
+export class CouponRecord implements Coupon {
+  status: 'active' | 'used' | 'voided' = 'active';
+  used_at: number | null = null;
+  used_on: string | null = null;
+  constructor(
+    readonly code: string,
+    readonly kind: CouponKind,
+    readonly value: number,
+    readonly name: string,
+    readonly category: string | null,
+    readonly source: CouponSource,
+    readonly valid_from: number,
+    readonly valid_until: number,
+    readonly first_purchase_only: boolean,
+  ) {}
+}
+
 export function makeCoupon(memberId: string, spec: CouponSpec): Coupon {
-  return {
-    code: couponCode(spec.source, memberId, spec.key),
-    kind: spec.kind,
-    value: spec.value,
-    name: spec.name,
-    category: spec.category,
-    source: spec.source,
-    valid_from: spec.valid_from,
-    valid_until: spec.valid_until,
-    first_purchase_only: spec.first_purchase_only,
-    status: 'active',
-    used_at: null,
-    used_on: null,
-  };
+  return new CouponRecord(
+    couponCode(spec.source, memberId, spec.key),
+    spec.kind,
+    spec.value,
+    spec.name,
+    spec.category,
+    spec.source,
+    spec.valid_from,
+    spec.valid_until,
+    spec.first_purchase_only,
+  );
 }
 
 export type CouponStatus = 'active' | 'used' | 'voided' | 'expired' | 'not_yet_valid';

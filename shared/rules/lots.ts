@@ -3,7 +3,7 @@
  * reversals and restorations (PROGRAM.md sections 4, 5 and 8).
  */
 import type { Program } from './program';
-import { Expiry, Lot } from './state';
+import { AllocationPart, Expiry, Lot, PointMove } from './state';
 import type { Allocation, LotSource, MemberState, MovementKind } from './state';
 import { addMonthsClamped, civilDate, dayNumber, localDay, startOfLocalDay } from './time';
 
@@ -88,8 +88,7 @@ function move(
   ref: string,
   eventId: string | null,
 ): void {
-  if (pointsDelta !== 0)
-    state.movements.push({ at, kind, points: pointsDelta, ref, event_id: eventId });
+  if (pointsDelta !== 0) state.movements.push(new PointMove(at, kind, pointsDelta, ref, eventId));
 }
 
 /** Credits a new lot; a debt is paid off first. Returns the lot. */
@@ -168,7 +167,7 @@ export function consume(
     if (take === 0) continue;
     lot.remaining -= take;
     left -= take;
-    allocation.push({ lot, points: take, restored: 0 });
+    allocation.push(new AllocationPart(lot, take));
   }
   state.debt += left;
   move(state, at, kind, -amount, ref, eventId);

@@ -97,15 +97,31 @@ export interface Allocation {
   restored: number;
 }
 
+/*
+ * What a replay keeps for the member's lifetime is made by classes, not object literals: V8
+ * watches each literal's survival and, when nearly everything it made survives a collection (as
+ * a replay's state does), allocates it straight into the old generation from then on. A process
+ * that took that turn spent each replay faulting in old-generation pages (decision 0020).
+ */
+
+/** Points a redemption took from one lot, and how many of them a refund gave back. */
+export class AllocationPart implements Allocation {
+  restored = 0;
+  constructor(
+    readonly lot: Lot,
+    readonly points: number,
+  ) {}
+}
+
 const NO_REFUNDS: readonly string[] = Object.freeze([]) as readonly string[];
 
 /** What refunds have taken back from one purchase so far. */
-interface Refunded {
-  readonly ids: string[];
-  gross: number;
+class Refunded {
+  readonly ids: string[] = [];
+  gross = 0;
   /** Units refunded by sku (null until a refund by lines). */
-  qty: Record<string, number> | null;
-  stamps: number;
+  qty: Record<string, number> | null = null;
+  stamps = 0;
 }
 
 /**
@@ -155,7 +171,7 @@ export class PurchaseRecord implements Lot {
 
   /** Records a refund's figures (replay calls this once per refund id). */
   addRefund(refundId: string, gross: number, lines: readonly RefundLine[], stamps: number): void {
-    const r = (this.refunded ??= { ids: [], gross: 0, qty: null, stamps: 0 });
+    const r = (this.refunded ??= new Refunded());
     r.ids.push(refundId);
     r.gross += gross;
     if (lines.length > 0) {
@@ -265,23 +281,25 @@ export class MovementLog implements Iterable<Movement> {
   }
 }
 
-/** Maps a purchase index keeps, each small (see PurchaseIndex). A power of two. */
+/** Maps a purchase index splits into, each small (see PurchaseIndex). A power of two. */
 const PURCHASE_SHARDS = 64;
+/** Purchases a PurchaseIndex holds in one Map (its table stays under one V8 heap page). */
+const ONE_MAP_LIMIT = 2_048;
 
 /**
  * A member's purchases by id, in the order they were recorded.
  *
- * Not one Map: V8 gives a Map whose table outgrows about 4,000 entries a fresh, zeroed block
- * outside its young generation at every growth, and on this kind of (virtual) machine the page
- * faults of those blocks cost more than the rest of the map's work. 10,000 purchase ids took
- * 2.4-2.8 ms in one Map and 0.6-0.7 ms in 64 smaller ones (a quarter of a 10,000-event replay).
- * A purchase id picks its map by its last three characters (ids end in random or counting
- * characters: uuidv7, receipt numbers).
+ * One Map while the member has up to 2,048 purchases (nearly every member), then 64: V8 gives a
+ * Map whose table outgrows about 4,000 entries a fresh, zeroed block outside its young
+ * generation at every growth, and on this kind of (virtual) machine the page faults of those
+ * blocks cost more than the rest of the map's work. 10,000 purchase ids took 2.4-2.8 ms in one
+ * Map and 0.6-0.7 ms in 64 smaller ones (a quarter of a 10,000-event replay). A purchase id
+ * picks its map by its last three characters (ids end in random or counting characters:
+ * uuidv7, receipt numbers).
  */
 export class PurchaseIndex {
-  private readonly shards: (Map<string, PurchaseRecord> | undefined)[] = new Array<
-    Map<string, PurchaseRecord> | undefined
-  >(PURCHASE_SHARDS).fill(undefined);
+  private one: Map<string, PurchaseRecord> | null = new Map();
+  private shards: (Map<string, PurchaseRecord> | undefined)[] = [];
   private readonly list: PurchaseRecord[] = [];
 
   get size(): number {
@@ -289,15 +307,39 @@ export class PurchaseIndex {
   }
 
   has(purchaseId: string): boolean {
+    if (this.one !== null) return this.one.has(purchaseId);
     return this.shards[shardOf(purchaseId)]?.has(purchaseId) ?? false;
   }
 
   get(purchaseId: string): PurchaseRecord | undefined {
+    if (this.one !== null) return this.one.get(purchaseId);
     return this.shards[shardOf(purchaseId)]?.get(purchaseId);
   }
 
   /** Adds a purchase not in the index yet (replay checks `has` first). */
   add(record: PurchaseRecord): void {
+    this.list.push(record);
+    if (this.one !== null) {
+      if (this.one.size < ONE_MAP_LIMIT) {
+        this.one.set(record.purchase_id, record);
+        return;
+      }
+      this.one = null;
+      this.shards = new Array<Map<string, PurchaseRecord> | undefined>(PURCHASE_SHARDS).fill(
+        undefined,
+      );
+      for (const r of this.list) this.addToShard(r);
+      return;
+    }
+    this.addToShard(record);
+  }
+
+  /** Every purchase, in the order they were added. */
+  values(): IterableIterator<PurchaseRecord> {
+    return this.list.values();
+  }
+
+  private addToShard(record: PurchaseRecord): void {
     const at = shardOf(record.purchase_id);
     let shard = this.shards[at];
     if (shard === undefined) {
@@ -305,12 +347,6 @@ export class PurchaseIndex {
       this.shards[at] = shard;
     }
     shard.set(record.purchase_id, record);
-    this.list.push(record);
-  }
-
-  /** Every purchase, in the order they were added. */
-  values(): IterableIterator<PurchaseRecord> {
-    return this.list.values();
   }
 }
 
@@ -366,6 +402,17 @@ export interface Movement {
   readonly points: number;
   readonly ref: string;
   readonly event_id: string | null;
+}
+
+/** A movement that is neither a credit nor an expiry (a redemption, a reversal, a restore). */
+export class PointMove implements Movement {
+  constructor(
+    readonly at: number,
+    readonly kind: MovementKind,
+    readonly points: number,
+    readonly ref: string,
+    readonly event_id: string | null,
+  ) {}
 }
 
 export interface TierChange {
