@@ -47,7 +47,19 @@ describe('PurchaseIndex (a member purchases by id, in many small maps)', () => {
       '영수증-7',
     ];
     const index = new PurchaseIndex();
-    for (const [n, id] of ids.entries()) index.add(record(id, n));
+    // One map up to 2,048 purchases, then 64: every purchase found before and after the split.
+    const allFound = (count: number) => {
+      expect(index.size).toBe(count);
+      for (const [n, id] of ids.slice(0, count).entries()) {
+        expect(index.has(id)).toBe(true);
+        expect(index.get(id)?.id).toBe(n);
+      }
+      expect(index.has(ids[count] as string)).toBe(false);
+    };
+    for (const [n, id] of ids.entries()) {
+      index.add(record(id, n));
+      if (n + 1 === 2_048 || n + 1 === 2_049) allFound(n + 1);
+    }
     expect(index.size).toBe(ids.length);
     for (const [n, id] of ids.entries()) {
       expect(index.has(id)).toBe(true);
