@@ -586,47 +586,78 @@ async function pointsLatency(backend: Backend, members: number, events: number):
     // defaults: the busiest month can be here, all the events read and counted). No target.
     const day = (ms: number) => formatInstant('Asia/Seoul', ms).slice(0, 10);
     const span = `from=${day(enrolledAt)}&to=${day(enrolledAt + perMember * 3 * 86_400_000)}`;
-    const reports: number[] = [];
-    for (let i = 0; i < 3; i += 1) {
-      const q0 = performance.now();
-      const res = await fetch(`${s.base}/reports/activity?${span}`, {
-        headers: { authorization: `Bearer test-admin-token-0123456789` },
-      });
-      const body = (await res.json()) as { totals: { purchases: number; new_members: number } };
-      reports.push(performance.now() - q0);
-      if (res.status !== 200 || body.totals.purchases + body.totals.new_members !== seq)
-        throw new Error(`report failed: ${res.status} ${JSON.stringify(body.totals)}`);
-    }
-    const r = summarizeTimes(reports);
-    console.log(
-      `  GET /reports/activity, ${perMember * 3 + 1} days holding all ${seq.toLocaleString()} events (${backend})   median ${fmt(r.median_ms)}   p95 ${fmt(r.p95_ms)}   (${r.runs} requests)`,
-    );
-    // The tills while the owner reads that report: the report gives way between its pages.
-    let reading = true;
-    const report = fetch(`${s.base}/reports/activity?${span}`, {
-      headers: { authorization: `Bearer test-admin-token-0123456789` },
-    }).then(async (res) => {
-      await res.json();
-      reading = false;
-    });
-    const during: number[] = [];
-    while (reading) {
+    const pick = () => {
       x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
-      const q0 = performance.now();
-      const res = await fetch(`${s.base}/customers/${ids[x % ids.length] as string}/points`, {
-        headers: { authorization: `Bearer test-admin-token-0123456789` },
-      });
-      await res.json();
-      during.push(performance.now() - q0);
-    }
-    await report;
-    const d = summarizeTimes(during);
-    console.log(
-      `  GET /customers/{id}/points while that report runs (${backend})   median ${fmt(d.median_ms)}   p95 ${fmt(d.p95_ms)}   worst ${fmt(Math.max(...during))}   (${d.runs} requests)`,
+      return ids[x % ids.length] as string;
+    };
+    await timeReport(
+      s.base,
+      `/reports/activity?${span}`,
+      `GET /reports/activity, ${perMember * 3 + 1} days holding all ${seq.toLocaleString()} events (${backend})`,
+      backend,
+      pick,
+      (body) => {
+        const t = (body as { totals: { purchases: number; new_members: number } }).totals;
+        return t.purchases + t.new_members === seq;
+      },
+    );
+    // What the members hold now: every member's history replayed. No target.
+    await timeReport(
+      s.base,
+      '/reports/points',
+      `GET /reports/points, ${members.toLocaleString()} members replayed (${backend})`,
+      backend,
+      pick,
+      (body) => (body as { members: number }).members === members,
     );
   } finally {
     await s.close();
   }
+}
+
+/**
+ * Times an owner's report three times, then reads random members' points while it runs once
+ * more: a report gives way to the tills between its pages.
+ */
+async function timeReport(
+  base: string,
+  path: string,
+  label: string,
+  backend: Backend,
+  member: () => string,
+  right: (body: unknown) => boolean,
+): Promise<void> {
+  const headers = { authorization: `Bearer test-admin-token-0123456789` };
+  const reports: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const q0 = performance.now();
+    const res = await fetch(`${base}${path}`, { headers });
+    const body: unknown = await res.json();
+    reports.push(performance.now() - q0);
+    if (res.status !== 200 || !right(body))
+      throw new Error(`report failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  const r = summarizeTimes(reports);
+  console.log(
+    `  ${label}   median ${fmt(r.median_ms)}   p95 ${fmt(r.p95_ms)}   (${r.runs} requests)`,
+  );
+  let reading = true;
+  const report = fetch(`${base}${path}`, { headers }).then(async (res) => {
+    await res.json();
+    reading = false;
+  });
+  const during: number[] = [];
+  while (reading) {
+    const q0 = performance.now();
+    const res = await fetch(`${base}/customers/${member()}/points`, { headers });
+    await res.json();
+    during.push(performance.now() - q0);
+  }
+  await report;
+  const d = summarizeTimes(during);
+  console.log(
+    `  GET /customers/{id}/points while that report runs (${backend})   median ${fmt(d.median_ms)}   p95 ${fmt(d.p95_ms)}   worst ${fmt(Math.max(...during))}   (${d.runs} requests)`,
+  );
 }
 
 /**

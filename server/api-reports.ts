@@ -1,24 +1,31 @@
 /**
- * The owner's activity report: what the program did over a span of days (the shop's days, in
- * the program's time zone): members who joined, sales by members, points earned and used,
- * coupons used, refunds. Read from the ledger's applied events (the endpoint refuses a sale or
+ * The owner's reports, read from the ledger's applied events (the endpoint refuses a sale or
  * refund sent again, so each counts once); nothing is stored.
+ *
+ * - Activity: what the program did over a span of days (the shop's days, in the program's time
+ *   zone): members who joined, sales by members, points earned and used, coupons used, refunds.
+ * - Points: what the members hold at one moment, and its worth in money (the program's
+ *   liability, PROGRAM.md section 10), with the points about to expire, the debts and the tiers.
  */
 import * as v from 'valibot';
 import {
+  balanceOf,
   civilDate,
   daysInMonth,
   dayNumber,
   formatDate,
+  formatInstant,
   localDay,
   parseInstant,
+  replay,
   startOfLocalDay,
   type EventOf,
+  type LedgerEvent,
 } from '../shared/rules';
 import type { AppContext } from './context';
 import { badRequest } from './errors';
 import type { Router } from './http';
-import { id, parse } from './validate';
+import { asOf, id, parse } from './validate';
 
 /** The longest span one report covers (a year, a leap year's included). */
 export const REPORT_MAX_DAYS = 366;
@@ -29,6 +36,13 @@ export const REPORT_MAX_DAYS = 366;
  * few seconds quicker and the tills' reads during it several times slower.
  */
 export const REPORT_PAGE = 1_000;
+
+/**
+ * Members replayed between two turns of the endpoint's other work, for the points report. A
+ * member's whole history is read and replayed, so the page counts members, and few of them: a
+ * hundred members of 2,000 events each is about as long a pause as the activity report's page.
+ */
+export const POINTS_REPORT_MEMBERS = 100;
 
 /** The day number of a real date written YYYY-MM-DD, from 1970 to 2999; else NaN. */
 function dayOf(text: string): number {
@@ -166,6 +180,78 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
           store_id: query.store_id ?? null,
           totals: { ...total, members_purchasing: buyers.size },
           days: days.map((a, i) => ({ date: formatDate(civilDate(first + i)), ...a })),
+        },
+      };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/reports/points',
+    allow: ['admin'],
+    handler: async (req) => {
+      for (const key of req.query.keys())
+        if (key !== 'as_of') throw badRequest(`invalid query: ${key}: unknown parameter`);
+      const at = asOf(req.query, ctx.now());
+      const programs = ctx.programs.programs();
+      const program = programs.at(at);
+      const tiers = new Map<string, number>(program.tiers.map((t) => [t.id, 0]));
+      const sum = { members: 0, points: 0, expiring: 0, debt: 0, inDebt: 0 };
+      const perPage = Math.min(page, POINTS_REPORT_MEMBERS);
+      // Every member's history, a page of members at a time (their ids in order), replayed
+      // as the points endpoint replays one member: the same numbers, summed.
+      for (let after = ''; ;) {
+        const members = await ctx.db.all<{ member_id: string }>(
+          `SELECT member_id FROM members WHERE member_id > ? ORDER BY member_id LIMIT ${perPage}`,
+          [after],
+        );
+        if (members.length === 0) break;
+        const ids = members.map((m) => m.member_id);
+        const rows = await ctx.db.all<{ member_id: string; body: string }>(
+          `SELECT member_id, body FROM events
+            WHERE status = 'applied' AND member_id IN (${ids.map(() => '?').join(', ')})
+            ORDER BY member_id, server_seq`,
+          ids,
+        );
+        const events = new Map<string, LedgerEvent[]>(ids.map((id) => [id, []]));
+        for (const r of rows) events.get(r.member_id)?.push(JSON.parse(r.body) as LedgerEvent);
+        for (const [memberId, list] of events) {
+          const state = replay(memberId, list, programs, at);
+          // A member who joined after `as_of` held nothing then.
+          if (state.enrolled_at === null) continue;
+          const b = balanceOf(state, program, at);
+          sum.members += 1;
+          sum.points += Math.max(0, b.total);
+          sum.expiring += b.expiring_soon;
+          sum.debt += b.debt;
+          if (b.debt > 0) sum.inDebt += 1;
+          tiers.set(state.tier, (tiers.get(state.tier) ?? 0) + 1);
+        }
+        if (members.length < perPage) break;
+        after = ids[ids.length - 1] as string;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return {
+        status: 200,
+        body: {
+          as_of: formatInstant(program.time_zone, at),
+          time_zone: program.time_zone,
+          members: sum.members,
+          points_outstanding: sum.points,
+          liability: {
+            amount: sum.points * program.point_value,
+            currency: program.currency.code,
+            exponent: program.currency.exponent,
+          },
+          points_expiring_soon: sum.expiring,
+          expiring_soon_days: program.expiry.expiring_soon_days,
+          debt: sum.debt,
+          members_in_debt: sum.inDebt,
+          tiers: [...tiers].map(([tier, members]) => ({
+            tier,
+            name: program.tiers.find((t) => t.id === tier)?.name ?? tier,
+            members,
+          })),
         },
       };
     },

@@ -762,6 +762,40 @@ export function openApiDocument(version: string): Schema {
           },
         },
       },
+      '/reports/points': {
+        get: {
+          summary:
+            "What the members hold at one moment (admin): points outstanding and their worth in money (the program's liability), points about to expire, debts, members by tier",
+          parameters: [asOf],
+          responses: {
+            200: json(
+              obj({
+                as_of: time(),
+                time_zone: str(),
+                members: int('members who had joined by as_of'),
+                points_outstanding: int("the members' points, available and pending"),
+                liability: obj(
+                  {
+                    amount: int("points_outstanding x the program's point_value, in minor units"),
+                    currency: str(),
+                    exponent: int(),
+                  },
+                  ['amount', 'currency', 'exponent'],
+                ),
+                points_expiring_soon: int(),
+                expiring_soon_days: int(),
+                debt: int('points members owe (not taken off points_outstanding)'),
+                members_in_debt: int(),
+                tiers: {
+                  type: 'array',
+                  items: obj({ tier: str(), name: str(), members: int() }),
+                },
+              }),
+            ),
+            ...errors(400, 401, 403),
+          },
+        },
+      },
       '/feedback': {
         get: {
           summary: 'Kiosk feedback and the NPS it gives, newest first (admin)',

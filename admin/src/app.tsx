@@ -20,6 +20,7 @@ import type {
   MemberList,
   MemberListItem,
   NewDevice,
+  PointsReport,
   StaffMember,
   Store,
 } from './types';
@@ -912,6 +913,44 @@ const MONEY_FIGURES: ReadonlySet<keyof Activity> = new Set([
   'amount_refunded',
 ]);
 
+/** What the members hold now, shop-wide (GET /reports/points): their points and what they are worth. */
+function PointsHeld({ token }: { token: string }) {
+  const { t, say } = useWords();
+  const held = useLoad(() => api<PointsReport>(token, 'GET', '/reports/points'), [token]);
+  const h = held.data;
+  if (held.error) return <Alert>{held.error}</Alert>;
+  if (!h) return null;
+  const rows: (readonly [string, string, string])[] = [
+    ['members', t('held_members'), say.number(h.members)],
+    ['points_outstanding', t('held_points'), say.points(h.points_outstanding)],
+    ['liability', t('held_liability'), say.won(h.liability.amount)],
+    [
+      'points_expiring_soon',
+      say.expiringWithin(h.expiring_soon_days),
+      say.points(h.points_expiring_soon),
+    ],
+    ['debt', t('held_debt'), say.owedBy(h.debt, h.members_in_debt)],
+    [
+      'tiers',
+      t('held_tiers'),
+      h.tiers.map((x) => `${x.name} ${say.number(x.members)}`).join(' · '),
+    ],
+  ];
+  return (
+    <section class="card" aria-labelledby="held-title" data-testid="points-held">
+      <h3 id="held-title">{t('held_title')}</h3>
+      <dl>
+        {rows.map(([field, word, text]) => (
+          <Fragment key={field}>
+            <dt>{word}</dt>
+            <dd data-field={field}>{text}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 function ReportView({ token, store }: { token: string; store: string }) {
   const { t, say, zone } = useWords();
   // This month so far, on the shop's calendar.
@@ -946,6 +985,7 @@ function ReportView({ token, store }: { token: string; store: string }) {
   return (
     <section aria-labelledby="report-title">
       <h2 id="report-title">{t('tab_report')}</h2>
+      <PointsHeld token={token} />
       <form
         class="inline"
         onSubmit={(e) => {

@@ -115,3 +115,20 @@ export interface ActivityReport {
   readonly totals: Activity & { readonly members_purchasing: number };
   readonly days: readonly (Activity & { readonly date: string })[];
 }
+
+/** GET /reports/points: what the members hold at one moment. */
+export interface PointsReport {
+  readonly as_of: string;
+  readonly members: number;
+  readonly points_outstanding: number;
+  readonly liability: { readonly amount: number; readonly currency: string };
+  readonly points_expiring_soon: number;
+  readonly expiring_soon_days: number;
+  readonly debt: number;
+  readonly members_in_debt: number;
+  readonly tiers: readonly {
+    readonly tier: string;
+    readonly name: string;
+    readonly members: number;
+  }[];
+}

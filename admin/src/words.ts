@@ -48,6 +48,12 @@ const WORDS = {
   report_amount_refunded: { ko: '환불 금액', en: 'Money refunded' },
   report_points_reversed: { ko: '적립 취소', en: 'Points taken back' },
   report_quiet: { ko: '이 기간에는 활동이 없습니다.', en: 'Nothing happened in these days.' },
+  held_title: { ko: '지금 회원이 가진 포인트', en: 'What members hold now' },
+  held_members: { ko: '회원', en: 'Members' },
+  held_points: { ko: '보유 포인트', en: 'Points held' },
+  held_liability: { ko: '포인트의 금액 (부채)', en: 'Their worth (a liability)' },
+  held_debt: { ko: '회원이 갚을 포인트', en: 'Points members owe' },
+  held_tiers: { ko: '등급별 회원', en: 'Members by tier' },
   name: { ko: '이름', en: 'Name' },
   kind: { ko: '종류', en: 'Kind' },
   paired: { ko: '연결', en: 'Paired' },
@@ -196,6 +202,14 @@ export function phrases(locale: Locale, zone?: string) {
     number: formatNumber,
     points: pts,
     won: (n: number) => formatWon(n, locale),
+    /** "Expiring within 30 days". */
+    expiringWithin: (days: number) =>
+      ko ? `${days}일 안에 소멸될 포인트` : `Expiring within ${days} days`,
+    /** "3 members" after a count of points owed. */
+    owedBy: (points: number, members: number) =>
+      ko
+        ? `${formatPoints(points, locale)} (회원 ${formatNumber(members)}명)`
+        : `${formatPoints(points, locale)} (${formatNumber(members)} member${members === 1 ? '' : 's'})`,
     conflict: (kind: string) => CONFLICT_KINDS[kind]?.[locale] ?? kind,
     movement: (kind: string) => MOVEMENTS[kind]?.[locale] ?? kind,
     /** "5 min ago", "3 h ago", "2 days ago". */

@@ -280,6 +280,24 @@ describe('admin console in Chromium', () => {
     const days = await page.locator('[data-testid=report-days] tbody tr').count();
     expect(days).toBeGreaterThanOrEqual(1);
     expect(days).toBeLessThanOrEqual(2);
+    // What the members hold now, shop-wide, as the endpoint's points report says: among it
+    // the member who spent beyond the balance offline (the conflict above) owes points.
+    const held = (await server.api('GET', '/reports/points')).body;
+    expect(held.members).toBe(21);
+    expect(held.points_outstanding).toBeGreaterThan(0);
+    expect(held.members_in_debt).toBe(1);
+    const heldCard = page.getByTestId('points-held');
+    const heldText = (field: string) => heldCard.locator(`[data-field=${field}]`).textContent();
+    await expect.poll(() => heldText('members'), poll).toBe('21');
+    expect(await heldText('points_outstanding')).toBe(formatPoints(held.points_outstanding, 'en'));
+    expect(await heldText('liability')).toBe(formatWon(held.liability.amount, 'en'));
+    expect(await heldText('debt')).toBe(`${formatPoints(held.debt, 'en')} (1 member)`);
+    expect(await heldText('tiers')).toBe(
+      held.tiers
+        .map((x: { name: string; members: number }) => `${x.name} ${x.members}`)
+        .join(' · '),
+    );
+    expect(await heldCard.getByText('Expiring within 30 days').count()).toBe(1);
     await checkAccessibility(page, 'report');
     // Days when nothing happened say so.
     await page.fill('input[name=report-from]', '2025-01-01');

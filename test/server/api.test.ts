@@ -32,6 +32,8 @@ describe.each(BACKENDS)('API on %s', (backend) => {
       '/devices/pair',
       '/program',
       '/staff',
+      '/reports/activity',
+      '/reports/points',
     ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }

@@ -42,6 +42,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     profile: ['GET', () => `/customers/${memberId}`],
     memberList: ['GET', () => '/customers?q=Seo'],
     report: ['GET', () => '/reports/activity?from=2026-01-01&to=2026-01-31'],
+    pointsReport: ['GET', () => '/reports/points'],
     lookup: ['GET', () => '/customers/lookup?card_number=000'],
     points: ['GET', () => `/customers/${memberId}/points`],
     history: ['GET', () => `/customers/${memberId}/history`],
@@ -105,6 +106,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       'conflicts',
       'memberList',
       'report',
+      'pointsReport',
     ]) {
       expect((await call(name, integration)).status, `${name} by integration`).toBe(403);
       expect((await call(name, cashier.token)).status, `${name} by cashier`).toBe(403);

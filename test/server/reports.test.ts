@@ -1,7 +1,8 @@
 /**
- * The owner's activity report (GET /reports/activity), on SQLite and on PostgreSQL: days are the
+ * The owner's reports, on SQLite and on PostgreSQL. Activity (GET /reports/activity): days are the
  * shop's (Seoul), a refused event is not counted, a store narrows it, and bad
- * spans are refused.
+ * spans are refused. Points (GET /reports/points): what the members hold at a moment, by hand
+ * and as the sum of each member's own points answer, across pages of members.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,5 +142,139 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
     }
     // A whole leap year is one report.
     expect((await report('from=2028-01-01&to=2028-12-31')).days).toHaveLength(366);
+  });
+});
+
+describe.each(BACKENDS)('points report on %s', (backend) => {
+  let s: Running;
+  beforeAll(async () => {
+    // Three members a page, so that the report reads several pages.
+    s = await startServer(backend, { reportPage: 3 });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  const report = async (asOf?: string) => {
+    const q = asOf === undefined ? '' : `?as_of=${encodeURIComponent(asOf)}`;
+    const res = await s.api('GET', `/reports/points${q}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+
+  it('sums what the members hold, as each member reads it, at any moment', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const day = String(5 + i).padStart(2, '0');
+      const res = await s.api('POST', '/customers', {
+        name: `M${i}`,
+        phone: `010-4200-000${i}`,
+        occurred_at: `2026-01-${day}T10:00:00+09:00`,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      ids.push(res.body.customer_id as string);
+    }
+    const [a, b, c, d, e] = ids as [string, string, string, string, string];
+    const buy = async (who: string, body: Record<string, unknown>) => {
+      const res = await s.api('POST', `/customers/${who}/purchases`, {
+        store_id: 'store-1',
+        ...body,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    };
+    await buy(a, { amount: 40_000, occurred_at: '2026-01-20T12:00:00+09:00' });
+    await buy(b, { amount: 900_000, occurred_at: '2026-01-21T12:00:00+09:00' });
+    await buy(c, {
+      amount: 20_000,
+      redeem_points: 1_000,
+      occurred_at: '2026-01-22T12:00:00+09:00',
+    });
+    await buy(d, { amount: 15_000, occurred_at: '2026-02-10T12:00:00+09:00' });
+    // E spends every point a big sale earned, then the sale is refunded: a debt.
+    const big = await buy(e, { amount: 200_000, occurred_at: '2026-01-23T12:00:00+09:00' });
+    await buy(e, {
+      amount: 30_000,
+      redeem_points: 1_000 + big.points_earned,
+      occurred_at: '2026-01-24T12:00:00+09:00',
+    });
+    const refund = await s.api('POST', `/purchases/${big.purchase_id}/refunds`, {
+      occurred_at: '2026-01-25T12:00:00+09:00',
+    });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+
+    // By hand: before anyone joined, nothing; on 7 January, two members with their 1,000
+    // sign-up points each, worth 2,000 won (a point is worth 1 won in the default program).
+    expect(await report('2026-01-01T00:00:00+09:00')).toMatchObject({
+      members: 0,
+      points_outstanding: 0,
+      liability: { amount: 0, currency: 'KRW' },
+      members_in_debt: 0,
+    });
+    expect(await report('2026-01-07T00:00:00+09:00')).toMatchObject({
+      as_of: '2026-01-07T00:00:00+09:00',
+      time_zone: 'Asia/Seoul',
+      members: 2,
+      points_outstanding: 2_000,
+      liability: { amount: 2_000, currency: 'KRW', exponent: 0 },
+      debt: 0,
+      tiers: [
+        { tier: 'BASIC', name: 'Basic', members: 2 },
+        { tier: 'SILVER', name: 'Silver', members: 0 },
+        { tier: 'GOLD', name: 'Gold', members: 0 },
+        { tier: 'PLATINUM', name: 'Platinum', members: 0 },
+      ],
+    });
+
+    // At other moments: the sum of what each member's own points answer says, and their tiers
+    // (B's 900,000 in January makes B a higher tier in February; the sign-up points are about
+    // to expire in December and gone in February 2027).
+    for (const at of [
+      '2026-01-26T00:00:00+09:00',
+      '2026-02-15T00:00:00+09:00',
+      '2026-12-20T00:00:00+09:00',
+      '2027-02-15T00:00:00+09:00',
+    ]) {
+      const q = `?as_of=${encodeURIComponent(at)}`;
+      const expected = { points: 0, soon: 0, debt: 0, inDebt: 0, tiers: new Map<string, number>() };
+      for (const id of ids) {
+        const p = (await s.api('GET', `/customers/${id}/points${q}`)).body;
+        const profile = (await s.api('GET', `/customers/${id}${q}`)).body;
+        expected.points += Math.max(0, p.total_points);
+        expected.soon += p.points_expiring_soon;
+        expected.debt += p.debt ?? 0;
+        if ((p.debt ?? 0) > 0) expected.inDebt += 1;
+        expected.tiers.set(profile.tier, (expected.tiers.get(profile.tier) ?? 0) + 1);
+      }
+      const got = await report(at);
+      expect(got, at).toMatchObject({
+        members: 7,
+        points_outstanding: expected.points,
+        liability: { amount: expected.points },
+        points_expiring_soon: expected.soon,
+        expiring_soon_days: 30,
+        debt: expected.debt,
+        members_in_debt: expected.inDebt,
+      });
+      for (const t of got.tiers as { tier: string; members: number }[])
+        expect(t.members, `${at} ${t.tier}`).toBe(expected.tiers.get(t.tier) ?? 0);
+      if (at === '2026-01-26T00:00:00+09:00') {
+        expect(got.members_in_debt).toBe(1);
+        expect(got.debt).toBeGreaterThan(0);
+      }
+      if (at === '2026-02-15T00:00:00+09:00')
+        expect(got.tiers.find((t: { tier: string }) => t.tier === 'BASIC').members).toBe(6);
+      if (at === '2026-12-20T00:00:00+09:00') expect(got.points_expiring_soon).toBeGreaterThan(0);
+    }
+    // Without as_of: now.
+    expect((await report()).members).toBe(7);
+  });
+
+  it('refuses a query it cannot read, and says why', async () => {
+    for (const bad of ['as_of=yesterday', 'as_of=2026-02-30T00:00:00Z', 'store_id=store-1']) {
+      const res = await s.api('GET', `/reports/points?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.code, bad).toBe('invalid_input');
+    }
   });
 });
