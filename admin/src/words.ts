@@ -48,7 +48,10 @@ const WORDS = {
   report_amount_refunded: { ko: '환불 금액', en: 'Money refunded' },
   report_points_reversed: { ko: '적립 취소', en: 'Points taken back' },
   report_quiet: { ko: '이 기간에는 활동이 없습니다.', en: 'Nothing happened in these days.' },
-  held_title: { ko: '지금 회원이 가진 포인트', en: 'What members hold now' },
+  held_title: {
+    ko: '지금 회원이 가진 포인트 (전체 매장)',
+    en: 'What members hold now (all stores)',
+  },
   held_members: { ko: '회원', en: 'Members' },
   held_points: { ko: '보유 포인트', en: 'Points held' },
   held_liability: { ko: '포인트의 금액 (부채)', en: 'Their worth (a liability)' },
