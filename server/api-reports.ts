@@ -65,6 +65,9 @@ const ActivityQuerySchema = v.strictObject({
   store_id: v.optional(id),
 });
 
+/** Only `as_of` (read by asOf, as on every read): anything else is refused, not ignored. */
+const PointsQuerySchema = v.strictObject({ as_of: v.optional(v.string()) });
+
 /** What one day (or the whole span) shows. */
 export interface Activity {
   new_members: number;
@@ -190,8 +193,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
     path: '/reports/points',
     allow: ['admin'],
     handler: async (req) => {
-      for (const key of req.query.keys())
-        if (key !== 'as_of') throw badRequest(`invalid query: ${key}: unknown parameter`);
+      parse(PointsQuerySchema, Object.fromEntries(req.query), 'query');
       const at = asOf(req.query, ctx.now());
       const programs = ctx.programs.programs();
       const program = programs.at(at);

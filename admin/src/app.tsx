@@ -913,6 +913,22 @@ const MONEY_FIGURES: ReadonlySet<keyof Activity> = new Set([
   'amount_refunded',
 ]);
 
+/** A labelled figure, found by its field (`data-field`): [field, label, text]. */
+type Figure = readonly [field: string, label: string, text: string];
+
+function Figures(props: { rows: readonly Figure[]; class?: string; testid?: string }) {
+  return (
+    <dl class={props.class} data-testid={props.testid}>
+      {props.rows.map(([field, label, text]) => (
+        <Fragment key={field}>
+          <dt>{label}</dt>
+          <dd data-field={field}>{text}</dd>
+        </Fragment>
+      ))}
+    </dl>
+  );
+}
+
 /** What the members hold now, shop-wide (GET /reports/points): their points and what they are worth. */
 function PointsHeld({ token }: { token: string }) {
   const { t, say } = useWords();
@@ -920,7 +936,7 @@ function PointsHeld({ token }: { token: string }) {
   const h = held.data;
   if (held.error) return <Alert>{held.error}</Alert>;
   if (!h) return null;
-  const rows: (readonly [string, string, string])[] = [
+  const rows: Figure[] = [
     ['members', t('held_members'), say.number(h.members)],
     ['points_outstanding', t('held_points'), say.points(h.points_outstanding)],
     ['liability', t('held_liability'), say.won(h.liability.amount)],
@@ -939,14 +955,7 @@ function PointsHeld({ token }: { token: string }) {
   return (
     <section class="card" aria-labelledby="held-title" data-testid="points-held">
       <h3 id="held-title">{t('held_title')}</h3>
-      <dl>
-        {rows.map(([field, word, text]) => (
-          <Fragment key={field}>
-            <dt>{word}</dt>
-            <dd data-field={field}>{text}</dd>
-          </Fragment>
-        ))}
-      </dl>
+      <Figures rows={rows} />
     </section>
   );
 }
@@ -972,13 +981,13 @@ function ReportView({ token, store }: { token: string; store: string }) {
     MONEY_FIGURES.has(key) ? say.won(value) : say.number(value);
   const r = report.data;
   // The span's figures, with how many members bought after the purchases.
-  const totals: (readonly [AdminWord, string, string])[] = r
-    ? ACTIVITY_FIGURES.map(([word, key]) => [word, key, figure(key, r.totals[key])] as const)
+  const totals: Figure[] = r
+    ? ACTIVITY_FIGURES.map(([word, key]) => [key, t(word), figure(key, r.totals[key])] as const)
     : [];
   if (r)
     totals.splice(2, 0, [
-      'report_members_purchasing',
       'members_purchasing',
+      t('report_members_purchasing'),
       say.number(r.totals.members_purchasing),
     ]);
   const busyDays = r ? r.days.filter((d) => ACTIVITY_FIGURES.some(([, k]) => d[k] !== 0)) : [];
@@ -1011,14 +1020,7 @@ function ReportView({ token, store }: { token: string; store: string }) {
       {report.error && <Alert>{report.error}</Alert>}
       {r && (
         <>
-          <dl class="card" data-testid="report-totals">
-            {totals.map(([word, field, text]) => (
-              <Fragment key={field}>
-                <dt>{t(word)}</dt>
-                <dd data-field={field}>{text}</dd>
-              </Fragment>
-            ))}
-          </dl>
+          <Figures rows={totals} class="card" testid="report-totals" />
           {busyDays.length === 0 && <p>{t('report_quiet')}</p>}
           {busyDays.length > 0 && (
             <table data-testid="report-days">

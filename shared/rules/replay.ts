@@ -6,7 +6,7 @@
  * events, time passes: lots expire and, at 00:00 on each 1st of the month in the program's zone,
  * tiers are evaluated and the month's coupons are issued.
  */
-import { couponStatus, makeCoupon, normalizeCode } from './coupons';
+import { CouponRecord, couponStatus, makeCoupon, normalizeCode } from './coupons';
 import { couponsTriggered, referralBonusOf, stampsOf } from './checkout';
 import { birthdayMonth, compareEvents, type EventOf, type LedgerEvent } from './events';
 import {
@@ -151,20 +151,20 @@ export function apply(
       const p = event.payload;
       const code = normalizeCode(p.code);
       if (state.coupons.has(code)) return;
-      state.coupons.set(code, {
+      state.coupons.set(
         code,
-        kind: p.kind,
-        value: p.value,
-        name: p.name,
-        category: p.category,
-        source: 'issued',
-        valid_from: parseInstant(p.valid_from),
-        valid_until: parseInstant(p.valid_until),
-        first_purchase_only: p.first_purchase_only,
-        status: 'active',
-        used_at: null,
-        used_on: null,
-      });
+        new CouponRecord(
+          code,
+          p.kind,
+          p.value,
+          p.name,
+          p.category,
+          'issued',
+          parseInstant(p.valid_from),
+          parseInstant(p.valid_until),
+          p.first_purchase_only,
+        ),
+      );
       return;
     }
     case 'coupon_used':

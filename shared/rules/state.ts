@@ -248,10 +248,10 @@ const MOVEMENT_CHUNK = 4_096;
  */
 export class MovementLog implements Iterable<Movement> {
   private readonly chunks: Movement[][] = [[]];
-  private count = 0;
 
   get length(): number {
-    return this.count;
+    const full = this.chunks.length - 1;
+    return full * MOVEMENT_CHUNK + (this.chunks[full] as Movement[]).length;
   }
 
   push(movement: Movement): void {
@@ -261,7 +261,6 @@ export class MovementLog implements Iterable<Movement> {
       this.chunks.push(last);
     }
     last.push(movement);
-    this.count += 1;
   }
 
   *[Symbol.iterator](): Iterator<Movement> {
