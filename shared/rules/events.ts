@@ -8,7 +8,7 @@
  */
 import * as v from 'valibot';
 import { MAX_POINTS } from './money';
-import type { PhoneRule } from './program';
+import type { PhoneRule, Programs } from './program';
 import { INSTANT_RULE, isIsoInstant } from './time';
 
 const int = (min = 0) =>
@@ -59,6 +59,31 @@ export function phoneOfInput(text: string, rule?: PhoneRule): string {
   // with 0, so this is safe for a 0 prefix, and only for it.)
   if (rule.national_prefix === '0' && national.startsWith('0')) return national;
   return rule.national_prefix + national;
+}
+
+/**
+ * Every way the program's versions write a typed number: the way of the version in force at
+ * `at` first (the one a new member is stored and hashed under), then the others, each once.
+ * The number is also taken in its international form under the rule in force (`010 1234 5678`
+ * in Korea is `+82 10 1234 5678`), which a version without a rule kept as typed. A member is
+ * found, and a second enrollment refused, by any of them: a member enrolled before the shop
+ * changed its phone rule (or before it had one) keeps the hash made under the old rule, since
+ * events are never rewritten (decision 0014).
+ */
+export function phoneWritings(text: string, programs: Programs, at: number): string[] {
+  const rule = programs.at(at).phone;
+  const current = phoneOfInput(text, rule);
+  const forms = [text];
+  if (rule && !current.startsWith('+') && current.startsWith(rule.national_prefix))
+    forms.push(`+${rule.country_code}${current.slice(rule.national_prefix.length)}`);
+  const out = [current];
+  for (const p of programs.versions()) {
+    for (const form of forms) {
+      const written = phoneOfInput(form, p.phone);
+      if (!out.includes(written)) out.push(written);
+    }
+  }
+  return out;
 }
 
 /** What the events' schema takes as a phone number (6 to 15 digits, a leading + allowed). */

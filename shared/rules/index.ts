@@ -38,6 +38,7 @@ export {
   PHONE_PATTERN,
   isBirthdayInput,
   phoneOfInput,
+  phoneWritings,
   compareEvents,
   type EventType,
   type EventOf,

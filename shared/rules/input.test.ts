@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PHONE_PATTERN, isBirthdayInput, phoneOfInput } from './events';
+import { PHONE_PATTERN, isBirthdayInput, phoneOfInput, phoneWritings } from './events';
+import { DEFAULT_PROGRAM } from './default-program';
+import { programHistory, type Program } from './program';
 
 describe('what a person types at a till or a kiosk', () => {
   const now = Date.parse('2026-11-23T12:00:00+09:00');
@@ -45,5 +47,33 @@ describe('what a person types at a till or a kiosk', () => {
     const us = { country_code: '1', national_prefix: '1' };
     expect(phoneOfInput('+1 415 555 0100', us)).toBe('14155550100');
     expect(phoneOfInput('1-415-555-0100', us)).toBe('14155550100');
+  });
+
+  it('writes a number every way the versions of the program did, the one in force first', () => {
+    // Version 1 had no phone rule; version 2 (from 1 March) writes Korean numbers the national way;
+    // version 3 (from 1 June) again the national way (a rule already seen adds no writing).
+    const v1 = { ...DEFAULT_PROGRAM, version: 1, phone: undefined } as Program;
+    const v2 = { ...DEFAULT_PROGRAM, version: 2 } as Program;
+    const v3 = { ...DEFAULT_PROGRAM, version: 3, name: 'Summer' } as Program;
+    const programs = programHistory([
+      { program: v3, effective_from: Date.parse('2026-06-01T00:00:00+09:00') },
+      { program: v1, effective_from: 0 },
+      { program: v2, effective_from: Date.parse('2026-03-01T00:00:00+09:00') },
+    ]);
+    expect(programs.versions().map((p) => p.version)).toEqual([1, 2, 3]);
+    // Typed either way, the number is found under the rule-less version's writing too.
+    for (const typed of ['+82 10-1234-5678', '010 1234 5678']) {
+      expect(phoneWritings(typed, programs, now), typed).toEqual(['01012345678', '+821012345678']);
+      // In February the rule-less version was in force: its writing of what was typed comes first.
+      expect(
+        phoneWritings(typed, programs, Date.parse('2026-02-10T12:00:00+09:00'))[0],
+        typed,
+      ).toBe(phoneOfInput(typed));
+    }
+    // Another country's number is written one way by every version.
+    expect(phoneWritings('+44 20 7946 0958', programs, now)).toEqual(['+442079460958']);
+    // One version only: one writing, and the international form is not a second number.
+    const one = programHistory([{ program: DEFAULT_PROGRAM, effective_from: 0 }]);
+    expect(phoneWritings('+82 10-1234-5678', one, now)).toEqual(['01012345678']);
   });
 });

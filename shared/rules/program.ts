@@ -230,6 +230,8 @@ export interface Programs {
   at(ms: number): Program;
   version(version: number): Program;
   latest(): Program;
+  /** Every version, oldest first. */
+  versions(): readonly Program[];
 }
 
 export interface PublishedProgram {
@@ -263,11 +265,19 @@ export function programHistory(published: readonly PublishedProgram[]): Programs
     latest() {
       return last.program;
     },
+    versions() {
+      return [...byVersion.values()];
+    },
   };
 }
 
 export function singleProgram(program: Program): Programs {
-  return { at: () => program, version: () => program, latest: () => program };
+  return {
+    at: () => program,
+    version: () => program,
+    latest: () => program,
+    versions: () => [program],
+  };
 }
 
 export function tierIndex(program: Program, tierId: string): number {
