@@ -102,6 +102,22 @@ async function uniqueValue(
   throw new Error(`could not find a free ${column}`);
 }
 
+/**
+ * The member with one of these phone hashes (the number written every way the program's versions
+ * write it, the current way first): the first hash that has one wins.
+ */
+async function memberByPhone(ctx: AppContext, hashes: string[]): Promise<MemberRow | undefined> {
+  const rows = await ctx.db.all<MemberRow>(
+    `SELECT * FROM members WHERE phone_hash IN (${hashes.map(() => '?').join(', ')})`,
+    hashes,
+  );
+  for (const hash of hashes) {
+    const row = rows.find((r) => r.phone_hash === hash);
+    if (row) return row;
+  }
+  return undefined;
+}
+
 async function loadProfile(ctx: AppContext, memberId: string, at: number) {
   const row = await requireMember(ctx.db, memberId);
   const state = await memberState(ctx, ctx.db, row, at);
@@ -121,9 +137,9 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       const now = ctx.now();
       const at = occurredAt(body.occurred_at, now);
       const store = await storeFor(ctx.db, who, body.store_id);
-      const phone = ctx.programs.phoneOf(body.phone, now);
+      const [phone, ...earlier] = ctx.programs.phonesOf(body.phone, now) as [string, ...string[]];
       const hash = phoneHash(ctx.phoneKey, phone);
-      if (await ctx.db.get(`SELECT 1 AS one FROM members WHERE phone_hash = ?`, [hash])) {
+      if (await memberByPhone(ctx, [hash, ...earlier.map((p) => phoneHash(ctx.phoneKey, p))])) {
         throw new ApiError(409, 'conflict', 'a member with this phone number exists', {
           field: 'phone',
         });
@@ -251,9 +267,12 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       const card = req.query.get('card_number');
       let row: MemberRow | undefined;
       if (phone !== null) {
-        row = await ctx.db.get<MemberRow>(`SELECT * FROM members WHERE phone_hash = ?`, [
-          phoneHash(ctx.phoneKey, ctx.programs.phoneOf(normalizePhone(phone), ctx.now())),
-        ]);
+        row = await memberByPhone(
+          ctx,
+          ctx.programs
+            .phonesOf(normalizePhone(phone), ctx.now())
+            .map((p) => phoneHash(ctx.phoneKey, p)),
+        );
       } else if (card !== null) {
         row = await ctx.db.get<MemberRow>(`SELECT * FROM members WHERE card_number = ?`, [
           card.trim(),

@@ -354,10 +354,18 @@ async function enroll(
 ): Promise<Disagreement[]> {
   const p = event.payload;
   // Stored the way the program writes it (a till of an older build may send +82 10 ...).
-  const phone =
-    who.role === 'kiosk' || p.phone === null ? null : ctx.programs.phoneOf(p.phone, ctx.now());
-  const taken = phone !== null && (await w.phoneTaken(phone));
-  const hash = taken ? null : phone !== null ? phoneHash(ctx.phoneKey, phone) : p.phone_hash;
+  // Taken when a member has it written any way a version of the program writes it (one enrolled
+  // before the shop changed its phone rule keeps the old way), or has its hash (a member a kiosk
+  // enrolled: the endpoint has only the hash of their number).
+  const writings =
+    who.role === 'kiosk' || p.phone === null ? [] : ctx.programs.phonesOf(p.phone, ctx.now());
+  const phone = writings[0] ?? null;
+  const hashes = phone !== null ? writings.map((x) => phoneHash(ctx.phoneKey, x)) : [];
+  if (phone === null && p.phone_hash) hashes.push(p.phone_hash);
+  let taken = false;
+  for (const written of writings) if (!taken) taken = await w.phoneTaken(written);
+  for (const hash of hashes) if (!taken) taken = await w.phoneHashTaken(hash);
+  const hash = taken ? null : (hashes[0] ?? null);
   let referredBy = p.referred_by;
   if (referredBy && (referredBy === event.member_id || !(await w.member(referredBy))))
     referredBy = null;
@@ -375,7 +383,10 @@ async function enroll(
     consent: p.consent ? 1 : 0,
     enrolled_at: event.occurred_at,
   });
-  return taken ? [{ field: 'payload.phone', recorded: p.phone, expected: null }] : [];
+  if (!taken) return [];
+  return phone !== null
+    ? [{ field: 'payload.phone', recorded: p.phone, expected: null }]
+    : [{ field: 'payload.phone_hash', recorded: p.phone_hash, expected: null }];
 }
 
 async function pull(

@@ -248,6 +248,10 @@ export class Writer {
   private readonly newPhones = new Set<string>();
   /** Whether a phone number is a stored member's (prefetched). */
   private readonly storedPhones = new Map<string, boolean>();
+  /** Phone hashes of this writer's new members. */
+  private readonly newPhoneHashes = new Set<string>();
+  /** Whether a phone hash is a stored member's (asked once each). */
+  private readonly storedPhoneHashes = new Map<string, boolean>();
   private readonly pending: Pending = {
     members: [],
     events: [],
@@ -346,7 +350,7 @@ export class Writer {
 
   /** Whether each value is a stored member's referral code or phone, into `taken`. */
   private async prefetchTaken(
-    column: 'referral_code' | 'phone',
+    column: 'referral_code' | 'phone' | 'phone_hash',
     values: string[],
     taken: Map<string, boolean>,
   ): Promise<void> {
@@ -400,6 +404,17 @@ export class Writer {
     return this.storedPhones.get(phone) === true;
   }
 
+  /**
+   * True when a phone hash is a member's (stored, or new in this writer). A kiosk sends only the
+   * hash of the number, so a number a kiosk enrolled is known to the endpoint by its hash alone.
+   */
+  async phoneHashTaken(hash: string): Promise<boolean> {
+    if (this.newPhoneHashes.has(hash)) return true;
+    if (!this.storedPhoneHashes.has(hash))
+      await this.prefetchTaken('phone_hash', [hash], this.storedPhoneHashes);
+    return this.storedPhoneHashes.get(hash) === true;
+  }
+
   insertMember(
     row: Omit<MemberRow, 'pin_failures' | 'pin_locked_until_ms' | 'last_seq'>,
   ): MemberRow {
@@ -408,6 +423,7 @@ export class Writer {
     this.cards.set(full.card_number, full.member_id);
     this.codes.add(full.referral_code);
     if (full.phone !== null) this.newPhones.add(full.phone);
+    if (full.phone_hash !== null) this.newPhoneHashes.add(full.phone_hash);
     this.pending.members.push(full);
     return full;
   }

@@ -4,6 +4,7 @@ import {
   parseProgram,
   parseStoredProgram,
   phoneOfInput,
+  phoneWritings,
   programHistory,
   type Program,
   type Programs,
@@ -60,6 +61,14 @@ export class ProgramRegistry {
    */
   phoneOf(phone: string, at: number): string {
     return phoneOfInput(phone, this.history.at(at).phone);
+  }
+
+  /**
+   * Every way a version of the program writes the number, the one in force at `at` first: a
+   * member stored under an earlier phone rule is found by it (see phoneWritings).
+   */
+  phonesOf(phone: string, at: number): string[] {
+    return phoneWritings(phone, this.history, at);
   }
 
   /** Versions newer than `version`, oldest first (what a device that has `version` lacks). */
