@@ -30,7 +30,7 @@ import {
   ownEnrollment,
   memberStateOf,
   phoneAsWritten,
-  phoneHashAsWritten,
+  phoneHashesAsWritten,
   programsOf,
   recordEvents,
   rejectedEvents,
@@ -102,23 +102,16 @@ export async function find(search: string): Promise<string | null> {
   if (!text) return null;
   const db = deviceDb();
   const device = await deviceOf(db);
-  const hash =
-    text.replace(/[^\d]/g, '').length >= 9
-      ? await phoneHashAsWritten(db, device.phone_key, text)
-      : null;
   const row =
-    (await memberRow(db, { card_number: text })) ??
-    (await memberRow(db, { referral_code: text })) ??
-    (hash !== null ? await memberRow(db, { phone_hash: hash }) : undefined);
+    (await memberRow(db, { card_number: text })) ?? (await memberRow(db, { referral_code: text }));
   if (row) return row.member_id;
   // Enrolled here and not synced yet: the outbox knows.
-  return ownEnrollment(
+  const own = await ownEnrollment(
     db,
-    (p) =>
-      p.card_number === text ||
-      p.referral_code === text.toUpperCase() ||
-      (hash !== null && p.phone_hash === hash),
+    (p) => p.card_number === text || p.referral_code === text.toUpperCase(),
   );
+  if (own || text.replace(/[^\d]/g, '').length < 9) return own;
+  return memberByPhoneHash(db, await phoneHashesAsWritten(db, device.phone_key, text));
 }
 
 export async function quote(input: SaleInput): Promise<Outcome<Quote>> {
@@ -216,8 +209,13 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   if (typed && !PHONE_PATTERN.test(typed)) return fail('phone_format');
   const phone = typed ? await phoneAsWritten(db, typed) : '';
   const phoneHash = phone ? phoneHashOf(device.phone_key, phone) : null;
-  // Already a member (synced here, or enrolled here and not synced yet): find them instead.
-  if (phoneHash && (await memberByPhoneHash(db, phoneHash))) return fail('phone_taken');
+  // Already a member (synced here, or enrolled here and not synced yet), under the number written
+  // any way the program's versions write it: find them instead.
+  if (
+    phoneHash &&
+    (await memberByPhoneHash(db, await phoneHashesAsWritten(db, device.phone_key, typed)))
+  )
+    return fail('phone_taken');
   if (input.birthday.trim() && !isBirthdayInput(input.birthday.trim(), Date.now()))
     return fail('birthday_format');
   const pin = input.pin.trim();

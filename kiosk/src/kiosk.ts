@@ -30,7 +30,7 @@ import {
   memberRow,
   ownEnrollment,
   outboxCount,
-  phoneHashAsWritten,
+  phoneHashesAsWritten,
   programsOf,
   recordEvents,
   savePairing,
@@ -146,8 +146,8 @@ export async function identifyByPhone(phone: string, pin: string): Promise<Outco
   if (!/^\d{4,6}$/.test(pin)) return fail('pin_format');
   const db = deviceDb();
   const device = await deviceOf(db);
-  const hash = await phoneHashAsWritten(db, device.phone_key, phone);
-  const byPhone = () => memberByPhoneHash(db, hash);
+  const hashes = await phoneHashesAsWritten(db, device.phone_key, phone);
+  const byPhone = () => memberByPhoneHash(db, hashes);
   let memberId = await byPhone();
   if (!memberId) {
     await catchUp();
@@ -158,7 +158,7 @@ export async function identifyByPhone(phone: string, pin: string): Promise<Outco
   if (answer.status === 404) {
     // Enrolled here a moment ago: send it, then ask again.
     await syncClient().sync({ force: true });
-    memberId = (await memberRow(db, { phone_hash: hash }))?.member_id ?? memberId;
+    memberId = (await byPhone()) ?? memberId;
     answer = await verifyPin(device.endpoint, device.token, memberId, pin);
   }
   switch (answer.status) {
@@ -350,8 +350,13 @@ export async function enroll(input: EnrollInput): Promise<Outcome<Enrolled>> {
   if (!/^\d{4,6}$/.test(input.pin)) return fail('pin_format');
   const db = deviceDb();
   const device = await deviceOf(db);
-  const hash = await phoneHashAsWritten(db, device.phone_key, input.phone);
-  if (await memberByPhoneHash(db, hash)) return fail('phone_taken');
+  // The new member's hash is the number written the way the program in force writes it; a member
+  // stored under an earlier phone rule has the number too.
+  const [hash, ...earlier] = (await phoneHashesAsWritten(db, device.phone_key, input.phone)) as [
+    string,
+    ...string[],
+  ];
+  if (await memberByPhoneHash(db, [hash, ...earlier])) return fail('phone_taken');
   const referral = input.referral.trim();
   let referredBy: string | null = null;
   if (referral) {

@@ -21,6 +21,7 @@ import {
   parseInstant,
   parseStoredProgram,
   phoneOfInput,
+  phoneWritings,
   programHistory,
   replay,
   type EventType,
@@ -140,7 +141,12 @@ export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairi
       last_hash: prev,
       staff: [...pairing.staff],
     });
-    await db.sync.put({ ...initialSync(), program_version: program.version });
+    // The version in force now, until the first sync: that sync asks from version 0, so it brings
+    // every published version with the instant it took effect. Old events then replay under the
+    // versions they were made under (as on the endpoint), and a phone number stored under an
+    // earlier phone rule is still found. (It asked from the paired version, and a device paired
+    // after a change of the program took the version in force as in force forever.)
+    await db.sync.put({ ...initialSync(), program_version: 0 });
     await db.programs.put({ version: program.version, definition: program, effective_from: 0 });
   });
 }
@@ -176,13 +182,18 @@ export async function phoneAsWritten(db: DeviceDb, typed: string): Promise<strin
   return phoneOfInput(typed, (await programsOf(db)).at(await correctedNow(db)).phone);
 }
 
-/** The keyed hash a member is found by, of a phone number as typed (see phoneAsWritten). */
-export async function phoneHashAsWritten(
+/**
+ * The keyed hashes a member may be found by, of a phone number as typed: the number written the
+ * way the program in force writes it first (the hash a new member gets), then the ways earlier
+ * versions wrote it (a member enrolled before the shop changed its phone rule keeps that hash).
+ */
+export async function phoneHashesAsWritten(
   db: DeviceDb,
   phoneKey: string,
   typed: string,
-): Promise<string> {
-  return phoneHashOf(phoneKey, await phoneAsWritten(db, typed));
+): Promise<string[]> {
+  const writings = phoneWritings(typed, await programsOf(db), await correctedNow(db));
+  return writings.map((w) => phoneHashOf(phoneKey, w));
 }
 
 /** Offsets under this are clock noise; above it the device clock is wrong and is corrected. */
@@ -319,12 +330,21 @@ export async function memberRow(
   return undefined;
 }
 
-/** The member with this phone hash: one the endpoint sent, or one enrolled here not sent back yet. */
-export async function memberByPhoneHash(db: DeviceDb, hash: string): Promise<string | null> {
-  return (
-    (await memberRow(db, { phone_hash: hash }))?.member_id ??
-    (await ownEnrollment(db, (p) => p.phone_hash === hash))
-  );
+/**
+ * The member with one of these phone hashes (the first that has one wins): one the endpoint
+ * sent, or one enrolled here not sent back yet.
+ */
+export async function memberByPhoneHash(
+  db: DeviceDb,
+  hashes: readonly string[],
+): Promise<string | null> {
+  for (const hash of hashes) {
+    const found =
+      (await memberRow(db, { phone_hash: hash }))?.member_id ??
+      (await ownEnrollment(db, (p) => p.phone_hash === hash));
+    if (found) return found;
+  }
+  return null;
 }
 
 /** A member this device enrolled that the endpoint has not sent back yet (the outbox knows). */

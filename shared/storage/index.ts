@@ -23,7 +23,7 @@ export {
   memberRow,
   memberByPhoneHash,
   phoneAsWritten,
-  phoneHashAsWritten,
+  phoneHashesAsWritten,
   ownEnrollment,
   memberEvents,
   memberStateOf,

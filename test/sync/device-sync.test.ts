@@ -5,7 +5,10 @@ import { startServer, type Running } from '../support/server';
 import { GENESIS_HASH, hashEventSync, type EventEnvelope } from '../../shared/protocol';
 import { MAX_POINTS } from '../../shared/rules';
 import {
+  deviceOf,
+  memberByPhoneHash,
   outboxCount,
+  phoneHashesAsWritten,
   programsOf,
   rejectedEvents,
   savePairing,
@@ -301,5 +304,38 @@ describe('device store and sync client', () => {
       effective_from: Date.now(),
     });
     expect((await programsOf(till.db)).latest().signup_bonus).toBe(MAX_POINTS);
+  });
+
+  it('finds a member stored before the shop changed its phone rule, and knows the number is taken', async () => {
+    const own = await startServer('sqlite');
+    try {
+      const publish = async (change: (p: Record<string, unknown>) => void) => {
+        const program = (await own.api('GET', '/program')).body as Record<string, unknown>;
+        change(program);
+        expect((await own.api('PUT', '/program', program)).status).toBe(200);
+      };
+      // Without a phone rule a number is kept as typed: this member's hash is of +821060607070.
+      await publish((p) => delete p.phone);
+      const web = await own.api('POST', '/customers', { name: 'Yoon', phone: '+82 10 6060 7070' });
+      expect(web.status).toBe(201);
+      await publish((p) => (p.phone = { country_code: '82', national_prefix: '0' }));
+      const till = await DeviceUnderTest.pair(own, 'cashier');
+      expect(await till.client.sync()).toMatchObject({ ok: true });
+      // Paired after the change, the till still holds every version, each from when it took effect.
+      const held = (await programsOf(till.db)).versions();
+      expect(held.map((p) => p.version)).toEqual([1, 2, 3]);
+      expect((await programsOf(till.db)).at(Date.now() - 86_400_000).version).toBe(1);
+      const key = (await deviceOf(till.db)).phone_key;
+      // Typed the national way (the rule in force writes it 01060607070, a hash no member has).
+      const hashes = await phoneHashesAsWritten(till.db, key, '010-6060-7070');
+      expect(hashes).toHaveLength(2);
+      expect(await memberByPhoneHash(till.db, hashes.slice(0, 1))).toBeNull();
+      expect(await memberByPhoneHash(till.db, hashes)).toBe(web.body.customer_id);
+      expect(
+        await memberByPhoneHash(till.db, await phoneHashesAsWritten(till.db, key, '010-6060-7071')),
+      ).toBeNull();
+    } finally {
+      await own.close();
+    }
   });
 });
