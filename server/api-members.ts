@@ -217,13 +217,18 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       // its digits, as typed or as the program writes numbers (the last four digits, say).
       const digitsOnly = text.replace(/[\s().-]/g, '');
       const phoneLike = /^\+?\d{2,}$/.test(digitsOnly);
-      const written = phoneLike ? ctx.programs.phoneOf(digitsOnly, ctx.now()) : '';
+      // The way the program in force writes the number, and the ways earlier versions did (a
+      // member stored under an earlier phone rule is found by the whole number typed any way).
+      const [written = '', ...earlier] = phoneLike
+        ? ctx.programs.phonesOf(digitsOnly, ctx.now())
+        : [];
       const rows = await ctx.db.all<MemberRow>(
         `SELECT * FROM members
           WHERE ? = ''
              OR LOWER(name) LIKE ? ESCAPE '\\'
              OR card_number LIKE ? ESCAPE '\\'
              OR (? <> '' AND (phone LIKE ? ESCAPE '\\' OR phone LIKE ? ESCAPE '\\'))
+             ${earlier.map(() => 'OR phone = ?').join(' ')}
           ORDER BY COALESCE(name, ''), member_id
           LIMIT ? OFFSET ?`,
         [
@@ -233,6 +238,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
           written,
           `%${likeLiteral(digitsOnly)}%`,
           `%${likeLiteral(written)}%`,
+          ...earlier,
           limit + 1,
           offset,
         ],

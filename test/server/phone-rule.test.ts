@@ -63,6 +63,11 @@ describe.each(BACKENDS)('a change of phone rule on %s', (backend) => {
     for (const typed of ['+82 10 5555 6666', '010-5555-6666', '0082 10 5555 6666'])
       expect((await lookup(typed)).body.customer_id, typed).toBe(web.body.customer_id);
     expect((await lookup('010 7777 8888')).body.customer_id).toBe(tillMember);
+    // The owner's member search finds them by the whole number typed the new way.
+    const search = await s.api('GET', `/customers?q=${encodeURIComponent('010-5555-6666')}`);
+    expect(search.body.items.map((i: { customer_id: string }) => i.customer_id)).toEqual([
+      web.body.customer_id,
+    ]);
     expect((await lookup('010 3333 4444')).body.customer_id).toBe(kioskMember);
     // And none of them can be enrolled again, through the API or from a till.
     for (const phone of ['010-5555-6666', '+82 10 7777 8888', '01033334444']) {
