@@ -5,15 +5,18 @@ import {
   BirthdaySchema,
   couponView,
   formatInstant,
+  isBirthdayInput,
   pointsView,
   summarize,
   type MemberState,
+  type Payload,
   type Program,
 } from '../shared/rules';
 import { caller, requireMember, storeFor, type AppContext } from './context';
 import { digits, hashPin, normalizePhone, phoneHash, referralCode, verifyPin } from './crypto';
 import { ApiError, notFound } from './errors';
 import type { Caller, Router } from './http';
+import { updateDetails } from './api-sync';
 import { memberState, withWriter, type MemberRow } from './ledger';
 import { asOf, id, instant, occurredAt, parse } from './validate';
 
@@ -23,10 +26,26 @@ const PhoneSchema = v.pipe(
   v.regex(/^\+?\d{6,15}$/, 'must be a phone number of 6 to 15 digits'),
 );
 
+/** Days in each month of a leap year: a birthday without its year may be 29 February. */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A birthday as a person or a channel sends it: the events' form (YYYY-MM-DD or --MM-DD), and a
+ * date that exists, with a year from 1900 and not after today (1990-02-30 is refused).
+ */
+const BirthdayInputSchema = v.pipe(
+  BirthdaySchema,
+  v.check((text) => {
+    if (text.startsWith('--'))
+      return Number(text.slice(5)) <= (MONTH_DAYS[Number(text.slice(2, 4)) - 1] ?? 0);
+    return isBirthdayInput(text, Date.now());
+  }, 'must be a real date, from 1900 and not after today'),
+);
+
 const EnrollSchema = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1, 'is required'), v.maxLength(100)),
   phone: PhoneSchema,
-  birthday: v.optional(BirthdaySchema),
+  birthday: v.optional(BirthdayInputSchema),
   referral_code: v.optional(v.pipe(v.string(), v.trim(), v.toUpperCase(), v.maxLength(20))),
   pin: v.optional(v.pipe(v.string(), v.regex(/^\d{4,6}$/, 'must be 4 to 6 digits'))),
   card_number: v.optional(
@@ -36,6 +55,23 @@ const EnrollSchema = v.strictObject({
   store_id: v.optional(id),
   occurred_at: v.optional(instant),
 });
+
+const UpdateSchema = v.pipe(
+  v.strictObject({
+    name: v.optional(
+      v.pipe(v.string(), v.trim(), v.minLength(1, 'may not be empty'), v.maxLength(100)),
+    ),
+    /** null: the member no longer gives a number. */
+    phone: v.optional(v.nullable(PhoneSchema)),
+    birthday: v.optional(v.nullable(BirthdayInputSchema)),
+    store_id: v.optional(id),
+    occurred_at: v.optional(instant),
+  }),
+  v.check(
+    (b) => b.name !== undefined || b.phone !== undefined || b.birthday !== undefined,
+    'give name, phone or birthday',
+  ),
+);
 
 const PinSchema = v.strictObject({
   pin: v.pipe(v.string(), v.regex(/^\d{4,6}$/, 'must be 4 to 6 digits')),
@@ -200,6 +236,49 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
         return { row, state: await w.state(row, Math.max(at, now)) };
       });
       return { status: 201, body: profile(result.row, result.state, program, who) };
+    },
+  });
+
+  router.add({
+    method: 'PATCH',
+    path: '/customers/:id',
+    // A kiosk is a public screen: a member's details change at the till, the console or a channel.
+    allow: ['admin', 'integration', 'device'],
+    roles: ['cashier'],
+    handler: async (req) => {
+      const who = caller(req.caller);
+      const memberId = req.params.id as string;
+      const body = parse(UpdateSchema, req.body);
+      const now = ctx.now();
+      const at = occurredAt(body.occurred_at, now);
+      const stored = await requireMember(ctx.db, memberId);
+      const store = await storeFor(
+        ctx.db,
+        who,
+        body.store_id ?? (who.kind === 'device' ? undefined : stored.store_id),
+      );
+      const payload: Payload<'member_updated'> = {};
+      if (body.name !== undefined) payload.name = body.name;
+      if (body.birthday !== undefined) payload.birthday = body.birthday;
+      if (body.phone !== undefined) {
+        const written = body.phone === null ? null : ctx.programs.phoneOf(body.phone, now);
+        payload.phone = written;
+        payload.phone_hash = written === null ? null : phoneHash(ctx.phoneKey, written);
+      }
+      const program = ctx.programs.programs().at(at);
+      const result = await withWriter(ctx, async (w) => {
+        const row = await w.member(memberId);
+        if (!row) throw notFound(`customer ${memberId}`);
+        // The number of another member is refused here (409), not kept flagged as from a till.
+        if ((await updateDetails(ctx, w, row, payload, false)).length > 0) {
+          throw new ApiError(409, 'conflict', 'a member with this phone number exists', {
+            field: 'phone',
+          });
+        }
+        await w.serverEvent(store, 'member_updated', memberId, at, null, payload);
+        return { row, state: await w.state(row, Math.max(at, now)) };
+      });
+      return { status: 200, body: profile(result.row, result.state, program, who) };
     },
   });
 

@@ -16,13 +16,19 @@ import {
   type EventEnvelope,
   type RejectReason,
 } from '../shared/protocol';
-import { isIsoInstant, parseInstant, type Disagreement, type EventType } from '../shared/rules';
+import {
+  isIsoInstant,
+  parseInstant,
+  type Disagreement,
+  type EventType,
+  type Payload,
+} from '../shared/rules';
 import { staffOf } from './api-admin';
 import { caller, type AppContext } from './context';
 import { phoneHash } from './crypto';
 import { ApiError, badRequest, forbidden } from './errors';
 import type { Caller, Router } from './http';
-import { withWriter, type Writer } from './ledger';
+import { withWriter, type MemberChanges, type MemberRow, type Writer } from './ledger';
 import type { BatchIds, ChainFields, CheckedEvent } from './precheck';
 import { FUTURE_SLACK_MS } from './validate';
 
@@ -236,10 +242,13 @@ async function pushOne(
   const memberId = verdict.status === 'applied' ? await resolveMember(w, event) : event.member_id;
   const stored =
     memberId === event.member_id ? event : ({ ...event, member_id: memberId } as EventEnvelope);
-  const noted =
-    verdict.status === 'applied' && event.type === 'member_enrolled'
-      ? await enroll(ctx, w, who, event)
-      : [];
+  let noted: Disagreement[] = [];
+  if (verdict.status === 'applied' && event.type === 'member_enrolled')
+    noted = await enroll(ctx, w, who, event);
+  if (verdict.status === 'applied' && event.type === 'member_updated') {
+    const row = await w.member(memberId);
+    if (row) noted = await updateDetails(ctx, w, row, event.payload, who.role === 'kiosk');
+  }
   const result = await w.append(
     stored,
     verdict.status,
@@ -387,6 +396,60 @@ async function enroll(
   return phone !== null
     ? [{ field: 'payload.phone', recorded: p.phone, expected: null }]
     : [{ field: 'payload.phone_hash', recorded: p.phone_hash, expected: null }];
+}
+
+/**
+ * Applies a member_updated to the member's row: name and birthday as recorded; a new phone number
+ * written the way the program writes it, with its hash, unless another member has it (written any
+ * way a version of the program writes it, or by its hash): then the number is not kept and the
+ * ack flags it, as for an enrollment. A kiosk sends only the hash of the number (its row then has
+ * no number, only the hash). The event itself stands as recorded.
+ */
+export async function updateDetails(
+  ctx: AppContext,
+  w: Writer,
+  row: MemberRow,
+  p: Payload<'member_updated'>,
+  kiosk: boolean,
+): Promise<Disagreement[]> {
+  const changes: MemberChanges = {};
+  if (p.name !== undefined) changes.name = p.name;
+  if (p.birthday !== undefined) changes.birthday = p.birthday;
+  const flags: Disagreement[] = [];
+  if (!kiosk && p.phone !== undefined) {
+    if (p.phone === null) {
+      changes.phone = null;
+      changes.phone_hash = null;
+    } else {
+      const writings = ctx.programs.phonesOf(p.phone, ctx.now());
+      const hashes = writings.map((x) => phoneHash(ctx.phoneKey, x));
+      const own =
+        (row.phone !== null && writings.includes(row.phone)) ||
+        (row.phone_hash !== null && hashes.includes(row.phone_hash));
+      if (!own) {
+        let taken = false;
+        for (const written of writings) if (!taken) taken = await w.phoneTaken(written);
+        for (const hash of hashes) if (!taken) taken = await w.phoneHashTaken(hash);
+        if (taken) flags.push({ field: 'payload.phone', recorded: p.phone, expected: null });
+        else {
+          changes.phone = writings[0] as string;
+          changes.phone_hash = hashes[0] as string;
+        }
+      }
+    }
+  } else if (p.phone_hash !== undefined && p.phone_hash !== row.phone_hash) {
+    if (p.phone_hash === null) {
+      changes.phone = null;
+      changes.phone_hash = null;
+    } else if (await w.phoneHashTaken(p.phone_hash)) {
+      flags.push({ field: 'payload.phone_hash', recorded: p.phone_hash, expected: null });
+    } else {
+      changes.phone = null;
+      changes.phone_hash = p.phone_hash;
+    }
+  }
+  w.updateMember(row, changes);
+  return flags;
 }
 
 async function pull(

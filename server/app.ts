@@ -117,7 +117,7 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
       res.setHeader('access-control-allow-origin', '*');
       if (req.method === 'OPTIONS') {
         res.writeHead(204, {
-          'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+          'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
           'access-control-allow-headers': 'authorization, content-type, idempotency-key',
           'access-control-max-age': '600',
         });

@@ -38,7 +38,7 @@ export interface Reply {
 export type Handler = (req: Request) => Promise<Reply>;
 
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   /** Who may call it; an empty list means no token is needed. */
   readonly allow: readonly Caller['kind'][];
@@ -178,7 +178,7 @@ export function createApiHandler(
         throw badRequest(NUL_REFUSED);
       let body: unknown = undefined;
       let raw = '';
-      if (method === 'POST' || method === 'PUT') {
+      if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
         raw = await readBody(req, route.maxBody ?? DEFAULT_MAX_BODY);
         const type = req.headers['content-type'] ?? '';
         if (raw.length > 0 && !type.toLowerCase().startsWith('application/json')) {

@@ -178,6 +178,9 @@ export interface Appended {
   readonly flags: readonly Disagreement[];
 }
 
+/** The details of a member that a member_updated event changes. */
+export type MemberChanges = Partial<Pick<MemberRow, 'name' | 'phone' | 'phone_hash' | 'birthday'>>;
+
 /** What a Writer buffers: rows written once, as multi-row statements, when it closes. */
 interface Pending {
   members: MemberRow[];
@@ -252,6 +255,8 @@ export class Writer {
   private readonly newPhoneHashes = new Set<string>();
   /** Whether a phone hash is a stored member's (asked once each). */
   private readonly storedPhoneHashes = new Map<string, boolean>();
+  /** Stored members whose details this writer changed (member_updated), written by close(). */
+  private readonly updated = new Set<string>();
   private readonly pending: Pending = {
     members: [],
     events: [],
@@ -426,6 +431,19 @@ export class Writer {
     if (full.phone_hash !== null) this.newPhoneHashes.add(full.phone_hash);
     this.pending.members.push(full);
     return full;
+  }
+
+  /**
+   * Changes a member's details (a member_updated the ledger applies): the row this writer holds
+   * at once, the database's row when the writer closes. The caller has checked that a new phone
+   * number (or hash) is no other member's.
+   */
+  updateMember(row: MemberRow, changes: MemberChanges): void {
+    Object.assign(row, changes);
+    if (changes.phone) this.newPhones.add(changes.phone);
+    if (changes.phone_hash) this.newPhoneHashes.add(changes.phone_hash);
+    // A member this writer inserted is written with its changes by the INSERT.
+    if (!this.pending.members.includes(row)) this.updated.add(row.member_id);
   }
 
   /** The member's applied events including those this transaction appended. */
@@ -699,6 +717,14 @@ export class Writer {
       await this.tx.run(
         `INSERT INTO conflicts (event_id, kind, member_id, store_id, points, detail, created_at) VALUES ${rowMarks(chunk.length, 7)} ON CONFLICT (event_id, kind) DO NOTHING`,
         chunk.flat(),
+      );
+    }
+    for (const id of this.updated) {
+      const m = this.members.get(id);
+      if (!m) continue;
+      await this.tx.run(
+        `UPDATE members SET name = ?, phone = ?, phone_hash = ?, birthday = ? WHERE member_id = ?`,
+        [m.name, m.phone, m.phone_hash, m.birthday, id],
       );
     }
     const inserted = new Set(p.members.map((m) => m.member_id));

@@ -3,7 +3,7 @@
  * wrong device role, and (where a store is named) for the wrong store. Nothing is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, TestDevice, startServer, type Running } from '../support/server';
+import { ADMIN_TOKEN, BACKENDS, TestDevice, startServer, type Running } from '../support/server';
 
 describe.each(BACKENDS)('authorization on %s', (backend) => {
   let s: Running;
@@ -40,6 +40,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       () => ({ name: 'N', phone: `010${Math.floor(Math.random() * 1e8)}` }),
     ],
     profile: ['GET', () => `/customers/${memberId}`],
+    update: ['PATCH', () => `/customers/${memberId}`, () => ({ name: 'Seo Jiwoo' })],
     memberList: ['GET', () => '/customers?q=Seo'],
     report: ['GET', () => '/reports/activity?from=2026-01-01&to=2026-01-31'],
     pointsReport: ['GET', () => '/reports/points'],
@@ -122,6 +123,12 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     expect((await s.api('GET', `/customers/${memberId}/history`)).body.total).toBe(2);
   });
 
+  it("keeps a member's details from the kiosk, a public screen", async () => {
+    expect((await call('update', kiosk.token)).status).toBe(403);
+    expect((await call('profile', null)).status).toBe(401);
+    expect((await s.api('GET', `/customers/${memberId}`)).body.name).toBe('Seo');
+  });
+
   it('keeps sync for devices', async () => {
     expect((await call('sync', integration)).status).toBe(403);
   });
@@ -148,6 +155,14 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       kiosk.token,
     );
     expect(enroll.status).toBe(403);
+    const update = await s.api(
+      'PATCH',
+      `/customers/${memberId}`,
+      { name: 'N', store_id: 'store-2' },
+      cashier.token,
+    );
+    expect(update.status).toBe(403);
+    expect((await s.api('GET', `/customers/${memberId}`)).body.name).toBe('Seo');
     expect((await s.api('GET', `/customers/${memberId}/history`)).body.total).toBe(2);
   });
 
@@ -157,6 +172,8 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       expect((await call('profile', token)).status).toBe(200);
     }
     expect((await call('enroll', kiosk.token)).status).toBe(201);
+    for (const token of [integration, cashier.token, ADMIN_TOKEN])
+      expect((await call('update', token)).status).toBe(200);
     expect((await call('profile', kiosk.token)).body.phone).toBe('*******4040');
   });
 });
