@@ -449,6 +449,33 @@ export function openApiDocument(version: string): Schema {
           parameters: [idParam('customer_id'), asOf],
           responses: { 200: json(ref('Customer')), ...reads },
         },
+        patch: {
+          summary:
+            "Change a member's name, phone number or birthday (admin, integration, cashier); recorded as member_updated, which devices receive at their next sync",
+          parameters: [idParam('customer_id')],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: obj({
+                  name: str(),
+                  phone: {
+                    type: ['string', 'null'],
+                    description:
+                      "any usual way of writing it, or null to remove it; another member's number is a 409",
+                  },
+                  birthday: {
+                    type: ['string', 'null'],
+                    description: 'YYYY-MM-DD or --MM-DD (a real date), or null to remove it',
+                  },
+                  store_id: str('the store the change is recorded for (a device: its own)'),
+                  occurred_at: time(),
+                }),
+              },
+            },
+          },
+          responses: { 200: json(ref('Customer')), ...errors(400, 401, 403, 404, 409) },
+        },
       },
       '/customers/{customer_id}/points': {
         get: {

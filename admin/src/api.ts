@@ -35,7 +35,7 @@ export function onUnauthorized(callback: (() => void) | null): void {
 /** One API call; an error answer (or no answer) is thrown as an ApiFailure that says why. */
 export async function api<T>(
   token: string,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<T> {

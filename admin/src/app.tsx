@@ -776,6 +776,8 @@ function Member({ token, id }: { token: string; id: string }) {
       ]),
     [token, id],
   );
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
   if (member.error) return <Alert>{member.error}</Alert>;
   if (!member.data) return <p>{t('loading')}</p>;
   const [c, history] = member.data;
@@ -783,11 +785,36 @@ function Member({ token, id }: { token: string; id: string }) {
   return (
     <article class="card" data-testid="member" aria-labelledby="member-title">
       <h3 id="member-title">{c.name}</h3>
+      {saved && <p role="status">{t('details_saved')}</p>}
+      {editing ? (
+        <EditMember
+          token={token}
+          member={c}
+          onDone={(changed) => {
+            setEditing(false);
+            setSaved(changed);
+            if (changed) member.reload();
+          }}
+        />
+      ) : (
+        <button
+          type="button"
+          name="edit-member"
+          onClick={() => {
+            setSaved(false);
+            setEditing(true);
+          }}
+        >
+          {t('edit_details')}
+        </button>
+      )}
       <dl>
         <dt>{t('card')}</dt>
         <dd data-field="card">{c.card_number}</dd>
         <dt>{t('phone')}</dt>
-        <dd>{c.phone ?? '-'}</dd>
+        <dd data-field="phone">{c.phone ?? '-'}</dd>
+        <dt>{t('birthday')}</dt>
+        <dd data-field="birthday">{c.birthday ?? '-'}</dd>
         <dt>{t('member_since')}</dt>
         <dd data-field="since">{c.enrolled_at ? say.at(c.enrolled_at) : '-'}</dd>
         <dt>{t('tier')}</dt>
@@ -850,6 +877,76 @@ function Member({ token, id }: { token: string; id: string }) {
         </tbody>
       </table>
     </article>
+  );
+}
+
+/**
+ * A member's name, phone number and birthday, corrected by the owner (PATCH /customers/{id}):
+ * only what changed is sent. A number another member has is refused by the endpoint (409).
+ */
+function EditMember(props: {
+  token: string;
+  member: Customer;
+  onDone: (changed: boolean) => void;
+}) {
+  const { t } = useWords();
+  const m = props.member;
+  const [name, setName] = useState(m.name);
+  const [phone, setPhone] = useState(m.phone ?? '');
+  const [birthday, setBirthday] = useState(m.birthday ?? '');
+  const { busy, error, setError, run } = useAction();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const changes: Record<string, string | null> = {};
+    if (name.trim() !== m.name) changes.name = name.trim();
+    if (phone.trim() !== (m.phone ?? '')) changes.phone = phone.trim() || null;
+    if (birthday.trim() !== (m.birthday ?? '')) changes.birthday = birthday.trim() || null;
+    if (!name.trim()) return setError(t('staff_name_needed'));
+    if (Object.keys(changes).length === 0) return setError(t('nothing_changed'));
+    await run(async () => {
+      await api(props.token, 'PATCH', `/customers/${encodeURIComponent(m.customer_id)}`, changes);
+      props.onDone(true);
+    });
+  };
+  return (
+    <form class="inline" onSubmit={submit} aria-label={t('edit_details')}>
+      <label>
+        {t('name')}
+        <input
+          name="member-name"
+          value={name}
+          maxLength={100}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        {t('phone')} <small>({t('phone_hint')})</small>
+        <input
+          name="member-phone"
+          type="tel"
+          value={phone}
+          maxLength={24}
+          onInput={(e) => setPhone(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        {t('birthday')} <small>({t('birthday_hint')})</small>
+        <input
+          name="member-birthday"
+          value={birthday}
+          maxLength={10}
+          placeholder="YYYY-MM-DD"
+          onInput={(e) => setBirthday(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" name="save-member" disabled={busy}>
+        {t('save')}
+      </button>{' '}
+      <button type="button" name="cancel-edit" onClick={() => props.onDone(false)}>
+        {t('cancel')}
+      </button>
+      {error && <Alert>{error}</Alert>}
+    </form>
   );
 }
 

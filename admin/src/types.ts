@@ -49,6 +49,7 @@ export interface Conflict {
 export interface Customer extends MemberSummary {
   readonly name: string;
   readonly phone: string | null;
+  readonly birthday: string | null;
 }
 
 /** A row of `GET /customers`, the owner's list of members. */

@@ -258,6 +258,24 @@ describe('admin console in Chromium', () => {
     await page.fill('input[name=member-search]', '+82 10-5550-1234');
     await page.click('button[name=find]');
     await expect.poll(() => member.locator('h3').textContent(), poll).toBe('Choi Yuna');
+    // Her details corrected: another member's number is refused and nothing changes; then a new
+    // number and her birthday are saved, and the endpoint finds her by the new number.
+    await member.locator('button[name=edit-member]').click();
+    await page.fill('input[name=member-phone]', '010-7777-0003');
+    await page.click('button[name=save-member]');
+    await expect.poll(alert, poll).toContain('a member with this phone number exists');
+    await page.fill('input[name=member-phone]', '010-5550-9876');
+    await page.fill('input[name=member-birthday]', '1994-03-08');
+    await checkAccessibility(page, 'member details');
+    await page.click('button[name=save-member]');
+    await expect
+      .poll(() => member.locator('[data-field=phone]').textContent(), poll)
+      .toBe('01055509876');
+    expect(await member.locator('[role=status]').textContent()).toContain('Saved');
+    expect(await member.locator('[data-field=birthday]').textContent()).toBe('1994-03-08');
+    const moved = await server.api('GET', '/customers/lookup?phone=01055509876');
+    expect(moved.body).toMatchObject({ customer_id: memberId, birthday: '1994-03-08' });
+    expect((await server.api('GET', '/customers/lookup?phone=01055501234')).status).toBe(404);
 
     // Activity over the last week on the shop's calendar: the 21 who joined (one two days ago
     // at Till 1, twenty just now), and Till 2's two sales to Choi Yuna with 1,000 points each.

@@ -101,6 +101,11 @@ describe.each(BACKENDS)("a member's details on %s", (backend) => {
     expect(same.status).toBe(200);
   });
 
+  it('is in the OpenAPI document', async () => {
+    const doc = (await s.api('GET', '/openapi.json', undefined, null)).body;
+    expect(doc.paths['/customers/{customer_id}'].patch.responses).toHaveProperty('409');
+  });
+
   it('refuses bad requests with the field named', async () => {
     const m = await enroll('Noh', '010-8300-0001');
     for (const [body, field] of [
