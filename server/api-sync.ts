@@ -371,9 +371,7 @@ async function enroll(
   const phone = writings[0] ?? null;
   const hashes = phone !== null ? writings.map((x) => phoneHash(ctx.phoneKey, x)) : [];
   if (phone === null && p.phone_hash) hashes.push(p.phone_hash);
-  let taken = false;
-  for (const written of writings) if (!taken) taken = await w.phoneTaken(written);
-  for (const hash of hashes) if (!taken) taken = await w.phoneHashTaken(hash);
+  const taken = await numberTaken(w, writings, hashes);
   const hash = taken ? null : (hashes[0] ?? null);
   let referredBy = p.referred_by;
   if (referredBy && (referredBy === event.member_id || !(await w.member(referredBy))))
@@ -396,6 +394,17 @@ async function enroll(
   return phone !== null
     ? [{ field: 'payload.phone', recorded: p.phone, expected: null }]
     : [{ field: 'payload.phone_hash', recorded: p.phone_hash, expected: null }];
+}
+
+/** True when a member has one of these writings of a number, or one of its hashes. */
+async function numberTaken(
+  w: Writer,
+  writings: readonly string[],
+  hashes: readonly string[],
+): Promise<boolean> {
+  for (const written of writings) if (await w.phoneTaken(written)) return true;
+  for (const hash of hashes) if (await w.phoneHashTaken(hash)) return true;
+  return false;
 }
 
 /**
@@ -427,10 +436,8 @@ export async function updateDetails(
         (row.phone !== null && writings.includes(row.phone)) ||
         (row.phone_hash !== null && hashes.includes(row.phone_hash));
       if (!own) {
-        let taken = false;
-        for (const written of writings) if (!taken) taken = await w.phoneTaken(written);
-        for (const hash of hashes) if (!taken) taken = await w.phoneHashTaken(hash);
-        if (taken) flags.push({ field: 'payload.phone', recorded: p.phone, expected: null });
+        if (await numberTaken(w, writings, hashes))
+          flags.push({ field: 'payload.phone', recorded: p.phone, expected: null });
         else {
           changes.phone = writings[0] as string;
           changes.phone_hash = hashes[0] as string;
