@@ -40,6 +40,7 @@ const handlers: Handlers = {
   refund: (r) => till.refund(r),
   rejected: () => till.rejected(),
   adjust: (r) => till.adjust(r),
+  details: (r) => till.changeDetails(r),
   'take-cart': () => till.takeCart(),
   'pos-discount': (r) => till.writeDiscount(r.amount),
 };

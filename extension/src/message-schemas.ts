@@ -69,6 +69,13 @@ export const RequestSchema = v.variant('kind', [
     manager_pin: v.pipe(v.string(), v.maxLength(16)),
     staff_id: staff,
   }),
+  v.strictObject({
+    kind: v.literal('details'),
+    member_id: id,
+    name: v.pipe(v.string(), v.maxLength(100)),
+    phone: v.pipe(v.string(), v.maxLength(30)),
+    staff_id: staff,
+  }),
   v.strictObject({ kind: v.literal('take-cart') }),
   v.strictObject({
     kind: v.literal('pos-discount'),

@@ -6,6 +6,7 @@
 import type { Line, MemberSummary, Quote, RefundQuote } from '../../shared/rules';
 import type {
   AdjustInput,
+  DetailsInput,
   EnrollInput,
   Outcome,
   RecentPurchase,
@@ -43,6 +44,7 @@ export type Request =
   | ({ kind: 'refund' } & RefundInput)
   | { kind: 'rejected' }
   | ({ kind: 'adjust' } & AdjustInput)
+  | ({ kind: 'details' } & DetailsInput)
   | { kind: 'take-cart' }
   | { kind: 'pos-discount'; amount: number };
 
@@ -60,6 +62,7 @@ export interface Replies {
   refund: Outcome<RefundQuote>;
   rejected: RejectedView[];
   adjust: Outcome<null>;
+  details: Outcome<null>;
   'take-cart': { amount: number; lines: Line[]; receipt_id: string | null } | null;
   'pos-discount': boolean;
 }

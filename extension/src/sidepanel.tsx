@@ -6,7 +6,7 @@
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { AUTO_LOCK_MS, lock, refreshStatus } from './panel/actions';
-import { Adjust, Checkout, Enroll, Refund, Tabs } from './panel/forms';
+import { Adjust, Checkout, Details, Enroll, Refund, Tabs } from './panel/forms';
 import { MemberCard, Message, Rejected, Search, StatusBar, Unlock } from './panel/parts';
 import { usePanel } from './panel/store';
 
@@ -47,6 +47,7 @@ function Panel() {
             {member && view === 'checkout' && <Checkout />}
             {member && view === 'refund' && <Refund />}
             {member && view === 'adjust' && <Adjust />}
+            {member && view === 'details' && <Details />}
           </>
         )}
       </main>

@@ -15,6 +15,7 @@ import {
   summarize,
   type Line,
   type MemberSummary,
+  type Payload,
   type Program,
   type Quote,
   type RefundQuote,
@@ -333,6 +334,43 @@ async function refundNow(input: RefundInput): Promise<Outcome<RefundQuote>> {
 }
 
 export const refund = oneAtATime(refundNow);
+
+/** A member's new phone number or corrected name, as the customer gives it at the till. */
+export interface DetailsInput {
+  member_id: string;
+  name: string;
+  phone: string;
+  staff_id: string | null;
+}
+
+/**
+ * Records a member_updated (the endpoint changes the member's row with it, and every device gets
+ * it at its next sync). A number this till knows as another member's is refused here; the
+ * endpoint flags one that only it knows.
+ */
+async function changeDetailsNow(input: DetailsInput): Promise<Outcome<null>> {
+  const db = deviceDb();
+  const device = await deviceOf(db);
+  const name = input.name.trim();
+  const typed = phoneOfInput(input.phone);
+  if (!name && !typed) return fail('details_empty');
+  if (typed && !PHONE_PATTERN.test(typed)) return fail('phone_format');
+  const payload: Payload<'member_updated'> = {};
+  if (name) payload.name = name;
+  if (typed) {
+    const hashes = await phoneHashesAsWritten(db, device.phone_key, typed);
+    const holder = await memberByPhoneHash(db, hashes);
+    if (holder !== null && holder !== input.member_id) return fail('phone_taken');
+    payload.phone = await phoneAsWritten(db, typed);
+    payload.phone_hash = hashes[0] as string;
+  }
+  await record([
+    { type: 'member_updated', member_id: input.member_id, staff_id: input.staff_id, payload },
+  ]);
+  return { ok: true, value: null };
+}
+
+export const changeDetails = oneAtATime(changeDetailsNow);
 
 /** A manual adjustment: a reason and a manager's PIN. */
 export interface AdjustInput {

@@ -338,13 +338,26 @@ export async function memberByPhoneHash(
   db: DeviceDb,
   hashes: readonly string[],
 ): Promise<string | null> {
+  // A number this device gave a member and has not had confirmed back yet (the outbox knows).
+  const changed = await ownPhoneChanges(db);
   for (const hash of hashes) {
     const found =
+      changed.get(hash) ??
       (await memberRow(db, { phone_hash: hash }))?.member_id ??
       (await ownEnrollment(db, (p) => p.phone_hash === hash));
     if (found) return found;
   }
   return null;
+}
+
+/** Phone hashes this device's unconfirmed member_updated events gave members, latest last. */
+async function ownPhoneChanges(db: DeviceDb): Promise<Map<string, string>> {
+  const rows = await db.outbox.where('status').notEqual('rejected').sortBy('seq');
+  const out = new Map<string, string>();
+  for (const r of rows)
+    if (r.event.type === 'member_updated' && r.event.payload.phone_hash)
+      out.set(r.event.payload.phone_hash, r.member_id);
+  return out;
 }
 
 /** A member this device enrolled that the endpoint has not sent back yet (the outbox knows). */

@@ -137,6 +137,18 @@ const WORDS = {
     ko: '생일은 YYYY-MM-DD 형식의 실제 날짜입니다',
     en: 'A birthday is a real date, YYYY-MM-DD',
   },
+  details: { ko: '회원 정보', en: 'Details' },
+  new_phone: { ko: '새 전화번호', en: 'New phone number' },
+  new_name: { ko: '이름 (고칠 때만)', en: 'Name (only to correct it)' },
+  save_details: { ko: '정보 저장', en: 'Save details' },
+  details_empty: {
+    ko: '새 전화번호나 이름을 입력하세요',
+    en: 'Enter a new phone number or a name',
+  },
+  details_saved: {
+    ko: '저장되었습니다: 다음 동기화 때 본사와 다른 기기에 전해집니다',
+    en: 'Saved: the endpoint and the other devices get it at the next sync',
+  },
 } as const;
 
 export type Word = keyof typeof WORDS;

@@ -141,6 +141,23 @@ describe('cashier extension in Chromium', () => {
     await panel.fill('input[name=search]', '+82 10-9876-5432');
     await panel.press('input[name=search]', 'Enter');
     await expect.poll(async () => panel.getByTestId('card').textContent(), poll).toBe(newCard);
+    // He has a new phone number: another member's is refused; his new one is recorded, and the
+    // till finds him by it at once (before it syncs).
+    await panel.click('button[name=tab-details]');
+    await panel.fill('input[name=details-phone]', '010-1234-5678');
+    await panel.click('button[name=save-details]');
+    await expect
+      .poll(async () => panel.locator('.error').textContent(), poll)
+      .toContain('회원을 찾으세요');
+    await panel.fill('input[name=details-phone]', '010 2468 1357');
+    await panel.click('button[name=save-details]');
+    await expect
+      .poll(async () => panel.getByTestId('message').textContent(), poll)
+      .toContain('저장되었습니다');
+    await panel.fill('input[name=search]', '01024681357');
+    await panel.press('input[name=search]', 'Enter');
+    await expect.poll(async () => panel.getByTestId('card').textContent(), poll).toBe(newCard);
+    await panel.click('button[name=tab-checkout]');
 
     await panel.click('button[name=take-cart]');
     await expect.poll(async () => panel.inputValue('input[name=amount]'), poll).toBe('47000');
@@ -173,6 +190,10 @@ describe('cashier extension in Chromium', () => {
     // Lookups are limited to 60 a minute per token: a poll every 50 ms would use them up.
     const slowPoll = { ...poll, interval: 1_000 };
     await expect.poll(async () => (await enrolled()).points?.total_points, slowPoll).toBe(1_652);
+    // The endpoint has his new number too.
+    expect((await server.api('GET', '/customers/lookup?phone=01024681357')).body.card_number).toBe(
+      newCard,
+    );
     expect((await enrolled()).stamps.count).toBe(2);
     expect((await enrolled()).name).toBe('Lee Seojun');
     const pinCheck = await server.api(

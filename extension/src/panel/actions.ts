@@ -178,6 +178,20 @@ export async function adjust(points: number, reason: string, managerPin: string)
   await refreshStatus();
 }
 
+/** A member's new phone number or corrected name (member_updated). True when recorded. */
+export async function changeDetails(name: string, phone: string): Promise<boolean> {
+  const { memberId, staff } = usePanel.getState();
+  if (!memberId) return false;
+  const done = await recordOnce(() =>
+    ask({ kind: 'details', member_id: memberId, name, phone, staff_id: staff?.staff_id ?? null }),
+  );
+  if (!done) return false;
+  if (done.ok) say('details_saved');
+  else sayFailure(done);
+  await refreshStatus();
+  return done.ok;
+}
+
 export async function takeCart(): Promise<void> {
   const cart = await ask({ kind: 'take-cart' });
   if (!cart) {

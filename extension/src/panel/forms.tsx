@@ -1,7 +1,16 @@
-/** The side panel's forms: checkout, enroll, refund, manual adjustment. */
+/** The side panel's forms: checkout, enroll, refund, manual adjustment, a member's details. */
 import { useEffect, useState } from 'preact/hooks';
 import { couponTitle, formatDateTime, formatWon, t } from '../../../shared/ui';
-import { adjust, confirmSale, enroll, quote, recentPurchases, refund, takeCart } from './actions';
+import {
+  adjust,
+  changeDetails,
+  confirmSale,
+  enroll,
+  quote,
+  recentPurchases,
+  refund,
+  takeCart,
+} from './actions';
 import { saleLine } from './sale-line';
 import { usePanel, type View } from './store';
 
@@ -23,6 +32,7 @@ export function Tabs() {
       {tab('checkout', 'checkout')}
       {tab('refund', 'refund')}
       {tab('adjust', 'adjust')}
+      {tab('details', 'details')}
     </div>
   );
 }
@@ -260,6 +270,47 @@ export function Adjust() {
       </label>
       <button type="submit" name="adjust" disabled={recording}>
         {t('adjust', locale)}
+      </button>
+    </form>
+  );
+}
+
+/** A member's new phone number (the customer changed it) or a name typed wrong at enrollment. */
+export function Details() {
+  const locale = usePanel((s) => s.locale);
+  const recording = usePanel((s) => s.recording);
+  const [form, setForm] = useState({ name: '', phone: '' });
+  return (
+    <form
+      class="card"
+      data-testid="details"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void changeDetails(form.name, form.phone).then((ok) => {
+          if (ok) setForm({ name: '', phone: '' });
+        });
+      }}
+    >
+      <label>
+        {t('new_phone', locale)}
+        <input
+          name="details-phone"
+          type="tel"
+          value={form.phone}
+          onInput={(e) => setForm({ ...form, phone: e.currentTarget.value })}
+        />
+      </label>
+      <label>
+        {t('new_name', locale)}
+        <input
+          name="details-name"
+          value={form.name}
+          maxLength={100}
+          onInput={(e) => setForm({ ...form, name: e.currentTarget.value })}
+        />
+      </label>
+      <button type="submit" name="save-details" disabled={recording}>
+        {t('save_details', locale)}
       </button>
     </form>
   );

@@ -4,7 +4,7 @@ import type { Line, MemberSummary, Quote, RefundQuote } from '../../../shared/ru
 import type { Locale, Refusal } from '../../../shared/ui';
 import type { StatusReply } from '../messages';
 
-export type View = 'checkout' | 'enroll' | 'refund' | 'adjust';
+export type View = 'checkout' | 'enroll' | 'refund' | 'adjust' | 'details';
 
 export type { Staff } from '../till';
 import type { Staff } from '../till';
