@@ -19,10 +19,13 @@ import {
   parseInstant,
   replay,
   startOfLocalDay,
+  summarize,
   type EventOf,
   type LedgerEvent,
+  type MemberState,
 } from '../shared/rules';
 import type { AppContext } from './context';
+import type { MemberRow } from './ledger';
 import { badRequest } from './errors';
 import type { Router } from './http';
 import { asOf, id, parse } from './validate';
@@ -67,6 +70,84 @@ const ActivityQuerySchema = v.strictObject({
 
 /** Only `as_of` (read by asOf, as on every read): anything else is refused, not ignored. */
 const PointsQuerySchema = v.strictObject({ as_of: v.optional(v.string()) });
+
+/** The members list: `as_of`, and the store they enrolled at. */
+const MembersQuerySchema = v.strictObject({
+  as_of: v.optional(v.string()),
+  store_id: v.optional(id),
+});
+
+/**
+ * Every member (in the order of their ids, a page of members at a time, with the endpoint's other
+ * work between pages) and their state as of `at`, replayed as the points endpoint replays one.
+ * Members who joined after `at` are left out. `store` narrows to the members who enrolled there.
+ */
+async function eachMemberState(
+  ctx: AppContext,
+  at: number,
+  perPage: number,
+  store: string | null,
+  visit: (row: MemberRow, state: MemberState) => void,
+): Promise<void> {
+  const programs = ctx.programs.programs();
+  for (let after = ''; ;) {
+    const members = await ctx.db.all<MemberRow>(
+      `SELECT * FROM members WHERE member_id > ? AND (? = '' OR store_id = ?)
+        ORDER BY member_id LIMIT ${perPage}`,
+      [after, store ?? '', store ?? ''],
+    );
+    if (members.length === 0) break;
+    const ids = members.map((m) => m.member_id);
+    const rows = await ctx.db.all<{ member_id: string; body: string }>(
+      `SELECT member_id, body FROM events
+        WHERE status = 'applied' AND member_id IN (${ids.map(() => '?').join(', ')})
+        ORDER BY member_id, server_seq`,
+      ids,
+    );
+    const events = new Map<string, LedgerEvent[]>(ids.map((id) => [id, []]));
+    for (const r of rows) events.get(r.member_id)?.push(JSON.parse(r.body) as LedgerEvent);
+    for (const m of members) {
+      const state = replay(m.member_id, events.get(m.member_id) ?? [], programs, at);
+      // A member who joined after `as_of` held nothing then.
+      if (state.enrolled_at !== null) visit(m, state);
+    }
+    if (members.length < perPage) break;
+    after = ids[ids.length - 1] as string;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * A field of a CSV file (RFC 4180): quoted when it holds a comma, a quote or a line break. Text a
+ * person typed (a name) that starts like a formula is prefixed with an apostrophe, so that a
+ * spreadsheet shows it and does not run it.
+ */
+export function csvField(value: string | number | null, typed = false): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (typed && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const MEMBER_COLUMNS = [
+  'customer_id',
+  'card_number',
+  'name',
+  'phone',
+  'birthday',
+  'store_id',
+  'enrolled_at',
+  'tier',
+  'total_points',
+  'available_points',
+  'pending_points',
+  'points_expiring_soon',
+  'expiring_soon_before',
+  'debt',
+  'stamps',
+  'purchases',
+  'consent',
+] as const;
 
 /** What one day (or the whole span) shows. */
 export interface Activity {
@@ -199,40 +280,15 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       const program = programs.at(at);
       const tiers = new Map<string, number>(program.tiers.map((t) => [t.id, 0]));
       const sum = { members: 0, points: 0, expiring: 0, debt: 0, inDebt: 0 };
-      const perPage = Math.min(page, POINTS_REPORT_MEMBERS);
-      // Every member's history, a page of members at a time (their ids in order), replayed
-      // as the points endpoint replays one member: the same numbers, summed.
-      for (let after = ''; ;) {
-        const members = await ctx.db.all<{ member_id: string }>(
-          `SELECT member_id FROM members WHERE member_id > ? ORDER BY member_id LIMIT ${perPage}`,
-          [after],
-        );
-        if (members.length === 0) break;
-        const ids = members.map((m) => m.member_id);
-        const rows = await ctx.db.all<{ member_id: string; body: string }>(
-          `SELECT member_id, body FROM events
-            WHERE status = 'applied' AND member_id IN (${ids.map(() => '?').join(', ')})
-            ORDER BY member_id, server_seq`,
-          ids,
-        );
-        const events = new Map<string, LedgerEvent[]>(ids.map((id) => [id, []]));
-        for (const r of rows) events.get(r.member_id)?.push(JSON.parse(r.body) as LedgerEvent);
-        for (const [memberId, list] of events) {
-          const state = replay(memberId, list, programs, at);
-          // A member who joined after `as_of` held nothing then.
-          if (state.enrolled_at === null) continue;
-          const b = balanceOf(state, program, at);
-          sum.members += 1;
-          sum.points += Math.max(0, b.total);
-          sum.expiring += b.expiring_soon;
-          sum.debt += b.debt;
-          if (b.debt > 0) sum.inDebt += 1;
-          tiers.set(state.tier, (tiers.get(state.tier) ?? 0) + 1);
-        }
-        if (members.length < perPage) break;
-        after = ids[ids.length - 1] as string;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      await eachMemberState(ctx, at, Math.min(page, POINTS_REPORT_MEMBERS), null, (_, state) => {
+        const b = balanceOf(state, program, at);
+        sum.members += 1;
+        sum.points += Math.max(0, b.total);
+        sum.expiring += b.expiring_soon;
+        sum.debt += b.debt;
+        if (b.debt > 0) sum.inDebt += 1;
+        tiers.set(state.tier, (tiers.get(state.tier) ?? 0) + 1);
+      });
       return {
         status: 200,
         body: {
@@ -254,6 +310,60 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
             name: program.tiers.find((t) => t.id === tier)?.name ?? tier,
             members,
           })),
+        },
+      };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/reports/members',
+    allow: ['admin'],
+    handler: async (req) => {
+      const query = parse(MembersQuerySchema, Object.fromEntries(req.query), 'query');
+      const at = asOf(req.query, ctx.now());
+      const program = ctx.programs.programs().at(at);
+      // A byte order mark first: a spreadsheet then reads the names as UTF-8 (Korean included).
+      const lines = [`\uFEFF${MEMBER_COLUMNS.join(',')}`];
+      await eachMemberState(
+        ctx,
+        at,
+        Math.min(page, POINTS_REPORT_MEMBERS),
+        query.store_id ?? null,
+        (m, state) => {
+          // The numbers of the member's profile (GET /customers/{id}), as of the same moment.
+          const c = summarize(state, program);
+          lines.push(
+            [
+              csvField(m.member_id),
+              csvField(m.card_number, true),
+              csvField(m.name, true),
+              csvField(m.phone),
+              csvField(m.birthday),
+              csvField(m.store_id),
+              csvField(m.enrolled_at),
+              csvField(c.tier_name, true),
+              csvField(c.points.total_points),
+              csvField(c.points.available_points),
+              csvField(c.points.pending_points),
+              csvField(c.points.points_expiring_soon),
+              csvField(c.points.expiring_soon_before),
+              csvField(c.points.debt),
+              csvField(c.stamps.count),
+              csvField(c.purchase_count),
+              csvField(Number(m.consent) ? 'yes' : 'no'),
+            ].join(','),
+          );
+        },
+      );
+      const day = formatInstant(program.time_zone, at).slice(0, 10);
+      return {
+        status: 200,
+        body: null,
+        raw: {
+          type: 'text/csv; charset=utf-8',
+          text: `${lines.join('\r\n')}\r\n`,
+          filename: `members-${query.store_id ?? 'all'}-${day}.csv`,
         },
       };
     },

@@ -33,6 +33,8 @@ export interface Request {
 export interface Reply {
   readonly status: number;
   readonly body: unknown;
+  /** A body that is not JSON (a CSV file): sent as is, as a download named `filename`. */
+  readonly raw?: { readonly type: string; readonly text: string; readonly filename: string };
 }
 
 export type Handler = (req: Request) => Promise<Reply>;
@@ -226,6 +228,16 @@ export function createApiHandler(
         return;
       }
       const reply = await route.handler(request);
+      if (reply.raw) {
+        res.writeHead(reply.status, {
+          'content-type': reply.raw.type,
+          'content-disposition': `attachment; filename="${reply.raw.filename.replace(/[^\w.-]/g, '_')}"`,
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        });
+        res.end(reply.raw.text);
+        return;
+      }
       send(res, reply.status, reply.body);
     } catch (error) {
       if (error instanceof ApiError) {

@@ -823,6 +823,25 @@ export function openApiDocument(version: string): Schema {
           },
         },
       },
+      '/reports/members': {
+        get: {
+          summary:
+            'Every member as a CSV file (admin), for a spreadsheet: details and the numbers of their profile as of one moment',
+          description:
+            'UTF-8 with a byte order mark, lines ending CRLF, fields quoted as RFC 4180 says. Columns: customer_id, card_number, name, phone, birthday, store_id, enrolled_at, tier (its name), total_points, available_points, pending_points, points_expiring_soon, expiring_soon_before, debt, stamps (on the current card), purchases, consent (yes/no). A name that starts like a formula (=, +, -, @) is prefixed with an apostrophe. Members who joined after as_of are left out.',
+          parameters: [
+            asOf,
+            { name: 'store_id', in: 'query', schema: str('only the members who enrolled there') },
+          ],
+          responses: {
+            200: {
+              description: 'The file (Content-Disposition: attachment)',
+              content: { 'text/csv': { schema: { type: 'string' } } },
+            },
+            ...errors(400, 401, 403),
+          },
+        },
+      },
       '/feedback': {
         get: {
           summary: 'Kiosk feedback and the NPS it gives, newest first (admin)',

@@ -74,6 +74,41 @@ export async function api<T>(
   return json as T;
 }
 
+/**
+ * A file the endpoint makes (a CSV list), fetched with the token and handed to the browser as a
+ * download under the name the endpoint gives it.
+ */
+export async function download(token: string, path: string): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiFailure(0, 'unreachable', 'The endpoint does not answer. Is it running?');
+  }
+  if (!res.ok) {
+    const error = (
+      (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null
+    )?.error;
+    if (res.status === 401 && token === savedToken()) unauthorized?.();
+    throw new ApiFailure(
+      res.status,
+      error?.code ?? 'http',
+      error?.message ?? `The endpoint answered ${res.status}.`,
+    );
+  }
+  const name =
+    /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
+}
+
 /** Query string of the set parameters only. */
 export function query(params: Record<string, string | null | undefined>): string {
   const q = new URLSearchParams();

@@ -8,7 +8,7 @@ import { createContext, Fragment, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Program, ProgramIssue } from '../../shared/rules';
 import { couponTitle, type Locale } from '../../shared/ui';
-import { api, ApiFailure, onUnauthorized, query, savedToken, saveToken } from './api';
+import { api, ApiFailure, download, onUnauthorized, query, savedToken, saveToken } from './api';
 import type {
   Activity,
   ActivityReport,
@@ -321,7 +321,9 @@ function ConsoleBody(props: {
         {tab === 'devices' && <Devices token={token} store={store} stores={stores.data ?? []} />}
         {tab === 'staff' && <StaffView token={token} store={store} stores={stores.data ?? []} />}
         {tab === 'conflicts' && <Conflicts token={token} store={store} onMember={showMember} />}
-        {tab === 'members' && <Members token={token} memberId={memberId} onMember={setMemberId} />}
+        {tab === 'members' && (
+          <Members token={token} store={store} memberId={memberId} onMember={setMemberId} />
+        )}
         {tab === 'feedback' && <FeedbackView token={token} store={store} />}
         {tab === 'report' && <ReportView token={token} store={store} />}
         {tab === 'program' && <ProgramView token={token} current={props.program} />}
@@ -670,6 +672,7 @@ function Conflicts(props: { token: string; store: string; onMember: (id: string)
 
 function Members(props: {
   token: string;
+  store: string;
   memberId: string | null;
   onMember: (id: string | null) => void;
 }) {
@@ -678,6 +681,7 @@ function Members(props: {
   // What the list shows: the search it answers, and the rows so far.
   const [shown, setShown] = useState<{ q: string; list: MemberList } | null>(null);
   const { busy, error, setError, run } = useAction();
+  const [saved, setSaved] = useState<string | null>(null);
   const load = (q: string, offset: number, then?: (list: MemberList) => void) =>
     run(async () => {
       const list = await api<MemberList>(
@@ -721,7 +725,23 @@ function Members(props: {
         <button type="submit" name="find" disabled={busy}>
           {t('find')}
         </button>
+        <button
+          type="button"
+          name="download-members"
+          class="secondary"
+          disabled={busy}
+          onClick={() =>
+            void run(async () => {
+              setSaved(
+                await download(props.token, `/reports/members${query({ store_id: props.store })}`),
+              );
+            })
+          }
+        >
+          {t(props.store ? 'download_store_members' : 'download_members')}
+        </button>
       </form>
+      {saved && <p role="status">{say.downloaded(saved)}</p>}
       {error && <Alert>{error}</Alert>}
       {props.memberId && <Member token={props.token} id={props.memberId} />}
       {shown && shown.list.items.length > 0 && (

@@ -109,6 +109,11 @@ const WORDS = {
   birthday_hint: { ko: 'YYYY-MM-DD, 비우면 삭제', en: 'YYYY-MM-DD; empty removes it' },
   phone_hint: { ko: '비우면 삭제', en: 'empty removes it' },
   edit_details: { ko: '정보 수정', en: 'Edit details' },
+  download_members: { ko: '전체 회원 내려받기 (CSV)', en: 'Download all members (CSV)' },
+  download_store_members: {
+    ko: '이 매장 가입 회원 내려받기 (CSV)',
+    en: "Download this store's members (CSV)",
+  },
   save: { ko: '저장', en: 'Save' },
   details_saved: {
     ko: '저장했습니다. 포스와 키오스크는 다음 동기화 때 받습니다.',
@@ -283,6 +288,7 @@ export function phrases(locale: Locale, zone?: string) {
     },
     confirmRemove: (name: string) => (ko ? `${name} 님을 삭제할까요?` : `Remove ${name}?`),
     staffAdded: (name: string) => (ko ? `${name} 님을 추가했습니다.` : `${name} is added.`),
+    downloaded: (file: string) => (ko ? `${file} 파일을 내려받았습니다.` : `Downloaded ${file}.`),
     staffRemoved: (name: string) =>
       ko
         ? `${name} 님을 삭제했습니다. 각 포스의 다음 동기화부터 PIN이 통하지 않습니다.`

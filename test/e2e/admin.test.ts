@@ -7,6 +7,7 @@
  * named and nothing is published). axe-core on every screen.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -276,6 +277,20 @@ describe('admin console in Chromium', () => {
     const moved = await server.api('GET', '/customers/lookup?phone=01055509876');
     expect(moved.body).toMatchObject({ customer_id: memberId, birthday: '1994-03-08' });
     expect((await server.api('GET', '/customers/lookup?phone=01055501234')).status).toBe(404);
+    // Every member as a file for a spreadsheet, with her new number and her points.
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('button[name=download-members]'),
+    ]);
+    expect(file.suggestedFilename()).toMatch(/^members-(all|store-1)-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await file.path()) as string, 'utf8');
+    expect(csv.startsWith('\uFEFFcustomer_id,card_number,name,phone,')).toBe(true);
+    const hers = csv.split('\r\n').find((line) => line.startsWith(memberId)) ?? '';
+    expect(hers).toContain(',Choi Yuna,01055509876,1994-03-08,');
+    expect(csv.split('\r\n').filter((line) => line.includes(',Member ')).length).toBe(20);
+    await expect
+      .poll(() => page.locator('[role=status]').first().textContent(), poll)
+      .toContain(file.suggestedFilename());
 
     // Activity over the last week on the shop's calendar: the 21 who joined (one two days ago
     // at Till 1, twenty just now), and Till 2's two sales to Choi Yuna with 1,000 points each.

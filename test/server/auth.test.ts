@@ -44,6 +44,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     memberList: ['GET', () => '/customers?q=Seo'],
     report: ['GET', () => '/reports/activity?from=2026-01-01&to=2026-01-31'],
     pointsReport: ['GET', () => '/reports/points'],
+    membersCsv: ['GET', () => '/reports/members'],
     lookup: ['GET', () => '/customers/lookup?card_number=000'],
     points: ['GET', () => `/customers/${memberId}/points`],
     history: ['GET', () => `/customers/${memberId}/history`],
@@ -108,6 +109,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       'memberList',
       'report',
       'pointsReport',
+      'membersCsv',
     ]) {
       expect((await call(name, integration)).status, `${name} by integration`).toBe(403);
       expect((await call(name, cashier.token)).status, `${name} by cashier`).toBe(403);

@@ -278,3 +278,134 @@ describe.each(BACKENDS)('points report on %s', (backend) => {
     }
   });
 });
+
+/** Rows of a CSV text (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 1;
+    } else field += ch;
+  }
+  if (field !== '' || row.length > 0) throw new Error('the file does not end with a line break');
+  return rows;
+}
+
+describe.each(BACKENDS)('members list (CSV) on %s', (backend) => {
+  let s: Running;
+  beforeAll(async () => {
+    // Three members a page, so that the list reads several pages.
+    s = await startServer(backend, { reportPage: 3 });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  const download = async (query = '') => {
+    const res = await fetch(`${s.base}/reports/members${query}`, {
+      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+    });
+    expect(res.status).toBe(200);
+    // As sent, the byte order mark included (res.text() would drop it).
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return { res, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes) };
+  };
+
+  it('lists every member with the numbers of their profile, ready for a spreadsheet', async () => {
+    expect((await s.api('POST', '/stores', { store_id: 'store-2', name: 'Busan' })).status).toBe(
+      201,
+    );
+    const names = ['Kim, "Minji"', '=HYPERLINK("http://x")', 'Lee\nSeojun', '박서연', 'Oh'];
+    const ids: string[] = [];
+    for (const [i, name] of names.entries()) {
+      const res = await s.api('POST', '/customers', {
+        name,
+        phone: `010-4300-000${i}`,
+        birthday: i === 3 ? '1990-04-05' : undefined,
+        store_id: i === 4 ? 'store-2' : 'store-1',
+        occurred_at: `2026-01-0${5 + i}T10:00:00+09:00`,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      ids.push(res.body.customer_id as string);
+    }
+    const sale = await s.api('POST', `/customers/${ids[3]}/purchases`, {
+      store_id: 'store-1',
+      amount: 700_000,
+      lines: [{ sku: 'coat', category: 'goods', quantity: 1, unit_price: 700_000 }],
+      occurred_at: '2026-01-20T12:00:00+09:00',
+    });
+    expect(sale.status).toBe(201);
+
+    const at = '2026-02-15T00:00:00+09:00';
+    const { res, text } = await download(`?as_of=${encodeURIComponent(at)}`);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="members-all-2026-02-15.csv"',
+    );
+    expect(text.startsWith('\uFEFFcustomer_id,card_number,name,phone,')).toBe(true);
+    const [head, ...rows] = parseCsv(text.slice(1));
+    expect(rows).toHaveLength(5);
+    const col = (row: string[], name: string) => row[(head as string[]).indexOf(name)] as string;
+    for (const id of ids) {
+      const row = rows.find((r) => r[0] === id) as string[];
+      const p = (await s.api('GET', `/customers/${id}?as_of=${encodeURIComponent(at)}`)).body;
+      expect(col(row, 'card_number')).toBe(p.card_number);
+      expect(col(row, 'tier')).toBe(p.tier_name);
+      expect(Number(col(row, 'total_points'))).toBe(p.points.total_points);
+      expect(Number(col(row, 'available_points'))).toBe(p.points.available_points);
+      expect(Number(col(row, 'pending_points'))).toBe(p.points.pending_points);
+      expect(Number(col(row, 'stamps'))).toBe(p.stamps.count);
+      expect(Number(col(row, 'purchases'))).toBe(p.purchase_count);
+      expect(col(row, 'phone')).toBe(p.phone);
+    }
+    // Names come back as typed (a comma, quotes, a line break, Korean); one that starts like a
+    // formula is shown, not run.
+    const byId = (i: number) => rows.find((r) => r[0] === ids[i]) as string[];
+    expect(col(byId(0), 'name')).toBe('Kim, "Minji"');
+    expect(col(byId(1), 'name')).toBe(`'=HYPERLINK("http://x")`);
+    expect(col(byId(2), 'name')).toBe('Lee\nSeojun');
+    expect(col(byId(3), 'name')).toBe('박서연');
+    expect(col(byId(3), 'birthday')).toBe('1990-04-05');
+    expect(col(byId(3), 'tier')).toBe('Silver');
+    expect(col(byId(4), 'store_id')).toBe('store-2');
+
+    // The members of one store; and before some had joined, only those who had.
+    const busan = parseCsv((await download('?store_id=store-2')).text.slice(1));
+    expect(busan.slice(1).map((r) => r[0])).toEqual([ids[4]]);
+    const early = parseCsv(
+      (await download(`?as_of=${encodeURIComponent('2026-01-07T00:00:00+09:00')}`)).text.slice(1),
+    );
+    expect(
+      early
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual([ids[0], ids[1]].sort());
+  });
+
+  it('refuses a query it cannot read, and says why', async () => {
+    for (const bad of ['as_of=yesterday', 'sort=name', 'store_id=']) {
+      const res = await s.api('GET', `/reports/members?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.code, bad).toBe('invalid_input');
+    }
+  });
+});
