@@ -13,8 +13,11 @@
  *   program import <file>
  *   conflicts [--store <store_id>]
  *   devices [--store <store_id>]
+ *   backup <file>
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { createContext } from './context';
 import {
   createDevice,
@@ -41,7 +44,8 @@ const USAGE = `usage: npm run admin -- <command>
   program export [file]
   program import <file>
   conflicts [--store <store_id>]     the manager's list: offline double spends, reused coupons...
-  devices [--store <store_id>]       tills and kiosks: paired?, last sync, events received`;
+  devices [--store <store_id>]       tills and kiosks: paired?, last sync, events received
+  backup <file>                      a copy of the SQLite database, taken while the endpoint runs`;
 
 function flags(args: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -67,17 +71,26 @@ function need(f: Record<string, string>, name: string, allowed?: readonly string
 
 async function main(argv: string[]): Promise<number> {
   const [noun, second, ...others] = argv;
-  // `conflicts --store s1` has flags and no verb.
-  const verb = second?.startsWith('--') ? undefined : second;
+  // `conflicts --store s1` has flags and no verb; `backup <file>`, a file and no verb.
+  const verb = second?.startsWith('--') || noun === 'backup' ? undefined : second;
   const rest = verb === undefined && second !== undefined ? [second, ...others] : others;
   if (!noun || noun === 'help' || noun === '--help') {
     console.log(USAGE);
     return noun ? 0 : 2;
   }
   const config = loadConfig();
-  const db = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { file: config.sqliteFile },
-  );
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    db = await openDatabase(
+      config.databaseUrl ? { url: config.databaseUrl } : { file: config.sqliteFile },
+    );
+  } catch (error) {
+    const where = config.databaseUrl
+      ? 'the PostgreSQL database of DATABASE_URL'
+      : config.sqliteFile;
+    console.error(`error: cannot open ${where}: ${(error as Error).message}`);
+    return 1;
+  }
   const ctx = await createContext(db);
   try {
     const f = flags(rest);
@@ -163,6 +176,34 @@ async function main(argv: string[]): Promise<number> {
       case 'devices':
       case 'devices list': {
         console.log(await devicesText(ctx, f.store ?? null));
+        return 0;
+      }
+      case 'backup': {
+        const file = rest[0];
+        if (!file) throw new Error('backup <file>');
+        if (db.kind !== 'sqlite')
+          throw new Error(
+            'the data is in PostgreSQL (DATABASE_URL): back it up with pg_dump, e.g. pg_dump -Fc "$DATABASE_URL" > loyalty.dump',
+          );
+        if (existsSync(file)) throw new Error(`${file} exists: give a file name not in use`);
+        // One consistent copy (a read transaction: the endpoint goes on writing meanwhile),
+        // compacted, in a single file with no write-ahead log beside it.
+        await db.run(`VACUUM INTO ?`, [resolve(file)]);
+        const copy = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+        try {
+          const check = copy.pragma('integrity_check', { simple: true });
+          if (check !== 'ok') throw new Error(`the copy in ${file} is damaged: ${String(check)}`);
+          const count = (table: string) =>
+            (copy.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+          console.log(
+            `backed up to ${file} (${(statSync(file).size / 1_048_576).toFixed(1)} MB): ${count('members')} members, ${count('events')} events, ${count('devices')} devices`,
+          );
+        } finally {
+          copy.close();
+        }
+        console.log(
+          'to restore: stop the endpoint, put this file in place of loyalty.db (and remove loyalty.db-wal and loyalty.db-shm beside it), start it, and pair every till and kiosk again (README: "Backups")',
+        );
         return 0;
       }
       default:

@@ -93,11 +93,13 @@ export function endpointBase(typed: string): string {
  * endpoint confirmed are dropped from the outbox (the new cursor pulls them back); rejected ones
  * stay listed, under negative keys, so that the new chain's seq numbers are free. Before, the
  * unsynced events went out under the new token with the old device id and came back
- * wrong_device, and the next sale failed on the outbox key of an old one.
+ * wrong_device, and the next sale failed on the outbox key of an old one. The members' snapshots
+ * are dropped and pulled again (README "Backups": pairing again is how devices follow an
+ * endpoint restored from a backup).
  */
 export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairing): Promise<void> {
   const program = parseStoredProgram(pairing.program);
-  await db.transaction('rw', [db.device, db.sync, db.programs, db.outbox], async () => {
+  await db.transaction('rw', [db.device, db.sync, db.programs, db.outbox, db.members], async () => {
     const before = await db.device.get('self');
     const again = before !== undefined && before.device_id !== pairing.device_id;
     let seq = again ? 0 : (before?.seq ?? 0);
@@ -128,6 +130,10 @@ export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairi
         }
       }
       await db.outbox.bulkAdd(kept);
+      // The members as the endpoint sent them are pulled again from the start (the new cursor is
+      // 0): an endpoint restored from a backup numbers its events anew, and a snapshot kept from
+      // before would skip them (and keep events the endpoint no longer has).
+      await db.members.clear();
     }
     await db.device.put({
       id: 'self',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -148,6 +149,28 @@ describe('the commands a newcomer runs', () => {
       expect(await pos.text()).toContain('id="cart-total"');
       const program = await fetch(`${base}/api/v1/program`);
       expect(program.status).toBe(401);
+      // A backup taken while the endpoint runs: a sound copy of everything the CLI and the demo
+      // wrote; a second one to the same file is refused, and the first is left as it was.
+      const copy = join(dataDir, 'backup.db');
+      const backup = run('server/cli.ts', ['backup', copy]);
+      expect(backup.code, backup.err).toBe(0);
+      const source = new BetterSqlite3(join(dataDir, 'loyalty.db'), { readonly: true });
+      const saved = new BetterSqlite3(copy, { readonly: true });
+      try {
+        expect(saved.pragma('integrity_check', { simple: true })).toBe('ok');
+        for (const table of ['members', 'events', 'devices', 'staff', 'programs']) {
+          const count = (db: BetterSqlite3.Database) =>
+            (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+          expect(count(saved), table).toBe(count(source));
+        }
+        expect(backup.out).toMatch(/backed up to .*: 12 members, \d+ events, \d+ devices/);
+      } finally {
+        source.close();
+        saved.close();
+      }
+      const again = run('server/cli.ts', ['backup', copy]);
+      expect(again.code).toBe(1);
+      expect(again.err).toContain('exists');
     } finally {
       child.kill('SIGTERM');
     }

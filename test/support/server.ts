@@ -37,8 +37,13 @@ export interface Running {
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
-  /** Restarts the server process state on the same database (a server restart). */
-  restart(): Promise<Running>;
+  /**
+   * Restarts the server process state on the same database (a server restart); `meanwhile` runs
+   * while it is stopped (a restore from a backup).
+   */
+  restart(meanwhile?: () => void | Promise<void>): Promise<Running>;
+  /** The SQLite file (SQLite only). */
+  readonly file?: string;
 }
 
 export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -78,9 +83,10 @@ export async function startServer(
 ): Promise<Running> {
   let cleanup: () => Promise<void>;
   let open: () => Promise<Awaited<ReturnType<typeof openDatabase>>>;
+  let file: string | undefined;
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'loyalty-test-'));
-    const file = join(dir, 'loyalty.db');
+    file = join(dir, 'loyalty.db');
     open = () => openDatabase({ file });
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
@@ -96,6 +102,7 @@ export async function startServer(
     const running: Running = {
       app,
       base,
+      ...(file ? { file } : {}),
       async api(method, path, body, token = ADMIN_TOKEN, headers = {}) {
         // A keep-alive socket to a server that restarted on this port fails once: retry once.
         const send = () =>
@@ -132,8 +139,9 @@ export async function startServer(
         await cleanup();
       },
       /** Stops and starts the server on the same port and database (devices keep their URL). */
-      async restart() {
+      async restart(meanwhile) {
         await app.close();
+        await meanwhile?.();
         return launch(port);
       },
     };

@@ -1,4 +1,7 @@
 /** The device store and sync client against the real server (SQLite), devices on fake-indexeddb. */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceUnderTest } from '../support/device';
 import { startServer, type Running } from '../support/server';
@@ -336,6 +339,67 @@ describe('device store and sync client', () => {
       ).toBeNull();
     } finally {
       await own.close();
+    }
+  });
+
+  it("follows an endpoint restored from a backup once paired again: its view is the endpoint's", async () => {
+    let own = await startServer('sqlite');
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-backup-'));
+    try {
+      const file = own.file as string;
+      const till = await DeviceUnderTest.pair(own);
+      const kim = await till.enroll();
+      await till.sell(kim, { amount: 30_000 });
+      expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 2 });
+      // The nightly backup (npm run admin -- backup), then a sale that reaches the endpoint.
+      const backup = join(dir, 'backup.db');
+      await own.app.ctx.db.run(`VACUUM INTO ?`, [backup]);
+      await till.sell(kim, { amount: 50_000 });
+      expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1 });
+      const before = await till.balance(kim);
+      // The disk is lost: the endpoint is restored from the backup (README "Backups").
+      own = await own.restart(() => {
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+        copyFileSync(backup, file);
+      });
+      const restored = (await own.api('GET', `/customers/${kim}/points`)).body.total_points;
+      expect(restored).toBeLessThan(before);
+      // Offline meanwhile, the till sells once more; then it is paired again.
+      till.fault = 'offline';
+      const offline = await till.sell(kim, { amount: 10_000 });
+      till.fault = 'none';
+      const made = await own.api('POST', '/devices', {
+        store_id: 'store-1',
+        role: 'cashier',
+        name: 'again',
+      });
+      const paired = await own.api(
+        'POST',
+        '/devices/pair',
+        { pairing_code: made.body.pairing_code },
+        null,
+      );
+      await savePairing(till.db, own.base.replace(/\/api\/v1$/, ''), paired.body);
+      while ((await till.client.sync({ force: true })).ok && (await till.outbox()) > 0);
+      expect(await till.outbox()).toBe(0);
+      const server = (await own.api('GET', `/customers/${kim}/points`)).body.total_points;
+      expect(server).toBe(restored + (offline?.points_earned ?? -1));
+      // The till shows what the endpoint holds (not the sale the backup lost), and a sale after
+      // it comes back from the endpoint like any other.
+      expect(await till.balance(kim)).toBe(server);
+      const next = await till.sell(kim, { amount: 20_000 });
+      expect(await till.client.sync({ force: true })).toMatchObject({ ok: true, pushed: 1 });
+      await till.client.sync({ force: true });
+      expect((await till.db.members.get(kim))?.events.map((e) => e.event_id)).toContain(
+        (await till.db.outbox.orderBy('seq').last())?.event_id,
+      );
+      expect(await till.balance(kim)).toBe(server + (next?.points_earned ?? -1));
+      expect((await own.api('GET', `/customers/${kim}/points`)).body.total_points).toBe(
+        server + (next?.points_earned ?? -1),
+      );
+    } finally {
+      await own.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
