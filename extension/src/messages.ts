@@ -3,11 +3,12 @@
  * and `ask`. The schemas the worker validates them with are in message-schemas.ts (kept out of
  * the side panel's bundle).
  */
-import type { Line, MemberSummary, Quote, RefundQuote } from '../../shared/rules';
+import type { Line, Quote, RefundQuote } from '../../shared/rules';
 import type {
   AdjustInput,
   DetailsInput,
   EnrollInput,
+  MemberView,
   Outcome,
   RecentPurchase,
   RejectedView,
@@ -54,7 +55,7 @@ export interface Replies {
   'pos-hello': { ok: boolean };
   unlock: Staff | null;
   find: string | null;
-  member: MemberSummary;
+  member: MemberView;
   quote: Outcome<Quote>;
   sell: Outcome<{ discount: number; sale: Quote }>;
   enroll: Outcome<string>;

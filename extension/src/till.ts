@@ -12,6 +12,7 @@ import {
   quoteCheckout,
   quoteRefund,
   refundableQuantity,
+  replay,
   summarize,
   type Line,
   type MemberSummary,
@@ -27,6 +28,8 @@ import {
   correctedNow,
   deviceOf,
   memberByPhoneHash,
+  memberEvents,
+  nameFromEvents,
   memberRow,
   ownEnrollment,
   memberStateOf,
@@ -90,11 +93,17 @@ export async function unlock(pin: string): Promise<Staff | null> {
   return staff ? { staff_id: staff.staff_id, name: staff.name, role: staff.role } : null;
 }
 
-export async function member(memberId: string): Promise<MemberSummary> {
+/** What the till shows of a member: the profile's numbers, and the name to greet them by. */
+export type MemberView = MemberSummary & { readonly name: string | null };
+
+export async function member(memberId: string): Promise<MemberView> {
   const db = deviceDb();
   const now = await correctedNow(db);
-  const programs = await programsOf(db);
-  return summarize(await memberStateOf(db, memberId, now), programs.at(now));
+  const [programs, events] = await Promise.all([programsOf(db), memberEvents(db, memberId)]);
+  return {
+    ...summarize(replay(memberId, events, programs, now), programs.at(now)),
+    name: nameFromEvents(events),
+  };
 }
 
 /** Finds a member by card number, member code (referral code) or phone number. */

@@ -26,6 +26,7 @@ import {
   endpointBase,
   deviceOf,
   memberByPhoneHash,
+  nameFromEvents,
   memberEvents,
   memberRow,
   ownEnrollment,
@@ -241,12 +242,7 @@ export function maskName(name: string | null): string | null {
 }
 
 function nameOf(events: readonly LedgerEvent[]): string | null {
-  let name: string | null = null;
-  for (const e of events) {
-    if (e.type === 'member_enrolled') name = e.payload.name;
-    else if (e.type === 'member_updated' && e.payload.name !== undefined) name = e.payload.name;
-  }
-  return maskName(name);
+  return maskName(nameFromEvents(events));
 }
 
 function tierView(program: Program, id: string): { tier: TierView; index: number } {

@@ -395,6 +395,16 @@ export async function memberEvents(db: DeviceDb, memberId: string): Promise<Ledg
 }
 
 /** The member's state for display: server snapshot + this device's unsynced events. */
+/** A member's name as their latest enrollment or update of it says (null: none given). */
+export function nameFromEvents(events: readonly LedgerEvent[]): string | null {
+  let name: string | null = null;
+  for (const e of events) {
+    if (e.type === 'member_enrolled') name = e.payload.name;
+    else if (e.type === 'member_updated' && e.payload.name !== undefined) name = e.payload.name;
+  }
+  return name;
+}
+
 export async function memberStateOf(
   db: DeviceDb,
   memberId: string,

@@ -22,6 +22,7 @@ export {
   outboxCount,
   memberRow,
   memberByPhoneHash,
+  nameFromEvents,
   phoneAsWritten,
   phoneHashesAsWritten,
   ownEnrollment,

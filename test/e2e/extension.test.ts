@@ -125,7 +125,8 @@ describe('cashier extension in Chromium', () => {
     await panel.fill('input[name=enroll-birthday]', '1992-07-14');
     await panel.click('button[name=enroll]');
     await expect.poll(async () => points(panel), poll).toBe('1,000P');
-    // The next tier by the name the program gives it, as the current one is shown.
+    // Greeted by name; the next tier by the name the program gives it, as the current one is.
+    expect(await panel.getByTestId('name').textContent()).toBe('Lee Seojun');
     expect(await panel.getByTestId('to-next').textContent()).toBe('Silver: 600,000원');
     const newCard = (await panel.getByTestId('card').textContent()) ?? '';
     expect(newCard).toMatch(/^8\d{11}$/);
@@ -150,13 +151,21 @@ describe('cashier extension in Chromium', () => {
       .poll(async () => panel.locator('.error').textContent(), poll)
       .toContain('회원을 찾으세요');
     await panel.fill('input[name=details-phone]', '010 2468 1357');
+    await panel.fill('input[name=details-name]', 'Lee Seo-jun');
     await panel.click('button[name=save-details]');
     await expect
       .poll(async () => panel.getByTestId('message').textContent(), poll)
       .toContain('저장되었습니다');
+    // Another member on screen first, so that finding him again is seen.
+    await panel.fill('input[name=search]', '010-1234-5678');
+    await panel.press('input[name=search]', 'Enter');
+    await expect.poll(async () => panel.getByTestId('name').textContent(), poll).toBe('Kim Minji');
     await panel.fill('input[name=search]', '01024681357');
     await panel.press('input[name=search]', 'Enter');
-    await expect.poll(async () => panel.getByTestId('card').textContent(), poll).toBe(newCard);
+    await expect
+      .poll(async () => panel.getByTestId('name').textContent(), poll)
+      .toBe('Lee Seo-jun');
+    expect(await panel.getByTestId('card').textContent()).toBe(newCard);
     await panel.click('button[name=tab-checkout]');
 
     await panel.click('button[name=take-cart]');
@@ -190,12 +199,13 @@ describe('cashier extension in Chromium', () => {
     // Lookups are limited to 60 a minute per token: a poll every 50 ms would use them up.
     const slowPoll = { ...poll, interval: 1_000 };
     await expect.poll(async () => (await enrolled()).points?.total_points, slowPoll).toBe(1_652);
-    // The endpoint has his new number too.
-    expect((await server.api('GET', '/customers/lookup?phone=01024681357')).body.card_number).toBe(
-      newCard,
-    );
+    // The endpoint has his new number and name too.
+    expect((await server.api('GET', '/customers/lookup?phone=01024681357')).body).toMatchObject({
+      card_number: newCard,
+      name: 'Lee Seo-jun',
+    });
     expect((await enrolled()).stamps.count).toBe(2);
-    expect((await enrolled()).name).toBe('Lee Seojun');
+    expect((await enrolled()).name).toBe('Lee Seo-jun');
     const pinCheck = await server.api(
       'POST',
       `/customers/${(await enrolled()).customer_id}/pin/verify`,

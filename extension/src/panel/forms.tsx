@@ -297,7 +297,10 @@ export function Details() {
           name="details-phone"
           type="tel"
           value={form.phone}
-          onInput={(e) => setForm({ ...form, phone: e.currentTarget.value })}
+          onInput={(e) => {
+            const phone = e.currentTarget.value;
+            setForm((f) => ({ ...f, phone }));
+          }}
         />
       </label>
       <label>
@@ -306,7 +309,10 @@ export function Details() {
           name="details-name"
           value={form.name}
           maxLength={100}
-          onInput={(e) => setForm({ ...form, name: e.currentTarget.value })}
+          onInput={(e) => {
+            const name = e.currentTarget.value;
+            setForm((f) => ({ ...f, name }));
+          }}
         />
       </label>
       <button type="submit" name="save-details" disabled={recording}>

@@ -156,6 +156,11 @@ export function MemberCard() {
   if (!member) return null;
   return (
     <section class="card" data-testid="member">
+      {member.name && (
+        <h2 class="name" data-testid="name">
+          {member.name}
+        </h2>
+      )}
       <dl>
         <dt>{t('tier', locale)}</dt>
         <dd data-testid="tier">{member.tier_name}</dd>

@@ -1,13 +1,13 @@
 /** The side panel's state (zustand): who is at the till, the member on screen, the sale. */
 import { create } from 'zustand';
-import type { Line, MemberSummary, Quote, RefundQuote } from '../../../shared/rules';
+import type { Line, Quote, RefundQuote } from '../../../shared/rules';
 import type { Locale, Refusal } from '../../../shared/ui';
 import type { StatusReply } from '../messages';
 
 export type View = 'checkout' | 'enroll' | 'refund' | 'adjust' | 'details';
 
 export type { Staff } from '../till';
-import type { Staff } from '../till';
+import type { MemberView, Staff } from '../till';
 
 export interface PanelState {
   locale: Locale;
@@ -16,7 +16,7 @@ export interface PanelState {
   status: StatusReply | null;
   search: string;
   memberId: string | null;
-  member: MemberSummary | null;
+  member: MemberView | null;
   view: View;
   message: {
     text: string;
