@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { GENESIS_HASH } from '../shared/protocol';
 import { ProgramError } from '../shared/rules';
 import { type AppContext } from './context';
-import { digits, hashPin, newToken, sha256 } from './crypto';
+import { digits, hashPin, newToken, sha256, verifyPin } from './crypto';
 import { ApiError, notFound } from './errors';
 import type { Router } from './http';
 import { id, parse } from './validate';
@@ -32,6 +32,17 @@ const StaffSchema = v.strictObject({
   pin: v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be 4 to 8 digits')),
   role: v.picklist(['cashier', 'manager']),
 });
+const StaffChangeSchema = v.pipe(
+  v.strictObject({
+    name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
+    pin: v.optional(v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be 4 to 8 digits'))),
+    role: v.optional(v.picklist(['cashier', 'manager'])),
+  }),
+  v.check(
+    (b) => b.name !== undefined || b.pin !== undefined || b.role !== undefined,
+    'give pin, name or role',
+  ),
+);
 const IntegrationSchema = v.strictObject({
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
 });
@@ -97,6 +108,30 @@ export async function createToken(
   return token;
 }
 
+/**
+ * Refuses a PIN another member of the store's staff unlocks with: a till takes the first of its
+ * staff whose PIN matches, so two alike made one of them the other (a cashier sharing a
+ * manager's PIN approved point adjustments as the manager). Each stored PIN is checked (scrypt,
+ * about 20 ms each, on the thread pool): a store's staff are a handful.
+ */
+async function refuseSharedPin(
+  ctx: AppContext,
+  storeId: string,
+  pin: string,
+  except: string | null = null,
+): Promise<void> {
+  const others = (await staffOf(ctx, storeId)).filter((s) => s.staff_id !== except);
+  const matches = await Promise.all(others.map((s) => verifyPin(pin, s.pin_hash)));
+  if (matches.some(Boolean)) {
+    throw new ApiError(
+      409,
+      'conflict',
+      'another member of staff in this store unlocks the tills with this PIN: give each their own',
+      { field: 'pin' },
+    );
+  }
+}
+
 export async function createStaff(
   ctx: AppContext,
   storeId: string,
@@ -106,6 +141,7 @@ export async function createStaff(
 ): Promise<string> {
   if (!(await ctx.db.get(`SELECT 1 AS one FROM stores WHERE store_id = ?`, [storeId])))
     throw notFound(`store ${storeId}`);
+  await refuseSharedPin(ctx, storeId, pin);
   const staffId = `staff-${randomUUID()}`;
   await ctx.db.run(
     `INSERT INTO staff (staff_id, store_id, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -145,6 +181,35 @@ export async function staffList(ctx: AppContext, storeId: string | null): Promis
  * next sync. What they recorded, and adjustments they approved before now, stand. Returns when
  * they were removed, or null when there is no such member of staff (or they were removed already).
  */
+/**
+ * Changes a member of staff's PIN, name or role (a forgotten PIN, a promotion). The tills take
+ * the change at their next sync, as they take the whole staff list. Null: no such member of
+ * staff, or one who was removed.
+ */
+export async function updateStaff(
+  ctx: AppContext,
+  staffId: string,
+  changes: { pin?: string; name?: string; role?: 'cashier' | 'manager' },
+): Promise<StaffRow | null> {
+  const row = await ctx.db.get<{ store_id: string }>(
+    `SELECT store_id FROM staff WHERE staff_id = ? AND removed_at_ms IS NULL`,
+    [staffId],
+  );
+  if (!row) return null;
+  if (changes.pin !== undefined) {
+    await refuseSharedPin(ctx, row.store_id, changes.pin, staffId);
+    await ctx.db.run(`UPDATE staff SET pin_hash = ? WHERE staff_id = ?`, [
+      await hashPin(changes.pin),
+      staffId,
+    ]);
+  }
+  if (changes.name !== undefined)
+    await ctx.db.run(`UPDATE staff SET name = ? WHERE staff_id = ?`, [changes.name, staffId]);
+  if (changes.role !== undefined)
+    await ctx.db.run(`UPDATE staff SET role = ? WHERE staff_id = ?`, [changes.role, staffId]);
+  return (await staffList(ctx, row.store_id)).find((s) => s.staff_id === staffId) ?? null;
+}
+
 export async function removeStaff(ctx: AppContext, staffId: string): Promise<number | null> {
   const now = ctx.now();
   const changed = await ctx.db.run(
@@ -393,6 +458,19 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
       status: 200,
       body: { staff: await staffList(ctx, req.query.get('store_id')) },
     }),
+  });
+
+  router.add({
+    method: 'PATCH',
+    path: '/staff/:id',
+    allow: ['admin'],
+    handler: async (req) => {
+      const staffId = req.params.id as string;
+      const body = parse(StaffChangeSchema, req.body);
+      const updated = await updateStaff(ctx, staffId, body);
+      if (updated === null) throw notFound(`staff ${staffId}`);
+      return { status: 200, body: updated };
+    },
   });
 
   router.add({

@@ -7,6 +7,7 @@
  *   staff create --store <store_id> --name <name> --pin <digits> --role cashier|manager
  *   staff list [--store <store_id>]
  *   staff remove <staff_id>
+ *   staff pin <staff_id> --pin <digits>
  *   integration create --name <name>
  *   admin-token create
  *   program export [file]
@@ -26,6 +27,7 @@ import {
   createToken,
   removeStaff,
   staffList,
+  updateStaff,
 } from './api-admin';
 import { conflictsText, devicesText } from './reports';
 import { loadConfig } from './config';
@@ -39,6 +41,7 @@ const USAGE = `usage: npm run admin -- <command>
   staff create --store <store_id> --name <name> --pin <digits> --role cashier|manager
   staff list [--store <store_id>]
   staff remove <staff_id>          one who left: their PIN stops unlocking tills at the next sync
+  staff pin <staff_id> --pin <digits>  a new PIN (a forgotten one): the tills take it at their next sync
   integration create --name <name>
   admin-token create
   program export [file]
@@ -139,6 +142,19 @@ async function main(argv: string[]): Promise<number> {
         if ((await removeStaff(ctx, id)) === null) throw new Error(`no staff ${id}`);
         console.log(
           `staff ${id} removed: their PIN stops unlocking tills at each till's next sync`,
+        );
+        return 0;
+      }
+      case 'staff pin': {
+        const id = rest[0];
+        if (!id || id.startsWith('--'))
+          throw new Error('give the staff id (npm run admin -- staff list shows them)');
+        const pin = need(f, 'pin');
+        if (!/^\d{4,8}$/.test(pin)) throw new Error('--pin must be 4 to 8 digits');
+        const updated = await updateStaff(ctx, id, { pin });
+        if (updated === null) throw new Error(`no staff ${id}`);
+        console.log(
+          `${updated.name}'s PIN is changed: the new one unlocks the tills from each till's next sync`,
         );
         return 0;
       }

@@ -735,7 +735,7 @@ export function openApiDocument(version: string): Schema {
                   {
                     store_id: str(),
                     name: str(),
-                    pin: str(),
+                    pin: str("4-8 digits, not another of the store's staff's (409)"),
                     role: str('', { enum: ['cashier', 'manager'] }),
                   },
                   ['store_id', 'name', 'pin', 'role'],
@@ -745,7 +745,7 @@ export function openApiDocument(version: string): Schema {
           },
           responses: {
             201: json(obj({ staff_id: str(), store_id: str(), name: str(), role: str() })),
-            ...errors(400, 401, 403, 404),
+            ...errors(400, 401, 403, 404, 409),
           },
         },
       },
@@ -757,6 +757,35 @@ export function openApiDocument(version: string): Schema {
           responses: {
             200: json(obj({ staff_id: str(), removed_at: time() })),
             ...errors(401, 403, 404),
+          },
+        },
+        patch: {
+          summary:
+            "Change a member of staff's PIN (a forgotten one), name or role (admin); the tills take it at their next sync. A PIN another of the store's staff has is a 409",
+          parameters: [idParam('staff_id')],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: obj({
+                  pin: str('4-8 digits'),
+                  name: str(),
+                  role: { type: 'string', enum: ['cashier', 'manager'] },
+                }),
+              },
+            },
+          },
+          responses: {
+            200: json(
+              obj({
+                staff_id: str(),
+                store_id: str(),
+                name: str(),
+                role: str(),
+                created_at: time(),
+              }),
+            ),
+            ...errors(400, 401, 403, 404, 409),
           },
         },
       },

@@ -486,6 +486,20 @@ function StaffView({ token, store, stores }: { token: string; store: string; sto
     [token, store],
   );
   const [removing, setRemoving] = useState<StaffMember | null>(null);
+  const [repinning, setRepinning] = useState<StaffMember | null>(null);
+  const [newPin, setNewPin] = useState('');
+  const changePin = async (member: StaffMember) => {
+    setError(null);
+    if (!/^\d{4,8}$/.test(newPin)) return setError(t('pin_format'));
+    try {
+      await api(token, 'PATCH', `/staff/${encodeURIComponent(member.staff_id)}`, { pin: newPin });
+      setDone(say.pinChanged(member.name));
+      setRepinning(null);
+      setNewPin('');
+    } catch (failure) {
+      setError(failureText(failure, t));
+    }
+  };
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const remove = async (member: StaffMember) => {
@@ -528,18 +542,60 @@ function StaffView({ token, store, stores }: { token: string; store: string; sto
                         {t('cancel')}
                       </button>
                     </span>
+                  ) : repinning?.staff_id === m.staff_id ? (
+                    <span class="confirm">
+                      <label>
+                        {say.newPinFor(m.name)}
+                        <input
+                          name="new-pin"
+                          type="password"
+                          inputMode="numeric"
+                          autocomplete="off"
+                          value={newPin}
+                          onInput={(e) => setNewPin(e.currentTarget.value)}
+                        />
+                      </label>{' '}
+                      <button type="button" name="save-pin" onClick={() => changePin(m)}>
+                        {t('save')}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        name="cancel-pin"
+                        onClick={() => {
+                          setRepinning(null);
+                          setNewPin('');
+                        }}
+                      >
+                        {t('cancel')}
+                      </button>
+                    </span>
                   ) : (
-                    <button
-                      type="button"
-                      name="remove"
-                      aria-label={`${t('remove')}: ${m.name}`}
-                      onClick={() => {
-                        setDone(null);
-                        setRemoving(m);
-                      }}
-                    >
-                      {t('remove')}
-                    </button>
+                    <>
+                      <button
+                        type="button"
+                        name="change-pin"
+                        aria-label={`${t('change_pin')}: ${m.name}`}
+                        onClick={() => {
+                          setDone(null);
+                          setRemoving(null);
+                          setRepinning(m);
+                        }}
+                      >
+                        {t('change_pin')}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        name="remove"
+                        aria-label={`${t('remove')}: ${m.name}`}
+                        onClick={() => {
+                          setDone(null);
+                          setRepinning(null);
+                          setRemoving(m);
+                        }}
+                      >
+                        {t('remove')}
+                      </button>
+                    </>
                   )}
                 </td>
               </tr>

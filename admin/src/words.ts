@@ -109,6 +109,7 @@ const WORDS = {
   birthday_hint: { ko: 'YYYY-MM-DD, 비우면 삭제', en: 'YYYY-MM-DD; empty removes it' },
   phone_hint: { ko: '비우면 삭제', en: 'empty removes it' },
   edit_details: { ko: '정보 수정', en: 'Edit details' },
+  change_pin: { ko: 'PIN 변경', en: 'Change PIN' },
   download_members: { ko: '전체 회원 내려받기 (CSV)', en: 'Download all members (CSV)' },
   download_store_members: {
     ko: '이 매장 가입 회원 내려받기 (CSV)',
@@ -288,6 +289,11 @@ export function phrases(locale: Locale, zone?: string) {
     },
     confirmRemove: (name: string) => (ko ? `${name} 님을 삭제할까요?` : `Remove ${name}?`),
     staffAdded: (name: string) => (ko ? `${name} 님을 추가했습니다.` : `${name} is added.`),
+    pinChanged: (name: string) =>
+      ko
+        ? `${name} 님의 PIN을 바꿨습니다. 각 포스의 다음 동기화부터 새 PIN이 통합니다.`
+        : `${name}'s PIN is changed: the new one works at each till from its next sync.`,
+    newPinFor: (name: string) => (ko ? `${name} 님의 새 PIN` : `New PIN for ${name}`),
     downloaded: (file: string) => (ko ? `${file} 파일을 내려받았습니다.` : `Downloaded ${file}.`),
     staffRemoved: (name: string) =>
       ko

@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPinHash } from '../../shared/protocol';
 import { formatPoints, formatWon } from '../../shared/ui';
 import { checkAccessibility } from '../support/axe';
 import { browserDateTime, launchChromium } from '../support/chromium';
@@ -140,9 +141,7 @@ describe('admin console in Chromium', () => {
     await tab('staff');
     await expect.poll(() => row('Yoon Ara').count(), poll).toBe(1);
     expect((await server.api('DELETE', `/staff/${yoon}`)).status).toBe(200);
-    await row('Yoon Ara')
-      .getByRole('button', { name: /Yoon Ara/ })
-      .click();
+    await row('Yoon Ara').locator('button[name=remove]').click();
     await page.click('button[name=confirm-remove]');
     await expect.poll(alert, poll).toBe(`찾을 수 없습니다: staff ${yoon} not found`);
     await tab('devices');
@@ -190,6 +189,24 @@ describe('admin console in Chromium', () => {
       (x: { name: string }) => x.name === 'Han Jisoo',
     );
     expect((await till2.sync()).body.staff.map((x: any) => x.staff_id)).toContain(han.staff_id);
+    // Another with Han's PIN is refused (each unlocks the tills with their own); Han forgets
+    // his and gets a new one, which the tills take at their next sync.
+    await page.fill('input[name=staff-name]', 'Kang Mirae');
+    await page.fill('input[name=staff-pin]', '2468');
+    await page.click('button[name=add-staff]');
+    await expect.poll(alert, poll).toContain('another member of staff in this store');
+    await row('Han Jisoo').getByRole('button', { name: 'Change PIN: Han Jisoo' }).click();
+    await page.fill('input[name=new-pin]', '86420');
+    await checkAccessibility(page, 'staff PIN');
+    await page.click('button[name=save-pin]');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent(), poll)
+      .toContain("Han Jisoo's PIN is changed");
+    const hanHash = (await till2.sync()).body.staff.find(
+      (x: { staff_id: string }) => x.staff_id === han.staff_id,
+    ).pin_hash;
+    expect(verifyPinHash('86420', hanHash)).toBe(true);
+    expect(verifyPinHash('2468', hanHash)).toBe(false);
     await row('Han Jisoo').getByRole('button', { name: 'Remove: Han Jisoo' }).click();
     expect(await row('Han Jisoo').textContent()).toContain('Remove Han Jisoo?');
     await page.click('button[name=confirm-remove]');

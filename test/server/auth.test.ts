@@ -80,6 +80,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     deviceList: ['GET', () => '/devices?store_id=store-1'],
     staffList: ['GET', () => '/staff'],
     staffRemove: ['DELETE', () => '/staff/staff-unknown'],
+    staffChange: ['PATCH', () => '/staff/staff-unknown', () => ({ pin: '1234' })],
     sync: ['POST', () => '/sync', () => ({ protocol: 1, device_id: 'x', events: [], cursor: 0 })],
   };
   const call = (name: string, token: string | null) => {
@@ -105,6 +106,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       'staff',
       'staffList',
       'staffRemove',
+      'staffChange',
       'conflicts',
       'memberList',
       'report',

@@ -95,6 +95,14 @@ describe('the commands a newcomer runs', () => {
     expect(run('server/cli.ts', ['staff', 'list', '--store', 'store-7']).out).toContain(
       `store-7  cashier  Han  ${staffId}`,
     );
+    // A forgotten PIN: a new one, checked first.
+    expect(run('server/cli.ts', ['staff', 'pin', staffId, '--pin', '12'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('4 to 8 digits'),
+    });
+    const repinned = run('server/cli.ts', ['staff', 'pin', staffId, '--pin', '13579']);
+    expect(repinned.code, repinned.err).toBe(0);
+    expect(repinned.out).toContain("Han's PIN is changed");
     expect(run('server/cli.ts', ['staff', 'remove', staffId]).out).toContain(
       `staff ${staffId} removed`,
     );
