@@ -32,6 +32,14 @@ const StaffSchema = v.strictObject({
   pin: v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be 4 to 8 digits')),
   role: v.picklist(['cashier', 'manager']),
 });
+const ConflictsQuerySchema = v.strictObject({
+  store_id: v.optional(id),
+  status: v.optional(v.picklist(['open', 'all'])),
+});
+const ConflictChangeSchema = v.strictObject({
+  handled: v.boolean(),
+  note: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(500)))),
+});
 const StaffChangeSchema = v.pipe(
   v.strictObject({
     name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
@@ -228,17 +236,46 @@ export interface ConflictRow {
   readonly points: number;
   readonly detail: string;
   readonly created_at: string;
+  /** When a manager marked it handled (null: open), and their note. */
+  readonly handled_at: string | null;
+  readonly handled_note: string | null;
 }
 
 /** The conflicts list, newest first, of one store or of all (GET /conflicts, the CLI). */
-export async function conflictsOf(ctx: AppContext, storeId: string | null): Promise<ConflictRow[]> {
+export async function conflictsOf(
+  ctx: AppContext,
+  storeId: string | null,
+  status: 'open' | 'all' = 'open',
+): Promise<ConflictRow[]> {
   const rows = await ctx.db.all<ConflictRow>(
-    storeId === null
-      ? `SELECT * FROM conflicts ORDER BY created_at DESC, event_id`
-      : `SELECT * FROM conflicts WHERE store_id = ? ORDER BY created_at DESC, event_id`,
-    storeId === null ? [] : [storeId],
+    `SELECT * FROM conflicts WHERE (? = '' OR store_id = ?) AND (? = 'all' OR handled_at IS NULL)
+      ORDER BY created_at DESC, event_id, kind`,
+    [storeId ?? '', storeId ?? '', status],
   );
   return rows.map((r) => ({ ...r, points: Number(r.points) }));
+}
+
+/**
+ * Marks a conflict handled (the manager spoke to the member, or wrote the points off), with a
+ * note, or open again. Null when there is no such conflict.
+ */
+export async function markConflict(
+  ctx: AppContext,
+  eventId: string,
+  kind: string,
+  handled: boolean,
+  note: string | null,
+): Promise<ConflictRow | null> {
+  const changed = await ctx.db.run(
+    `UPDATE conflicts SET handled_at = ?, handled_note = ? WHERE event_id = ? AND kind = ?`,
+    [handled ? new Date(ctx.now()).toISOString() : null, handled ? note : null, eventId, kind],
+  );
+  if (changed === 0) return null;
+  const row = await ctx.db.get<ConflictRow>(
+    `SELECT * FROM conflicts WHERE event_id = ? AND kind = ?`,
+    [eventId, kind],
+  );
+  return row ? { ...row, points: Number(row.points) } : null;
 }
 
 /** A till or kiosk as the owner sees it: paired or not, and when its last events came in. */
@@ -541,9 +578,32 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
     method: 'GET',
     path: '/conflicts',
     allow: ['admin'],
-    handler: async (req) => ({
-      status: 200,
-      body: { conflicts: await conflictsOf(ctx, req.query.get('store_id')) },
-    }),
+    handler: async (req) => {
+      const query = parse(ConflictsQuerySchema, Object.fromEntries(req.query), 'query');
+      return {
+        status: 200,
+        body: {
+          conflicts: await conflictsOf(ctx, query.store_id ?? null, query.status ?? 'open'),
+        },
+      };
+    },
+  });
+
+  router.add({
+    method: 'PATCH',
+    path: '/conflicts/:event_id/:kind',
+    allow: ['admin'],
+    handler: async (req) => {
+      const body = parse(ConflictChangeSchema, req.body);
+      const row = await markConflict(
+        ctx,
+        req.params.event_id as string,
+        req.params.kind as string,
+        body.handled,
+        body.note ?? null,
+      );
+      if (row === null) throw notFound(`conflict ${req.params.kind} of ${req.params.event_id}`);
+      return { status: 200, body: row };
+    },
   });
 }

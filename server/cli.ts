@@ -46,7 +46,7 @@ const USAGE = `usage: npm run admin -- <command>
   admin-token create
   program export [file]
   program import <file>
-  conflicts [--store <store_id>]     the manager's list: offline double spends, reused coupons...
+  conflicts [--store <store_id>]     the manager's open list: offline double spends, reused coupons...
   devices [--store <store_id>]       tills and kiosks: paired?, last sync, events received
   backup <file>                      a copy of the SQLite database, taken while the endpoint runs`;
 

@@ -906,8 +906,12 @@ export function openApiDocument(version: string): Schema {
       },
       '/conflicts': {
         get: {
-          summary: 'Offline conflicts for the manager (admin)',
-          parameters: [{ name: 'store_id', in: 'query', schema: str() }],
+          summary:
+            'Offline conflicts for the manager (admin): the open ones, or all with status=all',
+          parameters: [
+            { name: 'store_id', in: 'query', schema: str() },
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'all'] } },
+          ],
           responses: {
             200: json(
               obj({
@@ -921,12 +925,32 @@ export function openApiDocument(version: string): Schema {
                     points: int(),
                     detail: str(),
                     created_at: time(),
+                    handled_at: { type: ['string', 'null'] },
+                    handled_note: { type: ['string', 'null'] },
                   }),
                 },
               }),
             ),
-            ...errors(401, 403),
+            ...errors(400, 401, 403),
           },
+        },
+      },
+      '/conflicts/{event_id}/{kind}': {
+        patch: {
+          summary:
+            'Mark a conflict handled, with a note, or open again (admin); the ledger is not changed',
+          parameters: [idParam('event_id'), idParam('kind')],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: obj({ handled: { type: 'boolean' }, note: str('at most 500 characters') }, [
+                  'handled',
+                ]),
+              },
+            },
+          },
+          responses: { 200: json({ type: 'object' }), ...errors(400, 401, 403, 404) },
         },
       },
       '/sync': {

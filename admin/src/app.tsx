@@ -684,20 +684,55 @@ function AddStaff(props: {
 
 function Conflicts(props: { token: string; store: string; onMember: (id: string) => void }) {
   const { t, say } = useWords();
+  const [all, setAll] = useState(false);
+  const [note, setNote] = useState('');
+  const { error, run } = useAction();
   const list = useLoad(
     () =>
       api<{ conflicts: Conflict[] }>(
         props.token,
         'GET',
-        `/conflicts${query({ store_id: props.store })}`,
+        `/conflicts${query({ store_id: props.store, status: all ? 'all' : null })}`,
       ).then((r) => r.conflicts),
-    [props.token, props.store],
+    [props.token, props.store, all],
   );
+  const mark = (c: Conflict, handled: boolean) =>
+    run(async () => {
+      await api(
+        props.token,
+        'PATCH',
+        `/conflicts/${encodeURIComponent(c.event_id)}/${encodeURIComponent(c.kind)}`,
+        handled ? { handled, note: note.trim() || null } : { handled },
+      );
+      setNote('');
+      list.reload();
+    });
   return (
     <section aria-labelledby="conflicts-title">
       <h2 id="conflicts-title">{t('tab_conflicts')}</h2>
       <p class="hint">{t('conflicts_hint')}</p>
+      <div class="inline">
+        <label class="check">
+          <input
+            type="checkbox"
+            name="show-handled"
+            checked={all}
+            onChange={(e) => setAll(e.currentTarget.checked)}
+          />{' '}
+          {t('show_handled')}
+        </label>
+        <label>
+          {t('handled_note')}
+          <input
+            name="handled-note"
+            value={note}
+            maxLength={500}
+            onInput={(e) => setNote(e.currentTarget.value)}
+          />
+        </label>
+      </div>
       {list.error && <Alert>{list.error}</Alert>}
+      {error && <Alert>{error}</Alert>}
       {list.data && list.data.length === 0 && <p>{t('no_conflicts')}</p>}
       {list.data && list.data.length > 0 && (
         <table>
@@ -715,7 +750,21 @@ function Conflicts(props: { token: string; store: string; onMember: (id: string)
                 <td>
                   <button type="button" class="link" onClick={() => props.onMember(c.member_id)}>
                     {t('open_member')}
-                  </button>
+                  </button>{' '}
+                  {c.handled_at ? (
+                    <>
+                      <div class="hint" data-field="handled">
+                        {say.handledOn(c.handled_at, c.handled_note)}
+                      </div>
+                      <button type="button" name="reopen" onClick={() => void mark(c, false)}>
+                        {t('reopen')}
+                      </button>
+                    </>
+                  ) : (
+                    <button type="button" name="mark-handled" onClick={() => void mark(c, true)}>
+                      {t('mark_handled')}
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

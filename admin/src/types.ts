@@ -43,6 +43,8 @@ export interface Conflict {
   readonly points: number;
   readonly detail: string;
   readonly created_at: string;
+  readonly handled_at: string | null;
+  readonly handled_note: string | null;
 }
 
 /** The API's profile: the rules' summary of a member, with their name and phone number. */

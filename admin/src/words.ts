@@ -94,6 +94,10 @@ const WORDS = {
     en: "What tills decided offline that collided once they synced: the same points or coupon used twice. The sale stands; a debt is paid off by the member's next points.",
   },
   no_conflicts: { ko: '충돌이 없습니다.', en: 'No conflicts.' },
+  show_handled: { ko: '처리한 것도 보기', en: 'Show handled ones too' },
+  mark_handled: { ko: '처리함', en: 'Mark handled' },
+  reopen: { ko: '다시 열기', en: 'Open again' },
+  handled_note: { ko: '메모 (선택)', en: 'Note (optional)' },
   open_member: { ko: '회원 보기', en: 'Open member' },
   search: { ko: '이름, 카드 또는 전화번호', en: 'Name, card or phone number' },
   find: { ko: '찾기', en: 'Find' },
@@ -294,6 +298,8 @@ export function phrases(locale: Locale, zone?: string) {
         ? `${name} 님의 PIN을 바꿨습니다. 각 포스의 다음 동기화부터 새 PIN이 통합니다.`
         : `${name}'s PIN is changed: the new one works at each till from its next sync.`,
     newPinFor: (name: string) => (ko ? `${name} 님의 새 PIN` : `New PIN for ${name}`),
+    handledOn: (when: string, note: string | null) =>
+      (ko ? `처리: ${at(when)}` : `Handled ${at(when)}`) + (note ? ` · ${note}` : ''),
     downloaded: (file: string) => (ko ? `${file} 파일을 내려받았습니다.` : `Downloaded ${file}.`),
     staffRemoved: (name: string) =>
       ko

@@ -126,6 +126,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: readonly
     // stay approved (api-sync checks the approval against this time).
     sql: [`ALTER TABLE staff ADD COLUMN removed_at_ms BIGINT`],
   },
+  {
+    version: 4,
+    name: 'conflicts handled',
+    // A manager marks a conflict handled (with a note): the list shows the open ones.
+    sql: [
+      `ALTER TABLE conflicts ADD COLUMN handled_at TEXT`,
+      `ALTER TABLE conflicts ADD COLUMN handled_note TEXT`,
+    ],
+  },
 ];
 
 /** Runs the migrations not run yet, up to `upTo` (tests make an older database with it). */

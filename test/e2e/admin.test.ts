@@ -241,6 +241,21 @@ describe('admin console in Chromium', () => {
       `a debt of ${formatPoints(profile.points.debt, 'en')}`,
     );
     await checkAccessibility(page, 'member');
+    // Handled: the manager notes it and it leaves the open list; it shows among the handled.
+    await tab('conflicts');
+    await expect.poll(() => conflict.count(), poll).toBe(1);
+    await page.fill('input[name=handled-note]', 'Called her: paid from her next points');
+    await conflict.locator('button[name=mark-handled]').click();
+    await expect.poll(() => conflict.count(), poll).toBe(0);
+    expect(await page.locator('section[aria-labelledby=conflicts-title]').textContent()).toContain(
+      'No conflicts.',
+    );
+    await page.check('input[name=show-handled]');
+    await expect
+      .poll(() => conflict.locator('[data-field=handled]').textContent(), poll)
+      .toContain('Called her: paid from her next points');
+    await checkAccessibility(page, 'conflicts handled');
+    expect((await server.api('GET', '/conflicts')).body.conflicts).toEqual([]);
 
     // Members: the list, by name, twenty at a time.
     for (let i = 1; i <= 20; i += 1) {
@@ -394,6 +409,7 @@ describe('admin console in Chromium', () => {
       .toContain('Version 2');
     // Every time on screen follows the new zone at once, without a reload.
     await tab('conflicts');
+    await page.check('input[name=show-handled]');
     await page
       .locator('tr[data-conflict=overdrawn]')
       .getByRole('button', { name: 'Open member' })
