@@ -185,11 +185,6 @@ export async function staffList(ctx: AppContext, storeId: string | null): Promis
 }
 
 /**
- * Removes a member of staff who left: their PIN stops unlocking the store's tills at each till's
- * next sync. What they recorded, and adjustments they approved before now, stand. Returns when
- * they were removed, or null when there is no such member of staff (or they were removed already).
- */
-/**
  * Changes a member of staff's PIN, name or role (a forgotten PIN, a promotion). The tills take
  * the change at their next sync, as they take the whole staff list. Null: no such member of
  * staff, or one who was removed.
@@ -204,20 +199,26 @@ export async function updateStaff(
     [staffId],
   );
   if (!row) return null;
-  if (changes.pin !== undefined) {
-    await refuseSharedPin(ctx, row.store_id, changes.pin, staffId);
-    await ctx.db.run(`UPDATE staff SET pin_hash = ? WHERE staff_id = ?`, [
-      await hashPin(changes.pin),
-      staffId,
-    ]);
-  }
-  if (changes.name !== undefined)
-    await ctx.db.run(`UPDATE staff SET name = ? WHERE staff_id = ?`, [changes.name, staffId]);
-  if (changes.role !== undefined)
-    await ctx.db.run(`UPDATE staff SET role = ? WHERE staff_id = ?`, [changes.role, staffId]);
-  return (await staffList(ctx, row.store_id)).find((s) => s.staff_id === staffId) ?? null;
+  if (changes.pin !== undefined) await refuseSharedPin(ctx, row.store_id, changes.pin, staffId);
+  const pinHash = changes.pin === undefined ? null : await hashPin(changes.pin);
+  await ctx.db.run(
+    `UPDATE staff SET pin_hash = COALESCE(?, pin_hash), name = COALESCE(?, name), role = COALESCE(?, role)
+      WHERE staff_id = ?`,
+    [pinHash, changes.name ?? null, changes.role ?? null, staffId],
+  );
+  return (
+    (await ctx.db.get<StaffRow>(
+      `SELECT staff_id, store_id, name, role, created_at FROM staff WHERE staff_id = ?`,
+      [staffId],
+    )) ?? null
+  );
 }
 
+/**
+ * Removes a member of staff who left: their PIN stops unlocking the store's tills at each till's
+ * next sync. What they recorded, and adjustments they approved before now, stand. Returns when
+ * they were removed, or null when there is no such member of staff (or they were removed already).
+ */
 export async function removeStaff(ctx: AppContext, staffId: string): Promise<number | null> {
   const now = ctx.now();
   const changed = await ctx.db.run(
@@ -252,8 +253,11 @@ export async function conflictsOf(
       ORDER BY created_at DESC, event_id, kind`,
     [storeId ?? '', storeId ?? '', status],
   );
-  return rows.map((r) => ({ ...r, points: Number(r.points) }));
+  return rows.map(conflictRow);
 }
+
+/** A conflicts row as the API gives it (PostgreSQL answers BIGINT as text). */
+const conflictRow = (r: ConflictRow): ConflictRow => ({ ...r, points: Number(r.points) });
 
 /**
  * Marks a conflict handled (the manager spoke to the member, or wrote the points off), with a
@@ -275,7 +279,7 @@ export async function markConflict(
     `SELECT * FROM conflicts WHERE event_id = ? AND kind = ?`,
     [eventId, kind],
   );
-  return row ? { ...row, points: Number(row.points) } : null;
+  return row ? conflictRow(row) : null;
 }
 
 /** A till or kiosk as the owner sees it: paired or not, and when its last events came in. */

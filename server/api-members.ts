@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import {
   BirthdaySchema,
   couponView,
+  daysInMonth,
   formatInstant,
   isBirthdayInput,
   pointsView,
@@ -26,9 +27,6 @@ const PhoneSchema = v.pipe(
   v.regex(/^\+?\d{6,15}$/, 'must be a phone number of 6 to 15 digits'),
 );
 
-/** Days in each month of a leap year: a birthday without its year may be 29 February. */
-const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /**
  * A birthday as a person or a channel sends it: the events' form (YYYY-MM-DD or --MM-DD), and a
  * date that exists, with a year from 1900 and not after today (1990-02-30 is refused).
@@ -36,8 +34,9 @@ const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const BirthdayInputSchema = v.pipe(
   BirthdaySchema,
   v.check((text) => {
+    // Without its year, a leap year's days (29 February is a birthday).
     if (text.startsWith('--'))
-      return Number(text.slice(5)) <= (MONTH_DAYS[Number(text.slice(2, 4)) - 1] ?? 0);
+      return Number(text.slice(5)) <= daysInMonth(2000, Number(text.slice(2, 4)));
     return isBirthdayInput(text, Date.now());
   }, 'must be a real date, from 1900 and not after today'),
 );

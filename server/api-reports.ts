@@ -23,6 +23,7 @@ import {
   type EventOf,
   type LedgerEvent,
   type MemberState,
+  type MemberSummary,
 } from '../shared/rules';
 import type { AppContext } from './context';
 import type { MemberRow } from './ledger';
@@ -129,25 +130,33 @@ export function csvField(value: string | number | null, typed = false): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-const MEMBER_COLUMNS = [
-  'customer_id',
-  'card_number',
-  'name',
-  'phone',
-  'birthday',
-  'store_id',
-  'enrolled_at',
-  'tier',
-  'total_points',
-  'available_points',
-  'pending_points',
-  'points_expiring_soon',
-  'expiring_soon_before',
-  'debt',
-  'stamps',
-  'purchases',
-  'consent',
-] as const;
+/**
+ * The members file's columns: each heading with what it holds, from the member's row and the
+ * profile's summary as of the file's moment (`typed`: text a person typed, see csvField).
+ */
+const MEMBER_COLUMNS: readonly (readonly [
+  heading: string,
+  value: (m: MemberRow, c: MemberSummary) => string | number | null,
+  typed?: boolean,
+])[] = [
+  ['customer_id', (m) => m.member_id],
+  ['card_number', (m) => m.card_number, true],
+  ['name', (m) => m.name, true],
+  ['phone', (m) => m.phone],
+  ['birthday', (m) => m.birthday],
+  ['store_id', (m) => m.store_id],
+  ['enrolled_at', (m) => m.enrolled_at],
+  ['tier', (_, c) => c.tier_name, true],
+  ['total_points', (_, c) => c.points.total_points],
+  ['available_points', (_, c) => c.points.available_points],
+  ['pending_points', (_, c) => c.points.pending_points],
+  ['points_expiring_soon', (_, c) => c.points.points_expiring_soon],
+  ['expiring_soon_before', (_, c) => c.points.expiring_soon_before],
+  ['debt', (_, c) => c.points.debt],
+  ['stamps', (_, c) => c.stamps.count],
+  ['purchases', (_, c) => c.purchase_count],
+  ['consent', (m) => (Number(m.consent) ? 'yes' : 'no')],
+];
 
 /** What one day (or the whole span) shows. */
 export interface Activity {
@@ -324,7 +333,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       const at = asOf(req.query, ctx.now());
       const program = ctx.programs.programs().at(at);
       // A byte order mark first: a spreadsheet then reads the names as UTF-8 (Korean included).
-      const lines = [`\uFEFF${MEMBER_COLUMNS.join(',')}`];
+      const lines = [`\uFEFF${MEMBER_COLUMNS.map(([heading]) => heading).join(',')}`];
       await eachMemberState(
         ctx,
         at,
@@ -334,25 +343,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
           // The numbers of the member's profile (GET /customers/{id}), as of the same moment.
           const c = summarize(state, program);
           lines.push(
-            [
-              csvField(m.member_id),
-              csvField(m.card_number, true),
-              csvField(m.name, true),
-              csvField(m.phone),
-              csvField(m.birthday),
-              csvField(m.store_id),
-              csvField(m.enrolled_at),
-              csvField(c.tier_name, true),
-              csvField(c.points.total_points),
-              csvField(c.points.available_points),
-              csvField(c.points.pending_points),
-              csvField(c.points.points_expiring_soon),
-              csvField(c.points.expiring_soon_before),
-              csvField(c.points.debt),
-              csvField(c.stamps.count),
-              csvField(c.purchase_count),
-              csvField(Number(m.consent) ? 'yes' : 'no'),
-            ].join(','),
+            MEMBER_COLUMNS.map(([, value, typed]) => csvField(value(m, c), typed)).join(','),
           );
         },
       );

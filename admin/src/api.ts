@@ -33,12 +33,16 @@ export function onUnauthorized(callback: (() => void) | null): void {
 }
 
 /** One API call; an error answer (or no answer) is thrown as an ApiFailure that says why. */
-export async function api<T>(
+/**
+ * Sends a request with the token; an error answer (or no answer) is thrown as an ApiFailure that
+ * says why. The answer is returned unread when it succeeds.
+ */
+async function send(
   token: string,
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  method: string,
   path: string,
   body?: unknown,
-): Promise<T> {
+): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
@@ -52,26 +56,35 @@ export async function api<T>(
   } catch {
     throw new ApiFailure(0, 'unreachable', 'The endpoint does not answer. Is it running?');
   }
-  const text = await res.text();
-  let json: unknown = null;
+  if (res.ok) return res;
+  // Only for the token signed in with (not one being tried at the sign-in).
+  if (res.status === 401 && token === savedToken()) unauthorized?.();
+  const error = (
+    (await res.json().catch(() => null)) as {
+      error?: { code?: string; message?: string; details?: unknown };
+    } | null
+  )?.error;
+  throw new ApiFailure(
+    res.status,
+    error?.code ?? 'http',
+    error?.message ?? `The endpoint answered ${res.status}.`,
+    error?.details,
+  );
+}
+
+/** One API call; its JSON answer (null for an empty or unreadable one). */
+export async function api<T>(
+  token: string,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const text = await (await send(token, method, path, body)).text();
   try {
-    json = text ? JSON.parse(text) : null;
+    return (text ? JSON.parse(text) : null) as T;
   } catch {
-    // not JSON: said below
+    return null as T;
   }
-  if (!res.ok) {
-    // Only for the token signed in with (not one being tried at the sign-in).
-    if (res.status === 401 && token === savedToken()) unauthorized?.();
-    const error = (json as { error?: { code?: string; message?: string; details?: unknown } })
-      ?.error;
-    throw new ApiFailure(
-      res.status,
-      error?.code ?? 'http',
-      error?.message ?? `The endpoint answered ${res.status}.`,
-      error?.details,
-    );
-  }
-  return json as T;
 }
 
 /**
@@ -79,23 +92,7 @@ export async function api<T>(
  * download under the name the endpoint gives it.
  */
 export async function download(token: string, path: string): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    throw new ApiFailure(0, 'unreachable', 'The endpoint does not answer. Is it running?');
-  }
-  if (!res.ok) {
-    const error = (
-      (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null
-    )?.error;
-    if (res.status === 401 && token === savedToken()) unauthorized?.();
-    throw new ApiFailure(
-      res.status,
-      error?.code ?? 'http',
-      error?.message ?? `The endpoint answered ${res.status}.`,
-    );
-  }
+  const res = await send(token, 'GET', path);
   const name =
     /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
   const url = URL.createObjectURL(await res.blob());

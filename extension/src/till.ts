@@ -33,12 +33,13 @@ import {
   memberRow,
   ownEnrollment,
   memberStateOf,
-  phoneAsWritten,
   phoneHashesAsWritten,
+  phoneWritingsOf,
   programsOf,
   recordEvents,
   rejectedEvents,
   type Draft,
+  type DeviceDb,
 } from '../../shared/storage';
 import { deviceDb, syncClient } from './device';
 
@@ -199,6 +200,24 @@ async function sellNow(input: SaleInput): Promise<Outcome<{ discount: number; sa
 /** A sale, recorded only after the sales before it (see oneAtATime). */
 export const sell = oneAtATime(sellNow);
 
+/**
+ * A phone number as typed: as events carry it (the way the program in force writes it), its
+ * hash, and the member who has it already, written any way the program's versions write it.
+ */
+async function numberOf(
+  db: DeviceDb,
+  phoneKey: string,
+  typed: string,
+): Promise<{ phone: string; phone_hash: string; holder: string | null }> {
+  const writings = await phoneWritingsOf(db, typed);
+  const hashes = writings.map((w) => phoneHashOf(phoneKey, w));
+  return {
+    phone: writings[0] as string,
+    phone_hash: hashes[0] as string,
+    holder: await memberByPhoneHash(db, hashes),
+  };
+}
+
 export interface EnrollInput {
   name: string;
   phone: string;
@@ -217,15 +236,9 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   if (!input.name.trim()) return fail('name');
   const typed = phoneOfInput(input.phone);
   if (typed && !PHONE_PATTERN.test(typed)) return fail('phone_format');
-  const phone = typed ? await phoneAsWritten(db, typed) : '';
-  const phoneHash = phone ? phoneHashOf(device.phone_key, phone) : null;
-  // Already a member (synced here, or enrolled here and not synced yet), under the number written
-  // any way the program's versions write it: find them instead.
-  if (
-    phoneHash &&
-    (await memberByPhoneHash(db, await phoneHashesAsWritten(db, device.phone_key, typed)))
-  )
-    return fail('phone_taken');
+  const number = typed ? await numberOf(db, device.phone_key, typed) : null;
+  // Already a member (synced here, or enrolled here and not synced yet): find them instead.
+  if (number?.holder) return fail('phone_taken');
   if (input.birthday.trim() && !isBirthdayInput(input.birthday.trim(), Date.now()))
     return fail('birthday_format');
   const pin = input.pin.trim();
@@ -247,8 +260,8 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
         referred_by: referrer?.member_id ?? null,
         birthday: input.birthday.trim() || null,
         name: input.name.trim(),
-        phone: phone || null,
-        phone_hash: phoneHash,
+        phone: number?.phone ?? null,
+        phone_hash: number?.phone_hash ?? null,
         consent: true,
         pin_hash: pin ? hashPinSync(pin) : null,
       },
@@ -367,11 +380,10 @@ async function changeDetailsNow(input: DetailsInput): Promise<Outcome<null>> {
   const payload: Payload<'member_updated'> = {};
   if (name) payload.name = name;
   if (typed) {
-    const hashes = await phoneHashesAsWritten(db, device.phone_key, typed);
-    const holder = await memberByPhoneHash(db, hashes);
+    const { phone, phone_hash, holder } = await numberOf(db, device.phone_key, typed);
     if (holder !== null && holder !== input.member_id) return fail('phone_taken');
-    payload.phone = await phoneAsWritten(db, typed);
-    payload.phone_hash = hashes[0] as string;
+    payload.phone = phone;
+    payload.phone_hash = phone_hash;
   }
   await record([
     { type: 'member_updated', member_id: input.member_id, staff_id: input.staff_id, payload },

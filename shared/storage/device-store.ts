@@ -20,7 +20,6 @@ import {
   formatInstant,
   parseInstant,
   parseStoredProgram,
-  phoneOfInput,
   phoneWritings,
   programHistory,
   replay,
@@ -181,25 +180,23 @@ export async function programsOf(db: DeviceDb): Promise<Programs> {
 }
 
 /**
- * A phone number as typed, written the way the program in force now writes it: events carry it
- * so and members are found by its hash, as on the endpoint (one number, one member).
+ * A phone number as typed, written every way the program's versions write it (rules
+ * `phoneWritings`): first the way the program in force now writes it, which events carry and
+ * members are found by the hash of, as on the endpoint (one number, one member); then the ways
+ * earlier versions wrote it (a member enrolled before the shop changed its phone rule keeps
+ * that hash).
  */
-export async function phoneAsWritten(db: DeviceDb, typed: string): Promise<string> {
-  return phoneOfInput(typed, (await programsOf(db)).at(await correctedNow(db)).phone);
+export async function phoneWritingsOf(db: DeviceDb, typed: string): Promise<string[]> {
+  return phoneWritings(typed, await programsOf(db), await correctedNow(db));
 }
 
-/**
- * The keyed hashes a member may be found by, of a phone number as typed: the number written the
- * way the program in force writes it first (the hash a new member gets), then the ways earlier
- * versions wrote it (a member enrolled before the shop changed its phone rule keeps that hash).
- */
+/** The keyed hashes a member may be found by, of a phone number as typed (phoneWritingsOf). */
 export async function phoneHashesAsWritten(
   db: DeviceDb,
   phoneKey: string,
   typed: string,
 ): Promise<string[]> {
-  const writings = phoneWritings(typed, await programsOf(db), await correctedNow(db));
-  return writings.map((w) => phoneHashOf(phoneKey, w));
+  return (await phoneWritingsOf(db, typed)).map((w) => phoneHashOf(phoneKey, w));
 }
 
 /** Offsets under this are clock noise; above it the device clock is wrong and is corrected. */
@@ -337,33 +334,33 @@ export async function memberRow(
 }
 
 /**
- * The member with one of these phone hashes (the first that has one wins): one the endpoint
- * sent, or one enrolled here not sent back yet.
+ * The member with one of these phone hashes (the first that has one wins): one this device gave
+ * the number to and has not had confirmed back yet, one the endpoint sent, or one enrolled here
+ * not sent back yet. The outbox is read once for all the hashes.
  */
 export async function memberByPhoneHash(
   db: DeviceDb,
   hashes: readonly string[],
 ): Promise<string | null> {
-  // A number this device gave a member and has not had confirmed back yet (the outbox knows).
-  const changed = await ownPhoneChanges(db);
+  const rows = await db.outbox.where('status').notEqual('rejected').sortBy('seq');
+  // Latest last: a later update of the same number wins.
+  const changed = new Map<string, string>();
+  const enrolled = new Map<string, string>();
+  for (const r of rows) {
+    const e = r.event;
+    if (e.type === 'member_updated' && e.payload.phone_hash)
+      changed.set(e.payload.phone_hash, r.member_id);
+    if (e.type === 'member_enrolled' && e.payload.phone_hash && !enrolled.has(e.payload.phone_hash))
+      enrolled.set(e.payload.phone_hash, r.member_id);
+  }
   for (const hash of hashes) {
     const found =
       changed.get(hash) ??
       (await memberRow(db, { phone_hash: hash }))?.member_id ??
-      (await ownEnrollment(db, (p) => p.phone_hash === hash));
+      enrolled.get(hash);
     if (found) return found;
   }
   return null;
-}
-
-/** Phone hashes this device's unconfirmed member_updated events gave members, latest last. */
-async function ownPhoneChanges(db: DeviceDb): Promise<Map<string, string>> {
-  const rows = await db.outbox.where('status').notEqual('rejected').sortBy('seq');
-  const out = new Map<string, string>();
-  for (const r of rows)
-    if (r.event.type === 'member_updated' && r.event.payload.phone_hash)
-      out.set(r.event.payload.phone_hash, r.member_id);
-  return out;
 }
 
 /** A member this device enrolled that the endpoint has not sent back yet (the outbox knows). */
@@ -394,7 +391,6 @@ export async function memberEvents(db: DeviceDb, memberId: string): Promise<Ledg
   return mine.length === 0 ? server : [...server, ...mine];
 }
 
-/** The member's state for display: server snapshot + this device's unsynced events. */
 /** A member's name as their latest enrollment or update of it says (null: none given). */
 export function nameFromEvents(events: readonly LedgerEvent[]): string | null {
   let name: string | null = null;
@@ -405,6 +401,7 @@ export function nameFromEvents(events: readonly LedgerEvent[]): string | null {
   return name;
 }
 
+/** The member's state for display: server snapshot + this device's unsynced events. */
 export async function memberStateOf(
   db: DeviceDb,
   memberId: string,

@@ -23,7 +23,7 @@ export {
   memberRow,
   memberByPhoneHash,
   nameFromEvents,
-  phoneAsWritten,
+  phoneWritingsOf,
   phoneHashesAsWritten,
   ownEnrollment,
   memberEvents,
