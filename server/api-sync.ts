@@ -105,12 +105,23 @@ async function sync(
   // When the device last synced, for the owner's list of devices (npm run admin -- devices).
   const syncedAt = new Date(ctx.now()).toISOString();
   let acks: Ack[] = [];
-  if (checked.events.length > 0) acks = await push(ctx, who, checked.events, checked.ids, syncedAt);
-  else
+  let deviceSeq: number;
+  if (checked.events.length > 0) {
+    const pushed = await push(ctx, who, checked.events, checked.ids, syncedAt);
+    acks = pushed.acks;
+    deviceSeq = pushed.seq;
+  } else {
     await ctx.db.run(`UPDATE devices SET last_sync_at = ? WHERE device_id = ?`, [
       syncedAt,
       who.device_id,
     ]);
+    const device = await ctx.db.get<{ last_seq: number }>(
+      `SELECT last_seq FROM devices WHERE device_id = ?`,
+      [who.device_id],
+    );
+    if (!device) throw forbidden('this device is no longer registered');
+    deviceSeq = Number(device.last_seq);
+  }
   const pulled = await pull(ctx, who, body.cursor, body.limit ?? DEFAULT_PULL);
   const programVersion = ctx.programs.current().version;
   return {
@@ -129,6 +140,10 @@ async function sync(
           : [],
       staff: who.role === 'cashier' && who.store_id ? await staffOf(ctx, who.store_id) : [],
       server_time: new Date(ctx.now()).toISOString(),
+      // Where the device's chain ends here, and which ledger this is: a device that finds the
+      // ledger restored sends again what comes after (docs/decisions/0027).
+      device_seq: deviceSeq,
+      ledger_id: ctx.ledgerId,
     },
   };
 }
@@ -139,7 +154,7 @@ async function push(
   checked: readonly CheckedEvent[],
   ids: BatchIds,
   syncedAt: string,
-): Promise<Ack[]> {
+): Promise<{ acks: Ack[]; seq: number }> {
   // The JSON, schemas and hashes were checked before (on a precheck thread): on PostgreSQL
   // event-writing transactions run one at a time (the server_seq lock), and on SQLite the one
   // connection writes for everyone, so the work done in here is what limits ingest.
@@ -157,7 +172,7 @@ async function push(
       `UPDATE devices SET last_seq = ?, last_hash = ?, last_sync_at = ? WHERE device_id = ?`,
       [chain.seq, chain.hash, syncedAt, who.device_id],
     );
-    return acks;
+    return { acks, seq: chain.seq };
   });
 }
 

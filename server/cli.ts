@@ -15,11 +15,12 @@
  *   conflicts [--store <store_id>]
  *   devices [--store <store_id>]
  *   backup <file>
+ *   restore <file>
+ *   restored
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { createContext } from './context';
+import { createContext, renewLedgerId } from './context';
 import {
   createDevice,
   createStaff,
@@ -34,6 +35,7 @@ import { loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { ApiError } from './errors';
 import { ProgramError } from '../shared/rules';
+import { checkBackup, restoreSqlite } from './restore';
 
 const USAGE = `usage: npm run admin -- <command>
   store create <store_id> <name>
@@ -48,7 +50,12 @@ const USAGE = `usage: npm run admin -- <command>
   program import <file>
   conflicts [--store <store_id>]     the manager's open list: offline double spends, reused coupons...
   devices [--store <store_id>]       tills and kiosks: paired?, last sync, events received
-  backup <file>                      a copy of the SQLite database, taken while the endpoint runs`;
+  backup <file>                      a copy of the SQLite database, taken while the endpoint runs
+  restore <file>                     the endpoint stopped: put a backup in place of the database
+  restored                           after restoring PostgreSQL (pg_restore) or a file by hand`;
+
+/** What the devices do after a restore, said by restore and restored. */
+const AFTER_RESTORE = `start the endpoint: each till and kiosk paired before the backup was taken sends again, at its next sync, what it recorded after the backup, and pulls its members afresh; one paired after the backup must be paired again (README "Backups")`;
 
 function flags(args: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -82,6 +89,27 @@ async function main(argv: string[]): Promise<number> {
     return noun ? 0 : 2;
   }
   const config = loadConfig();
+  if (noun === 'restore') {
+    // Before opening the database: the restore needs it closed by everyone.
+    try {
+      const file = second;
+      if (!file) throw new Error('restore <file>');
+      if (config.databaseUrl)
+        throw new Error(
+          'the data is in PostgreSQL (DATABASE_URL): restore it with pg_restore, then run npm run admin -- restored',
+        );
+      const r = await restoreSqlite(config.sqliteFile, file);
+      console.log(
+        `restored ${config.sqliteFile} from ${file}: ${r.members} members, ${r.events} events, ${r.devices} devices`,
+      );
+      if (r.aside) console.log(`the database it replaced is kept as ${r.aside}`);
+      console.log(AFTER_RESTORE);
+      return 0;
+    } catch (error) {
+      console.error(`error: ${(error as Error).message}`);
+      return 1;
+    }
+  }
   let db: Awaited<ReturnType<typeof openDatabase>>;
   try {
     db = await openDatabase(
@@ -194,6 +222,11 @@ async function main(argv: string[]): Promise<number> {
         console.log(await devicesText(ctx, f.store ?? null));
         return 0;
       }
+      case 'restored': {
+        await renewLedgerId(db);
+        console.log(`the ledger is marked restored; ${AFTER_RESTORE}`);
+        return 0;
+      }
       case 'backup': {
         const file = rest[0];
         if (!file) throw new Error('backup <file>');
@@ -205,20 +238,12 @@ async function main(argv: string[]): Promise<number> {
         // One consistent copy (a read transaction: the endpoint goes on writing meanwhile),
         // compacted, in a single file with no write-ahead log beside it.
         await db.run(`VACUUM INTO ?`, [resolve(file)]);
-        const copy = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-        try {
-          const check = copy.pragma('integrity_check', { simple: true });
-          if (check !== 'ok') throw new Error(`the copy in ${file} is damaged: ${String(check)}`);
-          const count = (table: string) =>
-            (copy.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-          console.log(
-            `backed up to ${file} (${(statSync(file).size / 1_048_576).toFixed(1)} MB): ${count('members')} members, ${count('events')} events, ${count('devices')} devices`,
-          );
-        } finally {
-          copy.close();
-        }
+        const held = checkBackup(file);
         console.log(
-          'to restore: stop the endpoint, put this file in place of loyalty.db (and remove loyalty.db-wal and loyalty.db-shm beside it), start it, and pair every till and kiosk again (README: "Backups")',
+          `backed up to ${file} (${(statSync(file).size / 1_048_576).toFixed(1)} MB): ${held.members} members, ${held.events} events, ${held.devices} devices`,
+        );
+        console.log(
+          `to restore: stop the endpoint, run npm run admin -- restore ${file}, and start it (README: "Backups")`,
         );
         return 0;
       }

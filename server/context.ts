@@ -1,5 +1,5 @@
 /** What every endpoint shares: the database, program versions, member cache, keys, limits. */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database, Queryable } from './db/database';
 import { ApiError, forbidden, notFound } from './errors';
 import type { Caller } from './http';
@@ -16,9 +16,31 @@ export interface AppContext extends LedgerContext {
   readonly version: string;
   /** Checks sync batches (JSON, schemas, hashes) off the main thread. */
   readonly prechecker: Prechecker;
+  /**
+   * This ledger's identity, sent to devices at every sync. Restoring a backup gives the ledger a
+   * new one (npm run admin -- restore), which tells each device to send again what the backup
+   * lacks and pull its members afresh (docs/decisions/0027).
+   */
+  readonly ledgerId: string;
 }
 
 export const SERVER_VERSION = '0.1.0';
+
+/** The meta key of the ledger's identity (AppContext.ledgerId). */
+export const LEDGER_ID = 'ledger_id';
+
+/**
+ * Gives the ledger a new identity: the database now holds a restored copy, and devices that
+ * synced with the ledger before must find out (run while the endpoint is stopped).
+ */
+export async function renewLedgerId(q: Queryable): Promise<string> {
+  const id = randomUUID();
+  await q.run(
+    `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    [LEDGER_ID, id],
+  );
+  return id;
+}
 
 async function meta(q: Queryable, key: string, make: () => string): Promise<string> {
   const row = await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, [key]);
@@ -41,6 +63,7 @@ export async function createContext(
   const programs = new ProgramRegistry();
   await programs.load(db);
   const phoneKey = await meta(db, 'phone_key', () => randomBytes(32).toString('base64url'));
+  const ledgerId = await meta(db, LEDGER_ID, randomUUID);
   return {
     db,
     programs,
@@ -50,6 +73,7 @@ export async function createContext(
     lookups: new RateLimiter(options.lookupsPerMinute ?? 60, 60_000),
     version: SERVER_VERSION,
     prechecker: Prechecker.shared(options.syncThreads ?? defaultSyncThreads()),
+    ledgerId,
   };
 }
 

@@ -303,6 +303,12 @@ const schemas: Record<string, Schema> = {
       }),
     },
     server_time: time(),
+    device_seq: int(
+      "the seq of this device's last event the endpoint holds (after this request's events)",
+    ),
+    ledger_id: str(
+      "the ledger's identity; it changes when the endpoint is restored from a backup, and a device that sees it change sends again its events after device_seq and pulls from cursor 0",
+    ),
   }),
 };
 

@@ -1,6 +1,6 @@
 /** The commands of the README, run as a newcomer runs them: npm start's server, the admin CLI, the demo. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -179,6 +179,48 @@ describe('the commands a newcomer runs', () => {
       const again = run('server/cli.ts', ['backup', copy]);
       expect(again.code).toBe(1);
       expect(again.err).toContain('exists');
+      // Restoring needs the endpoint stopped: refused while it runs, and nothing is moved.
+      expect(run('server/cli.ts', ['restore', copy])).toMatchObject({
+        code: 1,
+        err: expect.stringContaining('the endpoint is running'),
+      });
+      expect(readdirSync(dataDir).filter((f) => f.includes('before-restore'))).toEqual([]);
+      const ledgerOf = (): string => {
+        const db = new BetterSqlite3(join(dataDir, 'loyalty.db'), { readonly: true });
+        try {
+          return (
+            db.prepare(`SELECT value FROM meta WHERE key = 'ledger_id'`).get() as { value: string }
+          ).value;
+        } finally {
+          db.close();
+        }
+      };
+      const ledger = ledgerOf();
+      const stopped = new Promise((ok) => child.once('exit', ok));
+      child.kill('SIGTERM');
+      await stopped;
+      // Files that are no backup are refused with the reason, and nothing is moved.
+      expect(run('server/cli.ts', ['restore', join(dataDir, 'nothing.db')])).toMatchObject({
+        code: 1,
+        err: expect.stringContaining('does not exist'),
+      });
+      expect(run('server/cli.ts', ['restore', join(dataDir, 'program.json')])).toMatchObject({
+        code: 1,
+        err: expect.stringContaining('not a SQLite database'),
+      });
+      expect(readdirSync(dataDir).filter((f) => f.includes('before-restore'))).toEqual([]);
+      const restored = run('server/cli.ts', ['restore', copy]);
+      expect(restored.code, restored.err).toBe(0);
+      expect(restored.out).toMatch(/restored .* from .*: 12 members, \d+ events, \d+ devices/);
+      expect(restored.out).toContain('sends again');
+      // The database it replaced is kept; the restored one is a new ledger for the devices.
+      const aside = readdirSync(dataDir).filter((f) => f.startsWith('loyalty.db.before-restore-'));
+      expect(aside).toHaveLength(1);
+      expect(ledgerOf()).not.toBe(ledger);
+      expect(ledgerOf()).toMatch(/^[0-9a-f-]{36}$/);
+      const marked = ledgerOf();
+      expect(run('server/cli.ts', ['restored']).out).toContain('the ledger is marked restored');
+      expect(ledgerOf()).not.toBe(marked);
     } finally {
       child.kill('SIGTERM');
     }
