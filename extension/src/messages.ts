@@ -25,6 +25,8 @@ export interface StatusReply {
   readonly offline_since: number | null;
   readonly paused: string | null;
   readonly last_error: string | null;
+  /** When this till last found the endpoint restored from a backup, and what it sent again. */
+  readonly restored: { readonly at: number; readonly resent: number } | null;
   /** Who may unlock this till now (the store's staff as last synced). */
   readonly staff_ids: readonly string[];
   /** The program's time zone: the till shows times on the shop's clock, as the kiosk does. */

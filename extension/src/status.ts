@@ -19,6 +19,7 @@ export async function statusOf(db: DeviceDb): Promise<StatusReply> {
     offline_since: sync.offline_since,
     paused: sync.paused,
     last_error: sync.last_error,
+    restored: sync.restored,
     staff_ids: device?.staff.map((s) => s.staff_id) ?? [],
     time_zone: (await programsOf(db)).latest().time_zone,
   };

@@ -68,6 +68,8 @@ export function initialSync(): SyncRow {
     clock_offset_ms: 0,
     lease_owner: null,
     lease_until: 0,
+    ledger_id: null,
+    restored: null,
   };
 }
 

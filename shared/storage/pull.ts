@@ -2,6 +2,13 @@
  * Applying a sync response: the acks to the outbox, the changes to the members, newer program
  * versions, the staff list and the new cursor, all in one transaction, so a crash leaves either
  * all of it or none (the cursor never runs ahead of the changes it stands for).
+ *
+ * An endpoint restored from a backup (docs/decisions/0027) has lost what reached it after the
+ * backup. The device finds out from the response: the ledger's identity changed (the restore
+ * command gives it a new one), or the endpoint holds this device's chain only up to a seq
+ * before events it had confirmed. Then the device's events after that seq are sent again (it
+ * keeps every event it recorded), and its member snapshots are pulled again from cursor 0 (the
+ * restored endpoint numbers its events anew from the backup's last).
  */
 import type { Ack, Change } from '../protocol';
 import type { LedgerEvent } from '../rules';
@@ -18,6 +25,16 @@ export interface SyncResponse {
   readonly programs: readonly { program: unknown; effective_from: string }[];
   readonly staff: readonly { staff_id: string; name: string; role: string; pin_hash: string }[];
   readonly server_time: string;
+  /** The seq of this device's last event the endpoint holds (absent from older endpoints). */
+  readonly device_seq?: number;
+  /** The endpoint's ledger; it changes when the endpoint is restored from a backup. */
+  readonly ledger_id?: string;
+}
+
+/** What applying a response did beyond the usual. */
+export interface Applied {
+  /** The endpoint was found restored from a backup: sync again from the start. */
+  readonly restored: boolean;
 }
 
 export async function applySyncResponse(
@@ -25,7 +42,7 @@ export async function applySyncResponse(
   response: SyncResponse,
   sentAt: number,
   receivedAt: number,
-): Promise<void> {
+): Promise<Applied> {
   // Parse what needs parsing before the transaction (nothing is awaited inside it but Dexie).
   const programs = response.programs.map((p) => ({
     program: parseStoredProgram(p.program),
@@ -40,90 +57,136 @@ export async function applySyncResponse(
   const serverTime = Date.parse(response.server_time);
   const offset = Number.isNaN(serverTime) ? 0 : Math.round(serverTime - (sentAt + receivedAt) / 2);
 
-  await db.transaction('rw', [db.outbox, db.members, db.programs, db.sync, db.device], async () => {
-    for (const ack of response.acks) {
-      const row = await db.outbox.where('event_id').equals(ack.event_id).first();
-      if (!row) continue;
-      if (ack.status === 'rejected') {
-        // A chain rejection (gap, broken chain, bad hash) is the device's fault to fix; the event
-        // stays pending so it goes again once fixed. A business rejection is final and shown.
-        const retry = ack.reason === 'seq_gap' || ack.reason === 'chain_broken';
-        await db.outbox.update(row.seq, {
-          status: retry ? 'pending' : 'rejected',
-          reason: ack.reason ?? null,
-          message: ack.message ?? null,
-        });
-      } else {
-        await db.outbox.update(row.seq, {
-          status: 'synced',
-          reason: null,
-          message: null,
-          flags: ack.flags ? [...ack.flags] : null,
-        });
-      }
-    }
-    const ids = [...byMember.keys()];
-    const existing = await db.members.bulkGet(ids);
-    const rows: MemberRow[] = [];
-    ids.forEach((id, i) => {
-      const incoming = byMember.get(id) ?? [];
-      const row: MemberRow = existing[i] ?? {
-        member_id: id,
-        card_number: `unknown:${id}`,
-        referral_code: '',
-        phone_hash: null,
-        name: null,
-        events: [],
-        last_server_seq: 0,
-      };
-      const have = new Set(row.events.map((e) => e.event_id));
-      const events = [...row.events];
-      for (const { seq, event } of incoming) {
-        if (seq <= row.last_server_seq || have.has(event.event_id)) continue;
-        events.push(event);
-        have.add(event.event_id);
-        if (event.type === 'member_enrolled') {
-          row.card_number = event.payload.card_number;
-          row.referral_code = event.payload.referral_code;
-          row.phone_hash = event.payload.phone_hash;
-          row.name = event.payload.name;
-        }
-        if (event.type === 'member_updated') {
-          if (event.payload.phone_hash !== undefined) row.phone_hash = event.payload.phone_hash;
-          if (event.payload.name !== undefined) row.name = event.payload.name;
+  return db.transaction(
+    'rw',
+    [db.outbox, db.members, db.programs, db.sync, db.device],
+    async () => {
+      const before = await syncStateOf(db);
+      for (const ack of response.acks) {
+        const row = await db.outbox.where('event_id').equals(ack.event_id).first();
+        if (!row) continue;
+        if (ack.status === 'rejected') {
+          // A chain rejection (gap, broken chain, bad hash) is the device's fault to fix; the event
+          // stays pending so it goes again once fixed. A business rejection is final and shown.
+          const retry = ack.reason === 'seq_gap' || ack.reason === 'chain_broken';
+          await db.outbox.update(row.seq, {
+            status: retry ? 'pending' : 'rejected',
+            reason: ack.reason ?? null,
+            message: ack.message ?? null,
+          });
+        } else {
+          await db.outbox.update(row.seq, {
+            status: 'synced',
+            reason: null,
+            message: null,
+            flags: ack.flags ? [...ack.flags] : null,
+          });
         }
       }
-      rows.push({
-        ...row,
-        events,
-        last_server_seq: Math.max(row.last_server_seq, ...incoming.map((x) => x.seq)),
+      const resent = await followRestore(db, response, before.ledger_id);
+      if (resent !== null) {
+        // The changes were pulled after a cursor from before the restore: the next round pulls
+        // everything again from 0, into empty snapshots.
+        await db.members.clear();
+        byMember.clear();
+      }
+      const ids = [...byMember.keys()];
+      const existing = await db.members.bulkGet(ids);
+      const rows: MemberRow[] = [];
+      ids.forEach((id, i) => {
+        const incoming = byMember.get(id) ?? [];
+        const row: MemberRow = existing[i] ?? {
+          member_id: id,
+          card_number: `unknown:${id}`,
+          referral_code: '',
+          phone_hash: null,
+          name: null,
+          events: [],
+          last_server_seq: 0,
+        };
+        const have = new Set(row.events.map((e) => e.event_id));
+        const events = [...row.events];
+        for (const { seq, event } of incoming) {
+          if (seq <= row.last_server_seq || have.has(event.event_id)) continue;
+          events.push(event);
+          have.add(event.event_id);
+          if (event.type === 'member_enrolled') {
+            row.card_number = event.payload.card_number;
+            row.referral_code = event.payload.referral_code;
+            row.phone_hash = event.payload.phone_hash;
+            row.name = event.payload.name;
+          }
+          if (event.type === 'member_updated') {
+            if (event.payload.phone_hash !== undefined) row.phone_hash = event.payload.phone_hash;
+            if (event.payload.name !== undefined) row.name = event.payload.name;
+          }
+        }
+        rows.push({
+          ...row,
+          events,
+          last_server_seq: Math.max(row.last_server_seq, ...incoming.map((x) => x.seq)),
+        });
       });
-    });
-    if (rows.length > 0) await db.members.bulkPut(rows);
-    for (const p of programs)
-      await db.programs.put({
-        version: p.program.version,
-        definition: p.program,
-        effective_from: p.effective_from,
+      if (rows.length > 0) await db.members.bulkPut(rows);
+      for (const p of programs)
+        await db.programs.put({
+          version: p.program.version,
+          definition: p.program,
+          effective_from: p.effective_from,
+        });
+      // The store's staff as they are now: one who left no longer unlocks this till.
+      await db.device.update('self', { staff: [...response.staff] });
+      const sync = await syncStateOf(db);
+      await db.sync.put({
+        ...sync,
+        cursor: resent === null ? response.cursor : 0,
+        ledger_id: response.ledger_id ?? sync.ledger_id,
+        restored: resent === null ? sync.restored : { at: receivedAt, resent },
+        program_version: Math.max(
+          sync.program_version,
+          response.program_version,
+          ...programs.map((p) => p.program.version),
+        ),
+        last_success_at: receivedAt,
+        attempt: 0,
+        backoff_until: 0,
+        offline_since: null,
+        paused: null,
+        last_error: null,
+        clock_offset_ms: offset,
       });
-    // The store's staff as they are now: one who left no longer unlocks this till.
-    await db.device.update('self', { staff: [...response.staff] });
-    const sync = await syncStateOf(db);
-    await db.sync.put({
-      ...sync,
-      cursor: response.cursor,
-      program_version: Math.max(
-        sync.program_version,
-        response.program_version,
-        ...programs.map((p) => p.program.version),
-      ),
-      last_success_at: receivedAt,
-      attempt: 0,
-      backoff_until: 0,
-      offline_since: null,
-      paused: null,
-      last_error: null,
-      clock_offset_ms: offset,
+      return { restored: resent !== null };
+    },
+  );
+}
+
+/**
+ * Whether the endpoint was restored from a backup (null: it was not), and if so, every event of
+ * this device after the endpoint's end of its chain is made pending again, to be sent again in
+ * order; returns how many were. Inside applySyncResponse's transaction, after the acks.
+ */
+async function followRestore(
+  db: DeviceDb,
+  response: SyncResponse,
+  knownLedger: string | null,
+): Promise<number | null> {
+  const held = response.device_seq;
+  const ledgerChanged =
+    response.ledger_id !== undefined && knownLedger !== null && response.ledger_id !== knownLedger;
+  // Events past the endpoint's end of this chain: only a restore loses an event it confirmed.
+  const after = held === undefined ? [] : await db.outbox.where('seq').above(held).toArray();
+  const lost = after.some((row) => row.status === 'synced');
+  if (!ledgerChanged && !lost) return null;
+  let resent = 0;
+  for (const row of after) {
+    if (row.status === 'pending') continue;
+    resent += 1;
+    await db.outbox.update(row.seq, {
+      status: 'pending',
+      reason: null,
+      message: null,
+      flags: null,
     });
-  });
+  }
+  return resent;
 }

@@ -38,6 +38,10 @@ export const SyncRowSchema = v.object({
   clock_offset_ms: v.number(),
   lease_owner: v.nullable(v.string()),
   lease_until: v.number(),
+  /** The endpoint's ledger this device last synced with (null before the first sync). */
+  ledger_id: v.optional(v.nullable(v.string()), null),
+  /** When this device last found the endpoint restored from a backup, and what it sent again. */
+  restored: v.optional(v.nullable(v.object({ at: v.number(), resent: v.number() })), null),
 });
 export type SyncRow = v.InferOutput<typeof SyncRowSchema>;
 

@@ -204,7 +204,7 @@ export class SyncClient {
     if (status !== 200)
       return this.fail('bad_request', errorText(json) ?? `the endpoint answered ${status}`);
     const response = json as SyncResponse;
-    await applySyncResponse(this.db, response, sentAt, this.now());
+    const applied = await applySyncResponse(this.db, response, sentAt, this.now());
     const rejected = response.acks.filter((a) => a.status === 'rejected').length;
     const moreToPush = outbox.length === batch && rejected < outbox.length;
     return {
@@ -212,7 +212,8 @@ export class SyncClient {
       pushed: outbox.length,
       pulled: response.changes.length,
       rejected,
-      again: response.more || moreToPush,
+      // Found restored: what it lost goes again, and the members come again from cursor 0.
+      again: response.more || moreToPush || applied.restored,
     };
   }
 

@@ -82,6 +82,10 @@ const WORDS = {
   confirm: { ko: '확인', en: 'Confirm sale' },
   recorded: { ko: '기록되었습니다', en: 'Recorded' },
   sync_now: { ko: '지금 동기화', en: 'Sync now' },
+  restored: {
+    ko: '서버가 백업에서 복구됨: 다시 보낸 기록',
+    en: 'Endpoint restored from a backup: records sent again',
+  },
   not_paired: {
     ko: '이 기기는 아직 연결되지 않았습니다. 옵션에서 연결하세요.',
     en: 'This device is not paired yet: pair it in the options.',

@@ -13,6 +13,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserDateTime, launchWithExtension } from '../support/chromium';
 import { startServer, type Running } from '../support/server';
+import { restoreSqlite } from '../../server/restore';
 
 const root = resolve(import.meta.dirname, '../..');
 const extensionDir = resolve(root, 'dist/extension');
@@ -345,4 +346,47 @@ describe('cashier extension in Chromium', () => {
     await expect.poll(async () => panel.locator('p.error').textContent(), poll).toContain('PIN');
     expect(await panel.locator('input[name=search]').count()).toBe(0);
   }, 180_000);
+
+  it('sends again, by itself, the sale an endpoint restored from a backup lost, and says so', async () => {
+    const panel = await context.newPage();
+    await panel.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+    const member = (
+      await server.api('POST', '/customers', { name: 'Seo', phone: '010-7777-1212', consent: true })
+    ).body.customer_id as string;
+    const send = (message: unknown) =>
+      panel.evaluate((m) => chrome.runtime.sendMessage(m), message) as Promise<{
+        ok?: boolean;
+        pending?: number;
+      }>;
+    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    const backup = join(profile, 'backup.db');
+    await server.app.ctx.db.run(`VACUUM INTO ?`, [backup]);
+    // A sale after the nightly backup reaches the endpoint.
+    const sold = await send({
+      kind: 'sell',
+      member_id: member,
+      amount: 25_000,
+      lines: [],
+      redeem: 0,
+      coupon: null,
+      receipt_id: null,
+      staff_id: null,
+    });
+    expect(sold.ok).toBe(true);
+    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    const before = await serverPoints(member);
+    expect(before).toBeGreaterThan(1_000);
+    // The disk is lost and the owner restores last night's backup.
+    const file = server.file as string;
+    server = await server.restart(async () => {
+      await restoreSqlite(file, backup);
+    });
+    expect(await serverPoints(member)).toBe(1_000);
+    // The till is not paired again: its next sync finds the new ledger and sends the sale again.
+    await panel.click('button[name=sync]');
+    await expect.poll(async () => serverPoints(member), poll).toBe(before);
+    await expect
+      .poll(async () => panel.getByTestId('restored').textContent(), poll)
+      .toContain('다시 보낸 기록: 1');
+  }, 60_000);
 });

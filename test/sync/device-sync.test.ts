@@ -18,6 +18,7 @@ import {
   syncStateOf,
 } from '../../shared/storage';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../shared/sync';
+import { restoreSqlite } from '../../server/restore';
 
 let s: Running;
 beforeAll(async () => {
@@ -27,6 +28,8 @@ afterAll(async () => {
   await s.close();
 });
 
+const serverBalance2 = async (server: Running, id: string): Promise<number> =>
+  (await server.api('GET', `/customers/${id}/points`)).body.total_points;
 const serverBalance = async (id: string, at?: number): Promise<number> => {
   const q = at === undefined ? '' : `?as_of=${encodeURIComponent(new Date(at).toISOString())}`;
   return (await s.api('GET', `/customers/${id}/points${q}`)).body.total_points;
@@ -339,6 +342,93 @@ describe('device store and sync client', () => {
       ).toBeNull();
     } finally {
       await own.close();
+    }
+  });
+
+  it('sends again what an endpoint restored from a backup lost, without pairing again (restore command)', async () => {
+    let own = await startServer('sqlite');
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-restore-'));
+    try {
+      const file = own.file as string;
+      const till = await DeviceUnderTest.pair(own);
+      const kiosk = await DeviceUnderTest.pair(own, 'kiosk');
+      const kim = await till.enroll();
+      await till.sell(kim, { amount: 30_000 });
+      expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 2 });
+      const backup = join(dir, 'backup.db');
+      await own.app.ctx.db.run(`VACUUM INTO ?`, [backup]);
+      // After the backup: a sale for Kim, and a new member with a sale, all confirmed; the
+      // kiosk pulls them.
+      await till.sell(kim, { amount: 50_000 });
+      const lee = await till.enroll();
+      await till.sell(lee, { amount: 20_000 });
+      expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 3 });
+      expect(await till.outbox()).toBe(0);
+      expect(await kiosk.client.sync()).toMatchObject({ ok: true });
+      const kimBefore = await serverBalance2(own, kim);
+      const leeBefore = await serverBalance2(own, lee);
+      expect(await kiosk.balance(kim)).toBe(kimBefore);
+      // The disk is lost; the owner restores the backup with the restore command.
+      own = await own.restart(async () => {
+        await restoreSqlite(file, backup);
+      });
+      expect(await serverBalance2(own, kim)).toBeLessThan(kimBefore);
+      expect((await own.api('GET', `/customers/${lee}/points`)).status).toBe(404);
+      // The kiosk syncs first (nothing to push): it finds a new ledger and pulls afresh, so it
+      // no longer shows the sale the endpoint lost.
+      expect(await kiosk.client.sync()).toMatchObject({ ok: true });
+      expect(await kiosk.balance(kim)).toBe(await serverBalance2(own, kim));
+      expect(await kiosk.db.members.get(lee)).toBeUndefined();
+      // The till sells again and syncs, not paired again: the three events the backup lacks go
+      // again, in their order, then the new sale.
+      const next = await till.sell(kim, { amount: 10_000 });
+      const outcome = await till.client.sync();
+      expect(outcome).toMatchObject({ ok: true, rejected: 1 }); // the new sale, seq_gap at first
+      expect(await till.outbox()).toBe(0);
+      expect((await syncStateOf(till.db)).restored).toMatchObject({ resent: 3 });
+      expect(await rejectedEvents(till.db)).toEqual([]);
+      const kimNow = await serverBalance2(own, kim);
+      expect(kimNow).toBe(kimBefore + (next?.points_earned ?? -1));
+      expect(await serverBalance2(own, lee)).toBe(leeBefore);
+      expect(await till.balance(kim)).toBe(kimNow);
+      // Every device of the store shows what the endpoint holds again.
+      expect(await kiosk.client.sync()).toMatchObject({ ok: true });
+      expect(await kiosk.balance(kim)).toBe(kimNow);
+      expect(await kiosk.balance(lee)).toBe(leeBefore);
+      expect((await syncStateOf(kiosk.db)).restored).toMatchObject({ resent: 0 });
+    } finally {
+      await own.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds an endpoint restored by hand (the ledger unchanged) from its own confirmed events', async () => {
+    let own = await startServer('sqlite');
+    const dir = mkdtempSync(join(tmpdir(), 'loyalty-restore-'));
+    try {
+      const file = own.file as string;
+      const till = await DeviceUnderTest.pair(own);
+      const kim = await till.enroll();
+      expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1 });
+      const backup = join(dir, 'backup.db');
+      await own.app.ctx.db.run(`VACUUM INTO ?`, [backup]);
+      await till.sell(kim, { amount: 40_000 });
+      expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1 });
+      const before = await serverBalance2(own, kim);
+      own = await own.restart(() => {
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+        copyFileSync(backup, file);
+      });
+      expect(await serverBalance2(own, kim)).toBeLessThan(before);
+      // Nothing new to push: the endpoint's end of the chain (seq 1) is before the sale the till
+      // had confirmed (seq 2), so the sale goes again.
+      expect(await till.client.sync()).toMatchObject({ ok: true });
+      expect((await syncStateOf(till.db)).restored).toMatchObject({ resent: 1 });
+      expect(await serverBalance2(own, kim)).toBe(before);
+      expect(await till.balance(kim)).toBe(before);
+    } finally {
+      await own.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

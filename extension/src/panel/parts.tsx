@@ -57,6 +57,9 @@ export function Unlock() {
   );
 }
 
+/** How long the status bar says that the endpoint was found restored from a backup. */
+const RESTORE_NOTICE_MS = 24 * 3_600_000;
+
 export function StatusBar() {
   const { status, staff, locale, set } = usePanel();
   if (!status) return null;
@@ -76,6 +79,11 @@ export function StatusBar() {
           ? formatDateTime(status.last_success_at, status.time_zone, locale, false)
           : t('never', locale)}
       </span>
+      {status.restored && Date.now() - status.restored.at < RESTORE_NOTICE_MS && (
+        <span data-testid="restored">
+          {t('restored', locale)}: {status.restored.resent}
+        </span>
+      )}
       {status.rejected > 0 && (
         <span class="error" data-testid="rejected" title={status.last_error ?? ''}>
           {t('rejected', locale)}: {status.rejected}
