@@ -28,12 +28,49 @@ afterAll(async () => {
   await s.close();
 });
 
-const serverBalance2 = async (server: Running, id: string): Promise<number> =>
-  (await server.api('GET', `/customers/${id}/points`)).body.total_points;
 const serverBalance = async (id: string, at?: number): Promise<number> => {
   const q = at === undefined ? '' : `?as_of=${encodeURIComponent(new Date(at).toISOString())}`;
   return (await s.api('GET', `/customers/${id}/points${q}`)).body.total_points;
 };
+
+/** An endpoint of a test's own on a SQLite file, its nightly backup, and the two ways back. */
+class BackedUp {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'loyalty-backup-'));
+  private readonly backup = join(this.dir, 'backup.db');
+
+  private constructor(public server: Running) {}
+
+  static async start(): Promise<BackedUp> {
+    return new BackedUp(await startServer('sqlite'));
+  }
+
+  /** The nightly backup (npm run admin -- backup). */
+  async takeBackup(): Promise<void> {
+    await this.server.app.ctx.db.run(`VACUUM INTO ?`, [this.backup]);
+  }
+
+  /** The disk is lost: the backup goes back with the restore command, or copied by hand. */
+  async restore(how: 'command' | 'by hand' = 'command'): Promise<void> {
+    const file = this.server.file as string;
+    this.server = await this.server.restart(async () => {
+      if (how === 'command') {
+        await restoreSqlite(file, this.backup);
+        return;
+      }
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+      copyFileSync(this.backup, file);
+    });
+  }
+
+  async points(memberId: string): Promise<number> {
+    return (await this.server.api('GET', `/customers/${memberId}/points`)).body.total_points;
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
 
 describe('device store and sync client', () => {
   it('chains what it records and syncs it; the server then says what the device showed', async () => {
@@ -346,17 +383,14 @@ describe('device store and sync client', () => {
   });
 
   it('sends again what an endpoint restored from a backup lost, without pairing again (restore command)', async () => {
-    let own = await startServer('sqlite');
-    const dir = mkdtempSync(join(tmpdir(), 'loyalty-restore-'));
+    const own = await BackedUp.start();
     try {
-      const file = own.file as string;
-      const till = await DeviceUnderTest.pair(own);
-      const kiosk = await DeviceUnderTest.pair(own, 'kiosk');
+      const till = await DeviceUnderTest.pair(own.server);
+      const kiosk = await DeviceUnderTest.pair(own.server, 'kiosk');
       const kim = await till.enroll();
       await till.sell(kim, { amount: 30_000 });
       expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 2 });
-      const backup = join(dir, 'backup.db');
-      await own.app.ctx.db.run(`VACUUM INTO ?`, [backup]);
+      await own.takeBackup();
       // After the backup: a sale for Kim, and a new member with a sale, all confirmed; the
       // kiosk pulls them.
       await till.sell(kim, { amount: 50_000 });
@@ -365,19 +399,17 @@ describe('device store and sync client', () => {
       expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 3 });
       expect(await till.outbox()).toBe(0);
       expect(await kiosk.client.sync()).toMatchObject({ ok: true });
-      const kimBefore = await serverBalance2(own, kim);
-      const leeBefore = await serverBalance2(own, lee);
+      const kimBefore = await own.points(kim);
+      const leeBefore = await own.points(lee);
       expect(await kiosk.balance(kim)).toBe(kimBefore);
       // The disk is lost; the owner restores the backup with the restore command.
-      own = await own.restart(async () => {
-        await restoreSqlite(file, backup);
-      });
-      expect(await serverBalance2(own, kim)).toBeLessThan(kimBefore);
-      expect((await own.api('GET', `/customers/${lee}/points`)).status).toBe(404);
+      await own.restore();
+      expect(await own.points(kim)).toBeLessThan(kimBefore);
+      expect((await own.server.api('GET', `/customers/${lee}/points`)).status).toBe(404);
       // The kiosk syncs first (nothing to push): it finds a new ledger and pulls afresh, so it
       // no longer shows the sale the endpoint lost.
       expect(await kiosk.client.sync()).toMatchObject({ ok: true });
-      expect(await kiosk.balance(kim)).toBe(await serverBalance2(own, kim));
+      expect(await kiosk.balance(kim)).toBe(await own.points(kim));
       expect(await kiosk.db.members.get(lee)).toBeUndefined();
       // The till sells again and syncs, not paired again: the three events the backup lacks go
       // again, in their order, then the new sale.
@@ -387,9 +419,9 @@ describe('device store and sync client', () => {
       expect(await till.outbox()).toBe(0);
       expect((await syncStateOf(till.db)).restored).toMatchObject({ resent: 3 });
       expect(await rejectedEvents(till.db)).toEqual([]);
-      const kimNow = await serverBalance2(own, kim);
+      const kimNow = await own.points(kim);
       expect(kimNow).toBe(kimBefore + (next?.points_earned ?? -1));
-      expect(await serverBalance2(own, lee)).toBe(leeBefore);
+      expect(await own.points(lee)).toBe(leeBefore);
       expect(await till.balance(kim)).toBe(kimNow);
       // Every device of the store shows what the endpoint holds again.
       expect(await kiosk.client.sync()).toMatchObject({ ok: true });
@@ -398,81 +430,67 @@ describe('device store and sync client', () => {
       expect((await syncStateOf(kiosk.db)).restored).toMatchObject({ resent: 0 });
     } finally {
       await own.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('finds an endpoint restored by hand (the ledger unchanged) from its own confirmed events', async () => {
-    let own = await startServer('sqlite');
-    const dir = mkdtempSync(join(tmpdir(), 'loyalty-restore-'));
+    const own = await BackedUp.start();
     try {
-      const file = own.file as string;
-      const till = await DeviceUnderTest.pair(own);
+      const till = await DeviceUnderTest.pair(own.server);
       const kim = await till.enroll();
       expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1 });
-      const backup = join(dir, 'backup.db');
-      await own.app.ctx.db.run(`VACUUM INTO ?`, [backup]);
+      await own.takeBackup();
       await till.sell(kim, { amount: 40_000 });
       expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1 });
-      const before = await serverBalance2(own, kim);
-      own = await own.restart(() => {
-        for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-        copyFileSync(backup, file);
-      });
-      expect(await serverBalance2(own, kim)).toBeLessThan(before);
+      const before = await own.points(kim);
+      await own.restore('by hand');
+      expect(await own.points(kim)).toBeLessThan(before);
       // Nothing new to push: the endpoint's end of the chain (seq 1) is before the sale the till
       // had confirmed (seq 2), so the sale goes again.
       expect(await till.client.sync()).toMatchObject({ ok: true });
       expect((await syncStateOf(till.db)).restored).toMatchObject({ resent: 1 });
-      expect(await serverBalance2(own, kim)).toBe(before);
+      expect(await own.points(kim)).toBe(before);
       expect(await till.balance(kim)).toBe(before);
     } finally {
       await own.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("follows an endpoint restored from a backup once paired again: its view is the endpoint's", async () => {
-    let own = await startServer('sqlite');
-    const dir = mkdtempSync(join(tmpdir(), 'loyalty-backup-'));
+    const own = await BackedUp.start();
     try {
-      const file = own.file as string;
-      const till = await DeviceUnderTest.pair(own);
+      const till = await DeviceUnderTest.pair(own.server);
       const kim = await till.enroll();
       await till.sell(kim, { amount: 30_000 });
       expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 2 });
       // The nightly backup (npm run admin -- backup), then a sale that reaches the endpoint.
-      const backup = join(dir, 'backup.db');
-      await own.app.ctx.db.run(`VACUUM INTO ?`, [backup]);
+      await own.takeBackup();
       await till.sell(kim, { amount: 50_000 });
       expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1 });
       const before = await till.balance(kim);
       // The disk is lost: the endpoint is restored from the backup (README "Backups").
-      own = await own.restart(() => {
-        for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-        copyFileSync(backup, file);
-      });
-      const restored = (await own.api('GET', `/customers/${kim}/points`)).body.total_points;
+      await own.restore('by hand');
+      const restored = await own.points(kim);
       expect(restored).toBeLessThan(before);
       // Offline meanwhile, the till sells once more; then it is paired again.
       till.fault = 'offline';
       const offline = await till.sell(kim, { amount: 10_000 });
       till.fault = 'none';
-      const made = await own.api('POST', '/devices', {
+      const made = await own.server.api('POST', '/devices', {
         store_id: 'store-1',
         role: 'cashier',
         name: 'again',
       });
-      const paired = await own.api(
+      const paired = await own.server.api(
         'POST',
         '/devices/pair',
         { pairing_code: made.body.pairing_code },
         null,
       );
-      await savePairing(till.db, own.base.replace(/\/api\/v1$/, ''), paired.body);
+      await savePairing(till.db, own.server.base.replace(/\/api\/v1$/, ''), paired.body);
       while ((await till.client.sync({ force: true })).ok && (await till.outbox()) > 0);
       expect(await till.outbox()).toBe(0);
-      const server = (await own.api('GET', `/customers/${kim}/points`)).body.total_points;
+      const server = await own.points(kim);
       expect(server).toBe(restored + (offline?.points_earned ?? -1));
       // The till shows what the endpoint holds (not the sale the backup lost), and a sale after
       // it comes back from the endpoint like any other.
@@ -484,12 +502,9 @@ describe('device store and sync client', () => {
         (await till.db.outbox.orderBy('seq').last())?.event_id,
       );
       expect(await till.balance(kim)).toBe(server + (next?.points_earned ?? -1));
-      expect((await own.api('GET', `/customers/${kim}/points`)).body.total_points).toBe(
-        server + (next?.points_earned ?? -1),
-      );
+      expect(await own.points(kim)).toBe(server + (next?.points_earned ?? -1));
     } finally {
       await own.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
