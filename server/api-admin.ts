@@ -297,6 +297,38 @@ export interface DeviceReport {
   readonly events: number;
   /** When the endpoint received its latest event (null: none yet). */
   readonly last_event_at: string | null;
+  /** When the owner revoked it (null: not revoked); its token no longer works. */
+  readonly revoked_at: string | null;
+}
+
+/**
+ * Revokes a device (a till stolen or lost, a kiosk retired): its tokens stop working at once
+ * (its next request is a 401, and the device pauses sync and keeps what it recorded), and a
+ * pairing code still out for it no longer pairs. The events it sent stay in the ledger. Null:
+ * no such device. A device revoked already keeps the time of its first revocation.
+ */
+export async function revokeDevice(
+  ctx: AppContext,
+  deviceId: string,
+): Promise<{ device_id: string; revoked_at: string } | null> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await tx.get<{ revoked_at: string | null }>(
+      `SELECT revoked_at FROM devices WHERE device_id = ? AND role <> 'server'`,
+      [deviceId],
+    );
+    if (!row) return null;
+    if (row.revoked_at !== null) return { device_id: deviceId, revoked_at: row.revoked_at };
+    const at = new Date(ctx.now()).toISOString();
+    await tx.run(
+      `UPDATE devices SET revoked_at = ?, pairing_code_hash = NULL, pairing_expires_ms = NULL WHERE device_id = ?`,
+      [at, deviceId],
+    );
+    await tx.run(
+      `UPDATE tokens SET revoked_at = ? WHERE kind = 'device' AND device_id = ? AND revoked_at IS NULL`,
+      [at, deviceId],
+    );
+    return { device_id: deviceId, revoked_at: at };
+  });
 }
 
 /** The devices (not the server's own chains), by store and name. */
@@ -310,8 +342,9 @@ export async function devicesOf(ctx: AppContext, storeId: string | null): Promis
     pairing_expires_ms: number | string | null;
     last_sync_at: string | null;
     last_seq: number | string;
+    revoked_at: string | null;
   }>(
-    `SELECT device_id, store_id, role, name, paired_at, pairing_expires_ms, last_sync_at, last_seq FROM devices
+    `SELECT device_id, store_id, role, name, paired_at, pairing_expires_ms, last_sync_at, last_seq, revoked_at FROM devices
      WHERE role <> 'server'${storeId === null ? '' : ' AND store_id = ?'} ORDER BY store_id, name, device_id`,
     storeId === null ? [] : [storeId],
   );
@@ -336,6 +369,7 @@ export async function devicesOf(ctx: AppContext, storeId: string | null): Promis
       last_sync_at: r.last_sync_at,
       events,
       last_event_at: last?.received_at ?? null,
+      revoked_at: r.revoked_at,
     });
   }
   return out;
@@ -433,6 +467,17 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
     handler: async (req) => {
       const body = parse(DeviceSchema, req.body);
       return { status: 201, body: await createDevice(ctx, body.store_id, body.role, body.name) };
+    },
+  });
+
+  router.add({
+    method: 'DELETE',
+    path: '/devices/:id',
+    allow: ['admin'],
+    handler: async (req) => {
+      const revoked = await revokeDevice(ctx, req.params.id as string);
+      if (!revoked) throw notFound(`device ${req.params.id as string}`);
+      return { status: 200, body: revoked };
     },
   });
 

@@ -4,6 +4,8 @@
  *
  *   store create <store_id> <name>
  *   device create --store <store_id> --role cashier|kiosk --name <name>
+  device revoke <device_id>          a till lost or a kiosk retired: its token stops working now
+ *   device revoke <device_id>
  *   staff create --store <store_id> --name <name> --pin <digits> --role cashier|manager
  *   staff list [--store <store_id>]
  *   staff remove <staff_id>
@@ -27,6 +29,7 @@ import {
   createStore,
   createToken,
   removeStaff,
+  revokeDevice,
   staffList,
   updateStaff,
 } from './api-admin';
@@ -40,6 +43,7 @@ import { checkBackup, restoreSqlite } from './restore';
 const USAGE = `usage: npm run admin -- <command>
   store create <store_id> <name>
   device create --store <store_id> --role cashier|kiosk --name <name>
+  device revoke <device_id>          a till lost or a kiosk retired: its token stops working now
   staff create --store <store_id> --name <name> --pin <digits> --role cashier|manager
   staff list [--store <store_id>]
   staff remove <staff_id>          one who left: their PIN stops unlocking tills at the next sync
@@ -142,6 +146,17 @@ async function main(argv: string[]): Promise<number> {
         );
         console.log(`device ${d.device_id}`);
         console.log(`pairing code: ${d.pairing_code}  (single use, expires ${d.expires_at})`);
+        return 0;
+      }
+      case 'device revoke': {
+        const id = rest[0];
+        if (!id || id.startsWith('--'))
+          throw new Error('give the device id (npm run admin -- devices shows them)');
+        const revoked = await revokeDevice(ctx, id);
+        if (revoked === null) throw new Error(`no device ${id}`);
+        console.log(
+          `device ${id} revoked at ${revoked.revoked_at}: it can no longer sync or read members; the events it sent stay`,
+        );
         return 0;
       }
       case 'staff create': {

@@ -658,6 +658,7 @@ export function openApiDocument(version: string): Schema {
                     last_sync_at: { type: ['string', 'null'], format: 'date-time' },
                     events: int('events the endpoint has taken from it'),
                     last_event_at: { type: ['string', 'null'], format: 'date-time' },
+                    revoked_at: { type: ['string', 'null'], format: 'date-time' },
                   }),
                 },
               }),
@@ -681,6 +682,17 @@ export function openApiDocument(version: string): Schema {
           responses: {
             201: json(obj({ device_id: str(), pairing_code: str(), expires_at: time() })),
             ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/devices/{device_id}': {
+        delete: {
+          summary:
+            'Revoke a device, a till lost or a kiosk retired (admin): its token stops working at once (the device pauses sync and keeps what it recorded), a pairing code still out for it no longer pairs, and the events it sent stay. Revoking it again answers the first revocation',
+          parameters: [idParam('device_id')],
+          responses: {
+            200: json(obj({ device_id: str(), revoked_at: time() })),
+            ...errors(401, 403, 404),
           },
         },
       },

@@ -49,7 +49,9 @@ export async function devicesText(ctx: AppContext, store: string | null): Promis
       d.store_id,
       d.role,
       d.name,
-      d.paired_at ?? (d.pairing_open ? 'code out' : 'no'),
+      d.revoked_at
+        ? `revoked ${d.revoked_at}`
+        : (d.paired_at ?? (d.pairing_open ? 'code out' : 'no')),
       d.last_sync_at ?? 'never',
       String(d.events),
       d.last_event_at ?? '-',

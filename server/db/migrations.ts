@@ -135,6 +135,12 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: readonly
       `ALTER TABLE conflicts ADD COLUMN handled_note TEXT`,
     ],
   },
+  {
+    version: 5,
+    name: 'device revocation',
+    // A lost or retired till or kiosk is revoked: its tokens stop working, its events stay.
+    sql: [`ALTER TABLE devices ADD COLUMN revoked_at TEXT`],
+  },
 ];
 
 /** Runs the migrations not run yet, up to `upTo` (tests make an older database with it). */

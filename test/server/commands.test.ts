@@ -58,6 +58,17 @@ describe('the commands a newcomer runs', () => {
       '0',
       '-',
     ]);
+    // The kiosk is never set up: the owner revokes it, and the list says so.
+    const doorId = /^device (\S+)$/m.exec(device.out)?.[1] ?? '';
+    const revoked = run('server/cli.ts', ['device', 'revoke', doorId]);
+    expect(revoked.code, revoked.err).toBe(0);
+    expect(revoked.out).toContain(`device ${doorId} revoked at`);
+    const after = run('server/cli.ts', ['devices', '--store', 'store-7']).out;
+    expect(after.split('\n').find((l) => l.includes('Door'))).toMatch(/ {2}revoked \d{4}-/);
+    expect(run('server/cli.ts', ['device', 'revoke', 'kiosk-unknown'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('no device kiosk-unknown'),
+    });
     expect(run('server/cli.ts', ['conflicts']).out.trim()).toBe('no conflicts');
     expect(run('server/cli.ts', ['conflicts', '--store'])).toMatchObject({
       code: 1,
