@@ -344,11 +344,30 @@ function Devices({ token, store, stores }: { token: string; store: string; store
   const now = Date.now();
   // Paired, and silent for a day: its sales of that day are not here yet.
   const stale = (d: DeviceReport) =>
-    d.paired_at !== null && now - Date.parse(d.last_sync_at ?? d.paired_at) > DAY_MS;
+    d.revoked_at === null &&
+    d.paired_at !== null &&
+    now - Date.parse(d.last_sync_at ?? d.paired_at) > DAY_MS;
+  const [revoking, setRevoking] = useState<DeviceReport | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const revoke = async (device: DeviceReport) => {
+    setError(null);
+    try {
+      await api(token, 'DELETE', `/devices/${encodeURIComponent(device.device_id)}`);
+      setDone(say.deviceRevoked(device.name));
+      setRevoking(null);
+      list.reload();
+    } catch (failure) {
+      setError(failureText(failure, t));
+    }
+  };
   return (
     <section aria-labelledby="devices-title">
       <h2 id="devices-title">{t('tab_devices')}</h2>
+      <p class="hint">{t('devices_hint')}</p>
       {list.error && <Alert>{list.error}</Alert>}
+      {error && <Alert>{error}</Alert>}
+      {done && <p role="status">{done}</p>}
       {list.data && list.data.length === 0 && <p>{t('no_devices')}</p>}
       {list.data && list.data.length > 0 && (
         <table>
@@ -360,6 +379,7 @@ function Devices({ token, store, stores }: { token: string; store: string; store
               t('paired'),
               t('last_sync'),
               t('events_received'),
+              t('actions'),
             ]}
           />
           <tbody>
@@ -372,10 +392,12 @@ function Devices({ token, store, stores }: { token: string; store: string; store
                 <td>{d.name}</td>
                 <td>{d.store_id}</td>
                 <td>{t(d.role === 'cashier' ? 'till' : 'kiosk')}</td>
-                <td>
-                  {d.paired_at
-                    ? say.at(d.paired_at)
-                    : t(d.pairing_open ? 'code_out' : 'not_paired')}
+                <td data-field="paired">
+                  {d.revoked_at
+                    ? say.revokedAt(say.at(d.revoked_at))
+                    : d.paired_at
+                      ? say.at(d.paired_at)
+                      : t(d.pairing_open ? 'code_out' : 'not_paired')}
                 </td>
                 <td data-field="last-sync">
                   {d.last_sync_at ? say.ago(d.last_sync_at, now) : t('never')}
@@ -383,6 +405,36 @@ function Devices({ token, store, stores }: { token: string; store: string; store
                 </td>
                 <td class="number" data-field="events">
                   {say.number(d.events)}
+                </td>
+                <td>
+                  {d.revoked_at === null &&
+                    (revoking?.device_id === d.device_id ? (
+                      <span class="confirm">
+                        {say.confirmRevoke(d.name)}{' '}
+                        <button type="button" name="confirm-revoke" onClick={() => revoke(d)}>
+                          {t('yes_revoke')}
+                        </button>{' '}
+                        <button
+                          type="button"
+                          name="cancel-revoke"
+                          onClick={() => setRevoking(null)}
+                        >
+                          {t('cancel')}
+                        </button>
+                      </span>
+                    ) : (
+                      <button
+                        type="button"
+                        name="revoke"
+                        aria-label={`${t('revoke')}: ${d.name}`}
+                        onClick={() => {
+                          setDone(null);
+                          setRevoking(d);
+                        }}
+                      >
+                        {t('revoke')}
+                      </button>
+                    ))}
                 </td>
               </tr>
             ))}

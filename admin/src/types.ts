@@ -19,6 +19,7 @@ export interface DeviceReport {
   readonly last_sync_at: string | null;
   readonly events: number;
   readonly last_event_at: string | null;
+  readonly revoked_at: string | null;
 }
 
 export interface StaffMember {

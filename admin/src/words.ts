@@ -79,6 +79,12 @@ const WORDS = {
   kiosk: { ko: '키오스크', en: 'Kiosk' },
   code_out: { ko: '연결 코드 발급됨', en: 'Code given out' },
   not_paired: { ko: '연결 안 됨', en: 'Not paired' },
+  revoke: { ko: '연결 해제', en: 'Revoke' },
+  yes_revoke: { ko: '해제', en: 'Yes, revoke' },
+  devices_hint: {
+    ko: '잃어버리거나 쓰지 않는 포스·키오스크는 연결을 해제하세요: 바로 동기화도 회원 조회도 못 하게 되고, 보낸 기록은 남습니다.',
+    en: 'Revoke a till or kiosk that is lost or no longer used: it can no longer sync or look members up, at once; what it sent stays.',
+  },
   never: { ko: '없음', en: 'Never' },
   stale: { ko: ' · 하루 넘게 동기화되지 않음', en: ' · not synced for over a day' },
   add_device: { ko: '포스·키오스크 추가', en: 'Add a till or kiosk' },
@@ -292,6 +298,15 @@ export function phrases(locale: Locale, zone?: string) {
       return `${ko ? '버전' : 'Version'} ${p.version}: ${p.name}, ${p.currency.code}, ${p.time_zone}${phone}.`;
     },
     confirmRemove: (name: string) => (ko ? `${name} 님을 삭제할까요?` : `Remove ${name}?`),
+    confirmRevoke: (name: string) =>
+      ko
+        ? `${name}의 연결을 해제할까요? 아직 보내지 않은 기록은 그 기기에 남습니다.`
+        : `Revoke ${name}? What it has not synced yet stays on it.`,
+    deviceRevoked: (name: string) =>
+      ko
+        ? `${name}의 연결을 해제했습니다. 이제 동기화할 수 없습니다.`
+        : `${name} is revoked: it can no longer sync.`,
+    revokedAt: (at: string) => (ko ? `해제됨 ${at}` : `Revoked ${at}`),
     staffAdded: (name: string) => (ko ? `${name} 님을 추가했습니다.` : `${name} is added.`),
     pinChanged: (name: string) =>
       ko

@@ -169,6 +169,30 @@ describe('admin console in Chromium', () => {
     await expect.poll(() => row('Kiosk 2').textContent(), poll).toContain('Code given out');
     const paired = await server.api('POST', '/devices/pair', { pairing_code: code }, null);
     expect(paired.body).toMatchObject({ role: 'kiosk', store_id: 'store-1' });
+    // The kiosk is retired: revoked (after a confirmation), its token no longer syncs.
+    await page.reload();
+    await expect.poll(() => row('Kiosk 2').count(), poll).toBe(1);
+    await row('Kiosk 2').locator('button[name=revoke]').click();
+    await page.click('button[name=cancel-revoke]');
+    expect(await row('Kiosk 2').locator('[data-field=paired]').textContent()).not.toContain(
+      'Revoked',
+    );
+    await row('Kiosk 2').locator('button[name=revoke]').click();
+    await page.click('button[name=confirm-revoke]');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent(), poll)
+      .toBe('Kiosk 2 is revoked: it can no longer sync.');
+    await expect
+      .poll(() => row('Kiosk 2').locator('[data-field=paired]').textContent(), poll)
+      .toMatch(/^Revoked /);
+    expect(await row('Kiosk 2').locator('button[name=revoke]').count()).toBe(0);
+    const kioskSync = await server.api(
+      'POST',
+      '/sync',
+      { protocol: 1, device_id: paired.body.device_id, events: [], cursor: 0 },
+      paired.body.token,
+    );
+    expect(kioskSync.status).toBe(401);
 
     // Staff: a cashier joins (a PIN that is not 4-8 digits is refused first), then leaves, and
     // the tills' next sync no longer carries them.
