@@ -116,6 +116,74 @@ export async function createToken(
   return token;
 }
 
+/** A token's id: the first 16 hex digits of its hash (it names the token, and reveals nothing). */
+export const tokenId = (token: string): string => sha256(token).slice(0, 16);
+
+/** An admin or integration token as the owner sees it (never the token itself). */
+export interface TokenReport {
+  readonly id: string;
+  readonly name: string;
+  readonly created_at: string;
+  readonly revoked_at: string | null;
+}
+
+/** The admin or integration tokens, oldest first. */
+export async function tokensOf(
+  ctx: AppContext,
+  kind: 'admin' | 'integration',
+): Promise<TokenReport[]> {
+  const rows = await ctx.db.all<{
+    token_hash: string;
+    name: string;
+    created_at: string;
+    revoked_at: string | null;
+  }>(
+    `SELECT token_hash, name, created_at, revoked_at FROM tokens WHERE kind = ? ORDER BY created_at, token_hash`,
+    [kind],
+  );
+  return rows.map((r) => ({
+    id: r.token_hash.slice(0, 16),
+    name: r.name,
+    created_at: r.created_at,
+    revoked_at: r.revoked_at,
+  }));
+}
+
+/**
+ * Revokes an admin or integration token by its id (a key a web shop leaked, a script retired):
+ * it stops working at its next request. Null: no such token of that kind. The last admin token
+ * that works is not revoked (no one could sign in to the console after it): create another first.
+ */
+export async function revokeToken(
+  ctx: AppContext,
+  kind: 'admin' | 'integration',
+  id: string,
+): Promise<{ id: string; revoked_at: string } | null> {
+  if (!/^[0-9a-f]{16}$/.test(id)) return null;
+  return ctx.db.transaction(async (tx) => {
+    const row = await tx.get<{ token_hash: string; revoked_at: string | null }>(
+      `SELECT token_hash, revoked_at FROM tokens WHERE kind = ? AND substr(token_hash, 1, 16) = ?`,
+      [kind, id],
+    );
+    if (!row) return null;
+    if (row.revoked_at !== null) return { id, revoked_at: row.revoked_at };
+    if (kind === 'admin') {
+      const live = await tx.get<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM tokens WHERE kind = 'admin' AND revoked_at IS NULL`,
+      );
+      if (Number(live?.n ?? 0) <= 1)
+        throw new ApiError(
+          409,
+          'conflict',
+          'this is the last admin token that works: create another first (npm run admin -- admin-token create)',
+        );
+    }
+    const at = new Date(ctx.now()).toISOString();
+    await tx.run(`UPDATE tokens SET revoked_at = ? WHERE token_hash = ?`, [at, row.token_hash]);
+    return { id, revoked_at: at };
+  });
+}
+
 /**
  * Refuses a PIN another member of the store's staff unlocks with: a till takes the first of its
  * staff whose PIN matches, so two alike made one of them the other (a cashier sharing a
@@ -455,7 +523,33 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
     handler: async (req) => {
       const body = parse(IntegrationSchema, req.body);
       const token = await createToken(ctx, 'integration', body.name);
-      return { status: 201, body: { name: body.name, token } };
+      return { status: 201, body: { integration_id: tokenId(token), name: body.name, token } };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/integrations',
+    allow: ['admin'],
+    handler: async () => ({
+      status: 200,
+      body: {
+        integrations: (await tokensOf(ctx, 'integration')).map(({ id, ...rest }) => ({
+          integration_id: id,
+          ...rest,
+        })),
+      },
+    }),
+  });
+
+  router.add({
+    method: 'DELETE',
+    path: '/integrations/:id',
+    allow: ['admin'],
+    handler: async (req) => {
+      const revoked = await revokeToken(ctx, 'integration', req.params.id as string);
+      if (!revoked) throw notFound(`integration ${req.params.id as string}`);
+      return { status: 200, body: { integration_id: revoked.id, revoked_at: revoked.revoked_at } };
     },
   });
 

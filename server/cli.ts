@@ -11,7 +11,11 @@
  *   staff remove <staff_id>
  *   staff pin <staff_id> --pin <digits>
  *   integration create --name <name>
+ *   integration list
+ *   integration revoke <id>
  *   admin-token create
+ *   admin-token list
+ *   admin-token revoke <id>
  *   program export [file]
  *   program import <file>
  *   conflicts [--store <store_id>]
@@ -30,10 +34,13 @@ import {
   createToken,
   removeStaff,
   revokeDevice,
+  revokeToken,
   staffList,
+  tokenId,
+  tokensOf,
   updateStaff,
 } from './api-admin';
-import { conflictsText, devicesText } from './reports';
+import { conflictsText, devicesText, table } from './reports';
 import { loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { ApiError } from './errors';
@@ -49,7 +56,11 @@ const USAGE = `usage: npm run admin -- <command>
   staff remove <staff_id>          one who left: their PIN stops unlocking tills at the next sync
   staff pin <staff_id> --pin <digits>  a new PIN (a forgotten one): the tills take it at their next sync
   integration create --name <name>
+  integration list                   the web shops' and scripts' tokens: id, name, created, revoked
+  integration revoke <id>            a leaked or retired integration token stops working now
   admin-token create
+  admin-token list
+  admin-token revoke <id>            (never the last one that works)
   program export [file]
   program import <file>
   conflicts [--store <store_id>]     the manager's open list: offline double spends, reused coupons...
@@ -204,11 +215,38 @@ async function main(argv: string[]): Promise<number> {
       case 'integration create': {
         const token = await createToken(ctx, 'integration', need(f, 'name'));
         console.log(`integration token (shown once): ${token}`);
+        console.log(`its id, to revoke it one day: ${tokenId(token)}`);
         return 0;
       }
       case 'admin-token create': {
         const token = await createToken(ctx, 'admin', 'admin (cli)');
         console.log(`admin token (shown once): ${token}`);
+        console.log(`its id, to revoke it one day: ${tokenId(token)}`);
+        return 0;
+      }
+      case 'integration list':
+      case 'admin-token list': {
+        const kind = noun === 'integration' ? 'integration' : 'admin';
+        const rows = await tokensOf(ctx, kind);
+        console.log(
+          rows.length === 0
+            ? `no ${kind} tokens`
+            : table([
+                ['id', 'name', 'created', 'revoked'],
+                ...rows.map((r) => [r.id, r.name, r.created_at, r.revoked_at ?? '-']),
+              ]),
+        );
+        return 0;
+      }
+      case 'integration revoke':
+      case 'admin-token revoke': {
+        const kind = noun === 'integration' ? 'integration' : 'admin';
+        const tokenIdGiven = rest[0];
+        if (!tokenIdGiven)
+          throw new Error(`give the token's id (npm run admin -- ${noun} list shows them)`);
+        const revoked = await revokeToken(ctx, kind, tokenIdGiven);
+        if (revoked === null) throw new Error(`no ${kind} token ${tokenIdGiven}`);
+        console.log(`${kind} token ${revoked.id} revoked at ${revoked.revoked_at}`);
         return 0;
       }
       case 'program export': {

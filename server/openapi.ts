@@ -636,7 +636,46 @@ export function openApiDocument(version: string): Schema {
           requestBody: {
             content: { 'application/json': { schema: obj({ name: str() }, ['name']) } },
           },
-          responses: { 201: json(obj({ name: str(), token: str() })), ...errors(400, 401, 403) },
+          responses: {
+            201: json(
+              obj({
+                integration_id: str('names the token, e.g. to revoke it'),
+                name: str(),
+                token: str('shown once'),
+              }),
+            ),
+            ...errors(400, 401, 403),
+          },
+        },
+        get: {
+          summary: 'The integration tokens, oldest first, never the tokens themselves (admin)',
+          responses: {
+            200: json(
+              obj({
+                integrations: {
+                  type: 'array',
+                  items: obj({
+                    integration_id: str(),
+                    name: str(),
+                    created_at: time(),
+                    revoked_at: { type: ['string', 'null'], format: 'date-time' },
+                  }),
+                },
+              }),
+            ),
+            ...errors(401, 403),
+          },
+        },
+      },
+      '/integrations/{integration_id}': {
+        delete: {
+          summary:
+            'Revoke an integration token, leaked or retired (admin): its next request is a 401. Revoking it again answers the first revocation',
+          parameters: [idParam('integration_id')],
+          responses: {
+            200: json(obj({ integration_id: str(), revoked_at: time() })),
+            ...errors(401, 403, 404),
+          },
         },
       },
       '/devices': {

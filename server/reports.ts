@@ -7,7 +7,7 @@ import type { AppContext } from './context';
 import { memberRow } from './ledger';
 
 /** Text columns, each as wide as its widest cell. */
-function table(rows: readonly (readonly string[])[]): string {
+export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows
     .map((r) =>

@@ -34,6 +34,8 @@ describe.each(BACKENDS)('API on %s', (backend) => {
       '/staff',
       '/reports/activity',
       '/reports/points',
+      '/devices/{device_id}',
+      '/integrations/{integration_id}',
     ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }

@@ -65,6 +65,8 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     programPut: ['PUT', () => '/program', () => ({})],
     stores: ['POST', () => '/stores', () => ({ store_id: 'x', name: 'x' })],
     integrations: ['POST', () => '/integrations', () => ({ name: 'x' })],
+    integrationList: ['GET', () => '/integrations'],
+    integrationRevoke: ['DELETE', () => '/integrations/0123456789abcdef'],
     devices: [
       'POST',
       () => '/devices',
@@ -103,6 +105,8 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
       'stores',
       'storeList',
       'integrations',
+      'integrationList',
+      'integrationRevoke',
       'devices',
       'deviceList',
       'deviceRevoke',

@@ -69,6 +69,36 @@ describe('the commands a newcomer runs', () => {
       code: 1,
       err: expect.stringContaining('no device kiosk-unknown'),
     });
+    // Tokens: a web shop's is revoked when it leaks; admin tokens too, but never the last.
+    const shop = run('server/cli.ts', ['integration', 'create', '--name', 'web shop']);
+    const shopId = /its id, to revoke it one day: ([0-9a-f]{16})/.exec(shop.out)?.[1] ?? '';
+    expect(shopId).toMatch(/^[0-9a-f]{16}$/);
+    expect(run('server/cli.ts', ['integration', 'list']).out).toMatch(
+      new RegExp(`${shopId} {2}web shop {2}\\S+ {2}-`),
+    );
+    expect(run('server/cli.ts', ['integration', 'revoke', shopId]).out).toContain(
+      `integration token ${shopId} revoked at`,
+    );
+    expect(run('server/cli.ts', ['integration', 'list']).out).toMatch(
+      new RegExp(`${shopId} {2}web shop {2}\\S+ {2}\\d{4}-`),
+    );
+    expect(run('server/cli.ts', ['integration', 'revoke', '0123456789abcdef'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('no integration token 0123456789abcdef'),
+    });
+    run('server/cli.ts', ['admin-token', 'create']);
+    run('server/cli.ts', ['admin-token', 'create']);
+    const live = run('server/cli.ts', ['admin-token', 'list'])
+      .out.split('\n')
+      .filter((l) => / {2}-$/.test(l))
+      .map((l) => l.split(' ')[0] as string);
+    expect(live.length).toBeGreaterThanOrEqual(2);
+    for (const adminId of live.slice(0, -1))
+      expect(run('server/cli.ts', ['admin-token', 'revoke', adminId]).code).toBe(0);
+    expect(run('server/cli.ts', ['admin-token', 'revoke', live.at(-1) as string])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('last admin token that works'),
+    });
     expect(run('server/cli.ts', ['conflicts']).out.trim()).toBe('no conflicts');
     expect(run('server/cli.ts', ['conflicts', '--store'])).toMatchObject({
       code: 1,

@@ -1,10 +1,12 @@
 /**
  * Revoking a device (a till stolen or lost, a kiosk retired): its token stops working at once,
- * a pairing code still out for it no longer pairs, and what it sent stays in the ledger. On
- * SQLite and on PostgreSQL.
+ * a pairing code still out for it no longer pairs, and what it sent stays in the ledger. Revoking
+ * an integration token (a web shop's key leaked). On SQLite and on PostgreSQL.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN_TOKEN,
   BACKENDS,
   TestDevice,
   enrollment,
@@ -92,5 +94,53 @@ describe.each(BACKENDS)('device revocation on %s', (backend) => {
     const unknown = await s.api('DELETE', '/devices/cashier-unknown');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
+  });
+
+  it("revokes a web shop's leaked token; the other channel's token goes on", async () => {
+    const shop = await s.api('POST', '/integrations', { name: 'web shop' });
+    const app = await s.api('POST', '/integrations', { name: 'mobile app' });
+    expect(shop.status).toBe(201);
+    expect(shop.body.integration_id).toMatch(/^[0-9a-f]{16}$/);
+    const enroll = (token: string) =>
+      s.api(
+        'POST',
+        '/customers',
+        { name: 'Online', phone: `010${Math.floor(1e7 + Math.random() * 9e7)}` },
+        token,
+      );
+    expect((await enroll(shop.body.token)).status).toBe(201);
+    const list = await s.api('GET', '/integrations');
+    expect(list.status).toBe(200);
+    const names = list.body.integrations.map((i: { name: string }) => i.name);
+    expect(names).toEqual(expect.arrayContaining(['web shop', 'mobile app']));
+    expect(JSON.stringify(list.body)).not.toContain(shop.body.token);
+    const revoked = await s.api('DELETE', `/integrations/${shop.body.integration_id}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toEqual({
+      integration_id: shop.body.integration_id,
+      revoked_at: expect.any(String),
+    });
+    expect((await enroll(shop.body.token)).status).toBe(401);
+    expect((await enroll(app.body.token)).status).toBe(201);
+    const listed = (await s.api('GET', '/integrations')).body.integrations as {
+      integration_id: string;
+      revoked_at: string | null;
+    }[];
+    expect(listed.find((i) => i.integration_id === shop.body.integration_id)?.revoked_at).toBe(
+      revoked.body.revoked_at,
+    );
+    expect(listed.find((i) => i.integration_id === app.body.integration_id)?.revoked_at).toBeNull();
+    expect((await s.api('DELETE', `/integrations/${shop.body.integration_id}`)).body).toEqual(
+      revoked.body,
+    );
+    // An id that names no integration token (a pattern, or the admin's own) is a 404.
+    const adminId = createHash('sha256').update(ADMIN_TOKEN).digest('hex').slice(0, 16);
+    for (const id of ['0123456789abcdef', '%', 'x'.repeat(16), adminId])
+      expect((await s.api('DELETE', `/integrations/${encodeURIComponent(id)}`)).status).toBe(404);
+    // Only the admin revokes.
+    expect(
+      (await s.api('DELETE', `/integrations/${app.body.integration_id}`, undefined, app.body.token))
+        .status,
+    ).toBe(403);
   });
 });
