@@ -18,7 +18,7 @@
  *   admin-token revoke <id>
  *   program export [file]
  *   program import <file>
- *   conflicts [--store <store_id>]
+ *   conflicts [--store <store_id>] [--status open|all]
  *   devices [--store <store_id>]
  *   backup <file>
  *   restore <file>
@@ -63,7 +63,9 @@ const USAGE = `usage: npm run admin -- <command>
   admin-token revoke <id>            (never the last one that works)
   program export [file]
   program import <file>
-  conflicts [--store <store_id>]     the manager's open list: offline double spends, reused coupons...
+  conflicts [--store <store_id>] [--status open|all]
+                                     the manager's open list: offline double spends, reused coupons...
+                                     (--status all: the handled ones too, with their notes)
   devices [--store <store_id>]       tills and kiosks: paired?, last sync, events received
   backup <file>                      a copy of the SQLite database, taken while the endpoint runs
   restore <file>                     the endpoint stopped: put a backup in place of the database
@@ -267,7 +269,8 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'conflicts':
       case 'conflicts list': {
-        console.log(await conflictsText(ctx, f.store ?? null));
+        const status = f.status === undefined ? 'open' : need(f, 'status', ['open', 'all']);
+        console.log(await conflictsText(ctx, f.store ?? null, status as 'open' | 'all'));
         return 0;
       }
       case 'devices':

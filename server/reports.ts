@@ -20,10 +20,17 @@ export function table(rows: readonly (readonly string[])[]): string {
 }
 
 /** The conflicts list as a manager reads it: who, what, how many points, and the event. */
-export async function conflictsText(ctx: AppContext, store: string | null): Promise<string> {
-  const rows: readonly ConflictRow[] = await conflictsOf(ctx, store);
-  if (rows.length === 0) return store ? `no conflicts in store ${store}` : 'no conflicts';
-  const lines = [`${rows.length} conflict${rows.length === 1 ? '' : 's'}, newest first:`];
+export async function conflictsText(
+  ctx: AppContext,
+  store: string | null,
+  status: 'open' | 'all' = 'open',
+): Promise<string> {
+  const rows: readonly ConflictRow[] = await conflictsOf(ctx, store, status);
+  const none = status === 'open' ? 'no open conflicts' : 'no conflicts';
+  if (rows.length === 0) return store ? `${none} in store ${store}` : none;
+  const lines = [
+    `${rows.length} ${status === 'open' ? 'open ' : ''}conflict${rows.length === 1 ? '' : 's'}, newest first:`,
+  ];
   for (const c of rows) {
     const m = await memberRow(ctx.db, c.member_id);
     const who = m ? `card ${m.card_number}${m.name ? ` (${m.name})` : ''}` : c.member_id;
@@ -32,6 +39,8 @@ export async function conflictsText(ctx: AppContext, store: string | null): Prom
       `    ${c.detail}`,
       `    member ${c.member_id}, event ${c.event_id}`,
     );
+    if (c.handled_at !== null)
+      lines.push(`    handled ${c.handled_at}${c.handled_note ? `: ${c.handled_note}` : ''}`);
   }
   return lines.join('\n');
 }

@@ -99,7 +99,12 @@ describe('the commands a newcomer runs', () => {
       code: 1,
       err: expect.stringContaining('last admin token that works'),
     });
-    expect(run('server/cli.ts', ['conflicts']).out.trim()).toBe('no conflicts');
+    expect(run('server/cli.ts', ['conflicts']).out.trim()).toBe('no open conflicts');
+    expect(run('server/cli.ts', ['conflicts', '--status', 'all']).out.trim()).toBe('no conflicts');
+    expect(run('server/cli.ts', ['conflicts', '--status', 'closed'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('--status must be one of open, all'),
+    });
     expect(run('server/cli.ts', ['conflicts', '--store'])).toMatchObject({
       code: 1,
       err: expect.stringContaining('--store needs a value'),
@@ -166,7 +171,7 @@ describe('the commands a newcomer runs', () => {
       'program version 2 published',
     );
     expect(run('server/cli.ts', ['bogus']).code).toBe(2);
-  });
+  }, 180_000);
 
   it('demo: seeds once, and says so the second time', () => {
     const first = run('server/demo.ts', []);

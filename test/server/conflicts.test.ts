@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conflictsText } from '../../server/reports';
 import { BACKENDS, TestDevice, purchase, startServer, type Running } from '../support/server';
 
 describe.each(BACKENDS)('conflicts handled on %s', (backend) => {
@@ -60,6 +61,13 @@ describe.each(BACKENDS)('conflicts handled on %s', (backend) => {
     expect(await list('?status=all')).toEqual([
       expect.objectContaining({ event_id: conflict.event_id, handled_note: expect.any(String) }),
     ]);
+    // The same from the shell (npm run admin -- conflicts [--status all]).
+    expect(await conflictsText(s.app.ctx, 'store-1')).toBe('no open conflicts in store store-1');
+    const all = (await conflictsText(s.app.ctx, null, 'all')).split('\n');
+    expect(all[0]).toBe('1 conflict, newest first:');
+    expect(all.at(-1)).toMatch(
+      /^ {4}handled \d{4}-\S+: Called Ms Choi: the debt is paid from her next points\.$/,
+    );
     // The member's own record still shows it: the ledger is not rewritten.
     const later = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
     const profile = await s.api('GET', `/customers/${conflict.member_id}?as_of=${later}`);
@@ -67,6 +75,9 @@ describe.each(BACKENDS)('conflicts handled on %s', (backend) => {
     const reopened = await s.api('PATCH', path(), { handled: false });
     expect(reopened.body).toMatchObject({ handled_at: null, handled_note: null });
     expect(await list()).toHaveLength(1);
+    expect((await conflictsText(s.app.ctx, null)).split('\n')[0]).toBe(
+      '1 open conflict, newest first:',
+    );
   });
 
   it('refuses what it cannot do, and says why', async () => {
