@@ -17,6 +17,7 @@ import type {
   DeviceReport,
   Feedback,
   History,
+  Integration,
   MemberList,
   MemberListItem,
   NewDevice,
@@ -238,7 +239,16 @@ function SignIn(props: {
   );
 }
 
-const TABS = ['devices', 'staff', 'conflicts', 'members', 'report', 'feedback', 'program'] as const;
+const TABS = [
+  'devices',
+  'staff',
+  'conflicts',
+  'members',
+  'report',
+  'feedback',
+  'program',
+  'integrations',
+] as const;
 type Tab = (typeof TABS)[number];
 
 function Console(props: { token: string; onSignOut: () => void; onSwitchLanguage: () => void }) {
@@ -327,6 +337,7 @@ function ConsoleBody(props: {
         {tab === 'feedback' && <FeedbackView token={token} store={store} />}
         {tab === 'report' && <ReportView token={token} store={store} />}
         {tab === 'program' && <ProgramView token={token} current={props.program} />}
+        {tab === 'integrations' && <Integrations token={token} />}
       </main>
     </>
   );
@@ -442,6 +453,121 @@ function Devices({ token, store, stores }: { token: string; store: string; store
         </table>
       )}
       <AddDevice token={token} store={store} stores={stores} onAdded={list.reload} />
+    </section>
+  );
+}
+
+/** The keys of web shops and scripts: made here (shown once), and revoked when one leaks. */
+function Integrations({ token }: { token: string }) {
+  const { t, say } = useWords();
+  const list = useLoad(
+    () =>
+      api<{ integrations: Integration[] }>(token, 'GET', '/integrations').then(
+        (r) => r.integrations,
+      ),
+    [token],
+  );
+  const [name, setName] = useState('');
+  const [made, setMade] = useState<{ name: string; token: string } | null>(null);
+  const [revoking, setRevoking] = useState<Integration | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
+  const create = async (e: Event) => {
+    e.preventDefault();
+    setMade(null);
+    setDone(null);
+    if (!name.trim()) return setError(t('integration_name_needed'));
+    await run(async () => {
+      setMade(await api(token, 'POST', '/integrations', { name: name.trim() }));
+      setName('');
+      list.reload();
+    });
+  };
+  const revoke = (key: Integration) =>
+    run(async () => {
+      await api(token, 'DELETE', `/integrations/${encodeURIComponent(key.integration_id)}`);
+      setDone(say.integrationRevoked(key.name));
+      setRevoking(null);
+      setMade(null);
+      list.reload();
+    });
+  return (
+    <section aria-labelledby="integrations-title">
+      <h2 id="integrations-title">{t('tab_integrations')}</h2>
+      <p class="hint">{t('integrations_hint')}</p>
+      {list.error && <Alert>{list.error}</Alert>}
+      {done && <p role="status">{done}</p>}
+      {list.data && list.data.length === 0 && <p>{t('no_integrations')}</p>}
+      {list.data && list.data.length > 0 && (
+        <table>
+          <Head columns={[t('name'), t('added'), t('key_status'), t('actions')]} />
+          <tbody>
+            {list.data.map((k) => (
+              <tr key={k.integration_id} data-integration={k.integration_id}>
+                <td>{k.name}</td>
+                <td>{say.at(k.created_at)}</td>
+                <td data-field="status">
+                  {k.revoked_at ? say.revokedAt(say.at(k.revoked_at)) : t('active')}
+                </td>
+                <td>
+                  {k.revoked_at === null &&
+                    (revoking?.integration_id === k.integration_id ? (
+                      <span class="confirm">
+                        {say.confirmRevokeKey(k.name)}{' '}
+                        <button type="button" name="confirm-revoke" onClick={() => revoke(k)}>
+                          {t('yes_revoke')}
+                        </button>{' '}
+                        <button
+                          type="button"
+                          name="cancel-revoke"
+                          onClick={() => setRevoking(null)}
+                        >
+                          {t('cancel')}
+                        </button>
+                      </span>
+                    ) : (
+                      <button
+                        type="button"
+                        name="revoke"
+                        aria-label={`${t('revoke')}: ${k.name}`}
+                        onClick={() => {
+                          setDone(null);
+                          setRevoking(k);
+                        }}
+                      >
+                        {t('revoke')}
+                      </button>
+                    ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form class="card" onSubmit={create} aria-labelledby="add-integration-title">
+        <h3 id="add-integration-title">{t('add_integration')}</h3>
+        <label>
+          {t('name')}
+          <input
+            name="integration-name"
+            value={name}
+            maxLength={100}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" name="make-key" disabled={busy}>
+          {t('make_key')}
+        </button>
+        {error && <Alert>{error}</Alert>}
+        {made && (
+          <p class="code" role="status">
+            {t('key_once')}{' '}
+            <code class="key" data-testid="integration-key">
+              {made.token}
+            </code>
+          </p>
+        )}
+      </form>
     </section>
   );
 }

@@ -30,6 +30,14 @@ export interface StaffMember {
   readonly created_at: string;
 }
 
+/** A web shop's or a script's token, as the owner sees it (never the token itself). */
+export interface Integration {
+  readonly integration_id: string;
+  readonly name: string;
+  readonly created_at: string;
+  readonly revoked_at: string | null;
+}
+
 export interface NewDevice {
   readonly device_id: string;
   readonly pairing_code: string;

@@ -31,6 +31,24 @@ const WORDS = {
   tab_members: { ko: '회원', en: 'Members' },
   tab_feedback: { ko: '고객 의견', en: 'Feedback' },
   tab_program: { ko: '프로그램', en: 'Program' },
+  tab_integrations: { ko: '외부 연동', en: 'Integrations' },
+  integrations_hint: {
+    ko: '웹 쇼핑몰이나 스크립트가 API를 쓰는 키입니다. 새어 나간 키는 연결을 해제하면 바로 통하지 않습니다.',
+    en: 'Keys with which a web shop or a script uses the API. Revoke one that leaked: it stops working at once.',
+  },
+  no_integrations: { ko: '연동 키가 없습니다.', en: 'No integration keys yet.' },
+  add_integration: { ko: '연동 키 만들기', en: 'Create an integration key' },
+  integration_name_needed: {
+    ko: '어디에 쓰는 키인지 이름을 붙이세요 (예: "웹 쇼핑몰").',
+    en: 'Name what it is for, e.g. "web shop".',
+  },
+  make_key: { ko: '키 만들기', en: 'Create the key' },
+  key_once: {
+    ko: '이 키는 지금 한 번만 보입니다. 복사해서 연동할 곳에 넣으세요:',
+    en: 'This key is shown this once: copy it into the system that uses it:',
+  },
+  active: { ko: '사용 중', en: 'Active' },
+  key_status: { ko: '상태', en: 'Status' },
   tab_report: { ko: '활동 보고서', en: 'Activity' },
   report_from: { ko: '시작일', en: 'From' },
   report_to: { ko: '종료일', en: 'To' },
@@ -307,6 +325,14 @@ export function phrases(locale: Locale, zone?: string) {
         ? `${name}의 연결을 해제했습니다. 이제 동기화할 수 없습니다.`
         : `${name} is revoked: it can no longer sync.`,
     revokedAt: (at: string) => (ko ? `해제됨 ${at}` : `Revoked ${at}`),
+    integrationRevoked: (name: string) =>
+      ko
+        ? `${name} 키의 연결을 해제했습니다. 이제 통하지 않습니다.`
+        : `The ${name} key is revoked: it no longer works.`,
+    confirmRevokeKey: (name: string) =>
+      ko
+        ? `${name} 키의 연결을 해제할까요? 그 키를 쓰는 곳은 API를 쓸 수 없게 됩니다.`
+        : `Revoke the ${name} key? What uses it can no longer call the API.`,
     staffAdded: (name: string) => (ko ? `${name} 님을 추가했습니다.` : `${name} is added.`),
     pinChanged: (name: string) =>
       ko

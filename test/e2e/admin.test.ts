@@ -442,6 +442,33 @@ describe('admin console in Chromium', () => {
       .poll(() => member.locator('[data-field=since]').textContent(), poll)
       .toBe(await browserDateTime(page, profile.enrolled_at, 'en-GB', 'Europe/London'));
 
+    // Integrations: a key for the web shop, shown once, which works; revoked, it no longer does.
+    await tab('integrations');
+    await expect.poll(() => page.getByText('No integration keys yet.').count(), poll).toBe(1);
+    await page.click('button[name=make-key]');
+    await expect.poll(alert, poll).toContain('Name what it is for');
+    await page.fill('input[name=integration-name]', 'web shop');
+    await page.click('button[name=make-key]');
+    await expect.poll(() => page.getByTestId('integration-key').count(), poll).toBe(1);
+    const key = (await page.getByTestId('integration-key').textContent()) ?? '';
+    const keyWorks = async () =>
+      (await server.api('GET', `/customers/${memberId}/points`, undefined, key)).status;
+    expect(await keyWorks()).toBe(200);
+    await expect
+      .poll(() => row('web shop').locator('[data-field=status]').textContent(), poll)
+      .toBe('Active');
+    await checkAccessibility(page, 'integrations');
+    await row('web shop').locator('button[name=revoke]').click();
+    await page.click('button[name=confirm-revoke]');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent(), poll)
+      .toBe('The web shop key is revoked: it no longer works.');
+    await expect
+      .poll(() => row('web shop').locator('[data-field=status]').textContent(), poll)
+      .toMatch(/^Revoked /);
+    expect(await page.getByTestId('integration-key').count()).toBe(0);
+    expect(await keyWorks()).toBe(401);
+
     // A token that stops working (replaced, revoked) while signed in: back to the sign-in,
     // saying why.
     await page.evaluate(() => sessionStorage.setItem('loyalty-admin-token', 'revoked-token-0000'));
