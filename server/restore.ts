@@ -6,7 +6,8 @@
  * the endpoint before see it change, send again every event of theirs that the backup lacks (they
  * keep all they recorded) and pull their members again from the start.
  */
-import { constants, copyFileSync, existsSync, renameSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { renewLedgerId } from './context';
 import { openDatabase } from './db/database';
@@ -96,6 +97,8 @@ export async function restoreSqlite(
     for (const suffix of ['-wal', '-shm'])
       if (existsSync(`${live}${suffix}`)) renameSync(`${live}${suffix}`, `${aside}${suffix}`);
   }
+  // On a new machine (the old disk is lost) the data folder may not be there yet.
+  mkdirSync(dirname(live), { recursive: true });
   copyFileSync(backup, live, constants.COPYFILE_EXCL);
   const db = await openDatabase({ file: live });
   try {

@@ -1,12 +1,13 @@
 /** The commands of the README, run as a newcomer runs them: npm start's server, the admin CLI, the demo. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { restoreSqlite } from '../../server/restore';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'loyalty-cmd-'));
@@ -264,6 +265,11 @@ describe('the commands a newcomer runs', () => {
       expect(aside).toHaveLength(1);
       expect(ledgerOf()).not.toBe(ledger);
       expect(ledgerOf()).toMatch(/^[0-9a-f-]{36}$/);
+      // On a new machine, whose data folder is not there yet.
+      const fresh = join(mkdtempSync(join(tmpdir(), 'loyalty-new-machine-')), 'data', 'loyalty.db');
+      expect(await restoreSqlite(fresh, copy)).toMatchObject({ aside: null, members: 12 });
+      expect(existsSync(fresh)).toBe(true);
+      rmSync(dirname(dirname(fresh)), { recursive: true, force: true });
       const marked = ledgerOf();
       expect(run('server/cli.ts', ['restored']).out).toContain('the ledger is marked restored');
       expect(ledgerOf()).not.toBe(marked);
