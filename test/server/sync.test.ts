@@ -11,6 +11,7 @@ import {
 } from '../support/server';
 import type { Payload } from '../../shared/rules';
 import { conflictsText, devicesText } from '../../server/reports';
+import { renewLedgerId } from '../../server/context';
 
 describe.each(BACKENDS)('sync on %s', (backend) => {
   let s: Running;
@@ -55,6 +56,13 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     );
     const first = await till.sync([e]);
     expect(first.body.acks).toEqual([{ event_id: e.event_id, status: 'applied' }]);
+    // Where the till's chain ends here, and which ledger this is (decision 0027).
+    expect(first.body.device_seq).toBe(e.seq);
+    const ledger = await s.app.ctx.db.get<{ value: string }>(
+      `SELECT value FROM meta WHERE key = 'ledger_id'`,
+    );
+    expect(first.body.ledger_id).toBe(ledger?.value);
+    expect(first.body.ledger_id).toMatch(/^[0-9a-f-]{36}$/);
     const again = await till.sync([e]);
     expect(again.body.acks).toEqual([{ event_id: e.event_id, status: 'duplicate' }]);
     expect((await s.api('GET', `/customers/${id}/points`)).body.total_points).toBe(2_200);
@@ -78,10 +86,10 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
           [till.device_id],
         )
       )?.last_hash ?? till.prev;
-    expect((await till.sync([gap])).body.acks[0]).toMatchObject({
-      status: 'rejected',
-      reason: 'seq_gap',
-    });
+    const refused = await till.sync([gap]);
+    expect(refused.body.acks[0]).toMatchObject({ status: 'rejected', reason: 'seq_gap' });
+    // The answer says where the device's chain ends here (a device restoring sends from there).
+    expect(refused.body.device_seq).toBe(till.seq);
     const broken = await till.event('feedback_given', id, { score: 9, comment: null }, Date.now(), {
       prev_hash: 'a'.repeat(64),
     });
@@ -456,8 +464,18 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
   it('goes on after a server restart: the chain, duplicates and the cursor hold', async () => {
     const id = await member();
     const e = await till.event('feedback_given', id, { score: 8, comment: null });
-    expect((await till.sync([e])).body.acks[0].status).toBe('applied');
-    s = await s.restart();
+    const before = await till.sync([e]);
+    expect(before.body.acks[0].status).toBe('applied');
+    // Meanwhile the owner marks the ledger restored (npm run admin -- restored): once the
+    // endpoint is back, its answers carry the new ledger id.
+    s = await s.restart(async () => {
+      const db = await s.connect();
+      try {
+        await renewLedgerId(db);
+      } finally {
+        await db.close();
+      }
+    });
     till = new TestDevice(s, till.token, till.device_id, till.store_id);
     Object.assign(till, { seq: e.seq, prev: e.hash });
     kiosk = new TestDevice(s, kiosk.token, kiosk.device_id, kiosk.store_id);
@@ -477,7 +495,11 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
         )
       )?.last_hash,
     });
-    expect((await till.sync([e])).body.acks[0].status).toBe('duplicate');
+    const after = await till.sync([e]);
+    expect(after.body.acks[0].status).toBe('duplicate');
+    expect(after.body.ledger_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(after.body.ledger_id).not.toBe(before.body.ledger_id);
+    expect(after.body.device_seq).toBe(e.seq);
     const next = await till.event('feedback_given', id, { score: 9, comment: null });
     expect((await till.sync([next])).body.acks[0].status).toBe('applied');
   });

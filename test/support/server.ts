@@ -44,6 +44,8 @@ export interface Running {
   restart(meanwhile?: () => void | Promise<void>): Promise<Running>;
   /** The SQLite file (SQLite only). */
   readonly file?: string;
+  /** A connection of its own to the same database (as the CLI opens one). */
+  connect(): ReturnType<typeof openDatabase>;
 }
 
 export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -103,6 +105,7 @@ export async function startServer(
       app,
       base,
       ...(file ? { file } : {}),
+      connect: open,
       async api(method, path, body, token = ADMIN_TOKEN, headers = {}) {
         // A keep-alive socket to a server that restarted on this port fails once: retry once.
         const send = () =>
