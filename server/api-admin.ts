@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { GENESIS_HASH } from '../shared/protocol';
 import { ProgramError } from '../shared/rules';
 import { type AppContext } from './context';
+import type { Queryable } from './db/database';
 import { digits, hashPin, newToken, sha256, verifyPin } from './crypto';
 import { ApiError, notFound } from './errors';
 import type { Router } from './http';
@@ -114,6 +115,29 @@ export async function createToken(
     ],
   );
   return token;
+}
+
+/** The last copy `npm run admin -- backup` took (SQLite), as the owner is shown it. */
+export interface BackupRecord {
+  readonly at: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly members: number;
+  readonly events: number;
+}
+
+/** Notes a backup in the database it copies (meta 'last_backup'). */
+export async function recordBackup(q: Queryable, record: BackupRecord): Promise<void> {
+  await q.run(
+    `INSERT INTO meta (key, value) VALUES ('last_backup', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    [JSON.stringify(record)],
+  );
+}
+
+/** The last backup taken of this database, or null (never, or on PostgreSQL). */
+export async function lastBackup(q: Queryable): Promise<BackupRecord | null> {
+  const row = await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'last_backup'`);
+  return row ? (JSON.parse(row.value) as BackupRecord) : null;
 }
 
 /** A token's id: the first 16 hex digits of its hash (it names the token, and reveals nothing). */
@@ -449,6 +473,16 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
     path: '/health',
     allow: [],
     handler: async () => ({ status: 200, body: { ok: true, version: ctx.version } }),
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/backups',
+    allow: ['admin'],
+    handler: async () => ({
+      status: 200,
+      body: { database: ctx.db.kind, last: await lastBackup(ctx.db) },
+    }),
   });
 
   router.add({

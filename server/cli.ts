@@ -32,6 +32,7 @@ import {
   createStaff,
   createStore,
   createToken,
+  recordBackup,
   removeStaff,
   revokeDevice,
   revokeToken,
@@ -295,9 +296,18 @@ async function main(argv: string[]): Promise<number> {
         // compacted, in a single file with no write-ahead log beside it.
         await db.run(`VACUUM INTO ?`, [resolve(file)]);
         const held = checkBackup(file);
+        const bytes = statSync(file).size;
         console.log(
-          `backed up to ${file} (${(statSync(file).size / 1_048_576).toFixed(1)} MB): ${held.members} members, ${held.events} events, ${held.devices} devices`,
+          `backed up to ${file} (${(bytes / 1_048_576).toFixed(1)} MB): ${held.members} members, ${held.events} events, ${held.devices} devices`,
         );
+        // The console shows when the last one was taken (an owner sees a backup job that stopped).
+        await recordBackup(db, {
+          at: new Date().toISOString(),
+          file: resolve(file),
+          bytes,
+          members: held.members,
+          events: held.events,
+        });
         console.log(
           `to restore: stop the endpoint, run npm run admin -- restore ${file}, and start it (README: "Backups")`,
         );

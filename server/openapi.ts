@@ -724,6 +724,30 @@ export function openApiDocument(version: string): Schema {
           },
         },
       },
+      '/backups': {
+        get: {
+          summary:
+            'When the last backup (npm run admin -- backup) was taken, and of what (admin); null when none was, or the data is in PostgreSQL (pg_dump)',
+          responses: {
+            200: json(
+              obj({
+                database: str('', { enum: ['sqlite', 'postgres'] }),
+                last: {
+                  type: ['object', 'null'],
+                  properties: {
+                    at: time(),
+                    file: str(),
+                    bytes: int(),
+                    members: int(),
+                    events: int(),
+                  },
+                },
+              }),
+            ),
+            ...errors(401, 403),
+          },
+        },
+      },
       '/devices/{device_id}': {
         delete: {
           summary:

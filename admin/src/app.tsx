@@ -12,6 +12,7 @@ import { api, ApiFailure, download, onUnauthorized, query, savedToken, saveToken
 import type {
   Activity,
   ActivityReport,
+  Backups,
   Conflict,
   Customer,
   DeviceReport,
@@ -375,6 +376,7 @@ function Devices({ token, store, stores }: { token: string; store: string; store
   return (
     <section aria-labelledby="devices-title">
       <h2 id="devices-title">{t('tab_devices')}</h2>
+      <BackupLine token={token} />
       <p class="hint">{t('devices_hint')}</p>
       {list.error && <Alert>{list.error}</Alert>}
       {error && <Alert>{error}</Alert>}
@@ -454,6 +456,25 @@ function Devices({ token, store, stores }: { token: string; store: string; store
       )}
       <AddDevice token={token} store={store} stores={stores} onAdded={list.reload} />
     </section>
+  );
+}
+
+/** When the database was last backed up: an owner sees a nightly job that stopped. */
+function BackupLine({ token }: { token: string }) {
+  const { t, say } = useWords();
+  const backups = useLoad(() => api<Backups>(token, 'GET', '/backups'), [token]);
+  const b = backups.data;
+  if (!b) return null;
+  if (b.database === 'postgres') return <p class="hint">{t('backup_postgres')}</p>;
+  const now = Date.now();
+  const old = b.last === null || now - Date.parse(b.last.at) > 2 * DAY_MS;
+  return (
+    <p class={old ? 'warning' : 'hint'} data-testid="backup">
+      {b.last === null
+        ? t('backup_never')
+        : say.lastBackup(say.ago(b.last.at, now), b.last.file, say.number(b.last.members))}
+      {b.last !== null && old && <strong>{t('backup_old')}</strong>}
+    </p>
   );
 }
 

@@ -38,6 +38,17 @@ export interface Integration {
   readonly revoked_at: string | null;
 }
 
+/** GET /backups: the last copy taken of the database. */
+export interface Backups {
+  readonly database: 'sqlite' | 'postgres';
+  readonly last: {
+    readonly at: string;
+    readonly file: string;
+    readonly members: number;
+    readonly events: number;
+  } | null;
+}
+
 export interface NewDevice {
   readonly device_id: string;
   readonly pairing_code: string;

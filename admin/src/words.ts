@@ -48,6 +48,18 @@ const WORDS = {
     en: 'This key is shown this once: copy it into the system that uses it:',
   },
   active: { ko: '사용 중', en: 'Active' },
+  backup_never: {
+    ko: '백업이 아직 없습니다. 매일 npm run admin -- backup <파일> 을 실행하세요 (README "Backups").',
+    en: 'No backup yet: run npm run admin -- backup <file> daily (README "Backups").',
+  },
+  backup_postgres: {
+    ko: '데이터는 PostgreSQL에 있습니다: pg_dump로 백업하세요.',
+    en: 'The data is in PostgreSQL: back it up with pg_dump.',
+  },
+  backup_old: {
+    ko: ' · 이틀 넘게 백업되지 않음',
+    en: ' · no backup for over two days',
+  },
   key_status: { ko: '상태', en: 'Status' },
   tab_report: { ko: '활동 보고서', en: 'Activity' },
   report_from: { ko: '시작일', en: 'From' },
@@ -325,6 +337,10 @@ export function phrases(locale: Locale, zone?: string) {
         ? `${name}의 연결을 해제했습니다. 이제 동기화할 수 없습니다.`
         : `${name} is revoked: it can no longer sync.`,
     revokedAt: (at: string) => (ko ? `해제됨 ${at}` : `Revoked ${at}`),
+    lastBackup: (ago: string, file: string, members: string) =>
+      ko
+        ? `마지막 백업: ${ago}, ${file} (회원 ${members}명)`
+        : `Last backup: ${ago}, to ${file} (${members} members)`,
     integrationRevoked: (name: string) =>
       ko
         ? `${name} 키의 연결을 해제했습니다. 이제 통하지 않습니다.`

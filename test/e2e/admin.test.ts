@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordBackup } from '../../server/api-admin';
 import { verifyPinHash } from '../../shared/protocol';
 import { formatPoints, formatWon } from '../../shared/ui';
 import { checkAccessibility } from '../support/axe';
@@ -155,6 +156,11 @@ describe('admin console in Chromium', () => {
     );
     expect(await row('Till 2').locator('[data-field=events]').textContent()).toBe('2');
     expect(await row('Till 1').locator('[data-field=events]').textContent()).toBe('1');
+    // No backup was ever taken: the owner is told, and told how.
+    expect(await page.getByTestId('backup').textContent()).toContain(
+      'No backup yet: run npm run admin -- backup <file> daily',
+    );
+    expect(await page.getByTestId('backup').getAttribute('class')).toBe('warning');
     await checkAccessibility(page, 'devices');
 
     // A pairing code for a new kiosk, which a kiosk then uses.
@@ -169,8 +175,22 @@ describe('admin console in Chromium', () => {
     await expect.poll(() => row('Kiosk 2').textContent(), poll).toContain('Code given out');
     const paired = await server.api('POST', '/devices/pair', { pairing_code: code }, null);
     expect(paired.body).toMatchObject({ role: 'kiosk', store_id: 'store-1' });
-    // The kiosk is retired: revoked (after a confirmation), its token no longer syncs.
+    // The kiosk is retired: revoked (after a confirmation), its token no longer syncs. (The
+    // nightly backup has run meanwhile: the line above the list says so.)
+    await recordBackup(server.app.ctx.db, {
+      at: new Date().toISOString(),
+      file: '/srv/backups/loyalty.db',
+      bytes: 4_096,
+      members: 1_234,
+      events: 5_678,
+    });
     await page.reload();
+    await expect
+      .poll(() => page.getByTestId('backup').textContent(), poll)
+      .toMatch(
+        /^Last backup: (just now|\d+ min ago), to \/srv\/backups\/loyalty\.db \(1,234 members\)$/,
+      );
+    expect(await page.getByTestId('backup').getAttribute('class')).toBe('hint');
     await expect.poll(() => row('Kiosk 2').count(), poll).toBe(1);
     await row('Kiosk 2').locator('button[name=revoke]').click();
     await page.click('button[name=cancel-revoke]');

@@ -1,6 +1,7 @@
 /** The HTTP contract of API.md against the real server, on SQLite and on PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, iso, startServer, type Running } from '../support/server';
+import { recordBackup } from '../../server/api-admin';
 
 describe.each(BACKENDS)('API on %s', (backend) => {
   let s: Running;
@@ -36,9 +37,27 @@ describe.each(BACKENDS)('API on %s', (backend) => {
       '/reports/points',
       '/devices/{device_id}',
       '/integrations/{integration_id}',
+      '/backups',
     ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
+  });
+
+  it('says when the last backup was taken (none yet, then the one the backup command noted)', async () => {
+    expect((await s.api('GET', '/backups')).body).toEqual({ database: backend, last: null });
+    const record = {
+      at: '2026-12-04T02:00:00.000Z',
+      file: '/srv/backups/loyalty-2026-12-04.db',
+      bytes: 4_096,
+      members: 12,
+      events: 138,
+    };
+    await recordBackup(s.app.ctx.db, record);
+    await recordBackup(s.app.ctx.db, { ...record, at: '2026-12-05T02:00:00.000Z' });
+    expect((await s.api('GET', '/backups')).body).toEqual({
+      database: backend,
+      last: { ...record, at: '2026-12-05T02:00:00.000Z' },
+    });
   });
 
   it("lists the owner's members by name, and finds them by part of a name, card or phone number", async () => {

@@ -219,6 +219,11 @@ describe('the commands a newcomer runs', () => {
           expect(count(saved), table).toBe(count(source));
         }
         expect(backup.out).toMatch(/backed up to .*: 12 members, \d+ events, \d+ devices/);
+        // Noted in the database, for the console's "last backup".
+        const noted = source.prepare(`SELECT value FROM meta WHERE key = 'last_backup'`).get() as {
+          value: string;
+        };
+        expect(JSON.parse(noted.value)).toMatchObject({ file: copy, members: 12 });
       } finally {
         source.close();
         saved.close();
