@@ -173,10 +173,14 @@ async function followRestore(
   const held = response.device_seq;
   const ledgerChanged =
     response.ledger_id !== undefined && knownLedger !== null && response.ledger_id !== knownLedger;
-  // Events past the endpoint's end of this chain: only a restore loses an event it confirmed.
-  const after = held === undefined ? [] : await db.outbox.where('seq').above(held).toArray();
-  const lost = after.some((row) => row.status === 'synced');
+  // Only a restore loses an event the endpoint confirmed. The status index keeps a status's
+  // rows in seq order, so the last confirmed one is a single read (a till catching up on a day
+  // offline checks at every round).
+  const confirmed =
+    held === undefined ? undefined : await db.outbox.where('status').equals('synced').last();
+  const lost = held !== undefined && confirmed !== undefined && confirmed.seq > held;
   if (!ledgerChanged && !lost) return null;
+  const after = held === undefined ? [] : await db.outbox.where('seq').above(held).toArray();
   let resent = 0;
   for (const row of after) {
     if (row.status === 'pending') continue;
