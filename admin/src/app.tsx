@@ -112,6 +112,46 @@ function useAction() {
   return { busy, error, setError, run };
 }
 
+/**
+ * A button that asks first: in its place, the question, "yes" (`confirm-<action>`) and
+ * "cancel" (`cancel-<action>`). `what` names the row for a screen reader.
+ */
+function AskFirst(props: {
+  action: string;
+  label: string;
+  yes: string;
+  what: string;
+  question: string;
+  asking: boolean;
+  onAsk: () => void;
+  onYes: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useWords();
+  if (!props.asking)
+    return (
+      <button
+        type="button"
+        name={props.action}
+        aria-label={`${props.label}: ${props.what}`}
+        onClick={props.onAsk}
+      >
+        {props.label}
+      </button>
+    );
+  return (
+    <span class="confirm">
+      {props.question}{' '}
+      <button type="button" name={`confirm-${props.action}`} onClick={props.onYes}>
+        {props.yes}
+      </button>{' '}
+      <button type="button" name={`cancel-${props.action}`} onClick={props.onCancel}>
+        {t('cancel')}
+      </button>
+    </span>
+  );
+}
+
 /** A table's column headings. */
 function Head({ columns }: { columns: readonly string[] }) {
   return (
@@ -420,34 +460,22 @@ function Devices({ token, store, stores }: { token: string; store: string; store
                   {say.number(d.events)}
                 </td>
                 <td>
-                  {d.revoked_at === null &&
-                    (revoking?.device_id === d.device_id ? (
-                      <span class="confirm">
-                        {say.confirmRevoke(d.name)}{' '}
-                        <button type="button" name="confirm-revoke" onClick={() => revoke(d)}>
-                          {t('yes_revoke')}
-                        </button>{' '}
-                        <button
-                          type="button"
-                          name="cancel-revoke"
-                          onClick={() => setRevoking(null)}
-                        >
-                          {t('cancel')}
-                        </button>
-                      </span>
-                    ) : (
-                      <button
-                        type="button"
-                        name="revoke"
-                        aria-label={`${t('revoke')}: ${d.name}`}
-                        onClick={() => {
-                          setDone(null);
-                          setRevoking(d);
-                        }}
-                      >
-                        {t('revoke')}
-                      </button>
-                    ))}
+                  {d.revoked_at === null && (
+                    <AskFirst
+                      action="revoke"
+                      label={t('revoke')}
+                      yes={t('yes_revoke')}
+                      what={d.name}
+                      question={say.confirmRevoke(d.name)}
+                      asking={revoking?.device_id === d.device_id}
+                      onAsk={() => {
+                        setDone(null);
+                        setRevoking(d);
+                      }}
+                      onYes={() => revoke(d)}
+                      onCancel={() => setRevoking(null)}
+                    />
+                  )}
                 </td>
               </tr>
             ))}
@@ -531,34 +559,22 @@ function Integrations({ token }: { token: string }) {
                   {k.revoked_at ? say.revokedAt(say.at(k.revoked_at)) : t('active')}
                 </td>
                 <td>
-                  {k.revoked_at === null &&
-                    (revoking?.integration_id === k.integration_id ? (
-                      <span class="confirm">
-                        {say.confirmRevokeKey(k.name)}{' '}
-                        <button type="button" name="confirm-revoke" onClick={() => revoke(k)}>
-                          {t('yes_revoke')}
-                        </button>{' '}
-                        <button
-                          type="button"
-                          name="cancel-revoke"
-                          onClick={() => setRevoking(null)}
-                        >
-                          {t('cancel')}
-                        </button>
-                      </span>
-                    ) : (
-                      <button
-                        type="button"
-                        name="revoke"
-                        aria-label={`${t('revoke')}: ${k.name}`}
-                        onClick={() => {
-                          setDone(null);
-                          setRevoking(k);
-                        }}
-                      >
-                        {t('revoke')}
-                      </button>
-                    ))}
+                  {k.revoked_at === null && (
+                    <AskFirst
+                      action="revoke"
+                      label={t('revoke')}
+                      yes={t('yes_revoke')}
+                      what={k.name}
+                      question={say.confirmRevokeKey(k.name)}
+                      asking={revoking?.integration_id === k.integration_id}
+                      onAsk={() => {
+                        setDone(null);
+                        setRevoking(k);
+                      }}
+                      onYes={() => revoke(k)}
+                      onCancel={() => setRevoking(null)}
+                    />
+                  )}
                 </td>
               </tr>
             ))}
@@ -731,17 +747,7 @@ function StaffView({ token, store, stores }: { token: string; store: string; sto
                 <td>{t(m.role === 'manager' ? 'manager' : 'cashier')}</td>
                 <td>{say.at(m.created_at)}</td>
                 <td>
-                  {removing?.staff_id === m.staff_id ? (
-                    <span class="confirm">
-                      {say.confirmRemove(m.name)}{' '}
-                      <button type="button" name="confirm-remove" onClick={() => remove(m)}>
-                        {t('yes_remove')}
-                      </button>{' '}
-                      <button type="button" name="cancel-remove" onClick={() => setRemoving(null)}>
-                        {t('cancel')}
-                      </button>
-                    </span>
-                  ) : repinning?.staff_id === m.staff_id ? (
+                  {repinning?.staff_id === m.staff_id ? (
                     <span class="confirm">
                       <label>
                         {say.newPinFor(m.name)}
@@ -770,30 +776,37 @@ function StaffView({ token, store, stores }: { token: string; store: string; sto
                     </span>
                   ) : (
                     <>
-                      <button
-                        type="button"
-                        name="change-pin"
-                        aria-label={`${t('change_pin')}: ${m.name}`}
-                        onClick={() => {
-                          setDone(null);
-                          setRemoving(null);
-                          setRepinning(m);
-                        }}
-                      >
-                        {t('change_pin')}
-                      </button>{' '}
-                      <button
-                        type="button"
-                        name="remove"
-                        aria-label={`${t('remove')}: ${m.name}`}
-                        onClick={() => {
+                      {removing?.staff_id !== m.staff_id && (
+                        <>
+                          <button
+                            type="button"
+                            name="change-pin"
+                            aria-label={`${t('change_pin')}: ${m.name}`}
+                            onClick={() => {
+                              setDone(null);
+                              setRemoving(null);
+                              setRepinning(m);
+                            }}
+                          >
+                            {t('change_pin')}
+                          </button>{' '}
+                        </>
+                      )}
+                      <AskFirst
+                        action="remove"
+                        label={t('remove')}
+                        yes={t('yes_remove')}
+                        what={m.name}
+                        question={say.confirmRemove(m.name)}
+                        asking={removing?.staff_id === m.staff_id}
+                        onAsk={() => {
                           setDone(null);
                           setRepinning(null);
                           setRemoving(m);
                         }}
-                      >
-                        {t('remove')}
-                      </button>
+                        onYes={() => remove(m)}
+                        onCancel={() => setRemoving(null)}
+                      />
                     </>
                   )}
                 </td>
