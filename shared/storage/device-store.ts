@@ -95,8 +95,8 @@ export function endpointBase(typed: string): string {
  * stay listed, under negative keys, so that the new chain's seq numbers are free. Before, the
  * unsynced events went out under the new token with the old device id and came back
  * wrong_device, and the next sale failed on the outbox key of an old one. The members' snapshots
- * are dropped and pulled again (README "Backups": pairing again is how devices follow an
- * endpoint restored from a backup).
+ * are dropped and pulled again (a device paired after the backup an endpoint was restored from
+ * follows it this way; one paired before follows it by itself: pull.ts, decision 0027).
  */
 export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairing): Promise<void> {
   const program = parseStoredProgram(pairing.program);
