@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { GENESIS_HASH } from '../shared/protocol';
 import { ProgramError } from '../shared/rules';
-import { type AppContext } from './context';
+import { readMeta, writeMeta, type AppContext } from './context';
 import type { Queryable } from './db/database';
 import { digits, hashPin, newToken, sha256, verifyPin } from './crypto';
 import { ApiError, notFound } from './errors';
@@ -27,10 +27,12 @@ const DeviceSchema = v.strictObject({
 const PairSchema = v.strictObject({
   pairing_code: v.pipe(v.string(), v.regex(/^\d{8}$/, 'must be the 8-digit code')),
 });
+/** A staff PIN: what unlocks a till. */
+const StaffPin = v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be 4 to 8 digits'));
 const StaffSchema = v.strictObject({
   store_id: id,
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
-  pin: v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be 4 to 8 digits')),
+  pin: StaffPin,
   role: v.picklist(['cashier', 'manager']),
 });
 const ConflictsQuerySchema = v.strictObject({
@@ -44,7 +46,7 @@ const ConflictChangeSchema = v.strictObject({
 const StaffChangeSchema = v.pipe(
   v.strictObject({
     name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
-    pin: v.optional(v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be 4 to 8 digits'))),
+    pin: v.optional(StaffPin),
     role: v.optional(v.picklist(['cashier', 'manager'])),
   }),
   v.check(
@@ -128,20 +130,18 @@ export interface BackupRecord {
 
 /** Notes a backup in the database it copies (meta 'last_backup'). */
 export async function recordBackup(q: Queryable, record: BackupRecord): Promise<void> {
-  await q.run(
-    `INSERT INTO meta (key, value) VALUES ('last_backup', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-    [JSON.stringify(record)],
-  );
+  await writeMeta(q, 'last_backup', JSON.stringify(record));
 }
 
 /** The last backup taken of this database, or null (never, or on PostgreSQL). */
 export async function lastBackup(q: Queryable): Promise<BackupRecord | null> {
-  const row = await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'last_backup'`);
-  return row ? (JSON.parse(row.value) as BackupRecord) : null;
+  const text = await readMeta(q, 'last_backup');
+  return text === null ? null : (JSON.parse(text) as BackupRecord);
 }
 
 /** A token's id: the first 16 hex digits of its hash (it names the token, and reveals nothing). */
-export const tokenId = (token: string): string => sha256(token).slice(0, 16);
+const idOfHash = (tokenHash: string): string => tokenHash.slice(0, 16);
+export const tokenId = (token: string): string => idOfHash(sha256(token));
 
 /** An admin or integration token as the owner sees it (never the token itself). */
 export interface TokenReport {
@@ -166,7 +166,7 @@ export async function tokensOf(
     [kind],
   );
   return rows.map((r) => ({
-    id: r.token_hash.slice(0, 16),
+    id: idOfHash(r.token_hash),
     name: r.name,
     created_at: r.created_at,
     revoked_at: r.revoked_at,

@@ -111,13 +111,9 @@ async function sync(
     acks = pushed.acks;
     deviceSeq = pushed.seq;
   } else {
-    await ctx.db.run(`UPDATE devices SET last_sync_at = ? WHERE device_id = ?`, [
-      syncedAt,
-      who.device_id,
-    ]);
     const device = await ctx.db.get<{ last_seq: number }>(
-      `SELECT last_seq FROM devices WHERE device_id = ?`,
-      [who.device_id],
+      `UPDATE devices SET last_sync_at = ? WHERE device_id = ? RETURNING last_seq`,
+      [syncedAt, who.device_id],
     );
     if (!device) throw forbidden('this device is no longer registered');
     deviceSeq = Number(device.last_seq);

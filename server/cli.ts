@@ -97,6 +97,13 @@ function need(f: Record<string, string>, name: string, allowed?: readonly string
   return v;
 }
 
+/** --pin, a staff PIN of 4 to 8 digits. */
+function pinFlag(f: Record<string, string>): string {
+  const pin = need(f, 'pin');
+  if (!/^\d{4,8}$/.test(pin)) throw new Error('--pin must be 4 to 8 digits');
+  return pin;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [noun, second, ...others] = argv;
   // `conflicts --store s1` has flags and no verb; `backup <file>`, a file and no verb.
@@ -174,8 +181,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'staff create': {
-        const pin = need(f, 'pin');
-        if (!/^\d{4,8}$/.test(pin)) throw new Error('--pin must be 4 to 8 digits');
+        const pin = pinFlag(f);
         const id = await createStaff(
           ctx,
           need(f, 'store'),
@@ -206,8 +212,7 @@ async function main(argv: string[]): Promise<number> {
         const id = rest[0];
         if (!id || id.startsWith('--'))
           throw new Error('give the staff id (npm run admin -- staff list shows them)');
-        const pin = need(f, 'pin');
-        if (!/^\d{4,8}$/.test(pin)) throw new Error('--pin must be 4 to 8 digits');
+        const pin = pinFlag(f);
         const updated = await updateStaff(ctx, id, { pin });
         if (updated === null) throw new Error(`no staff ${id}`);
         console.log(

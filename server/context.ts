@@ -35,25 +35,34 @@ export const LEDGER_ID = 'ledger_id';
  */
 export async function renewLedgerId(q: Queryable): Promise<string> {
   const id = randomUUID();
-  await q.run(
-    `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-    [LEDGER_ID, id],
-  );
+  await writeMeta(q, LEDGER_ID, id);
   return id;
 }
 
+/** A value of the meta table, or null when it has none. */
+export async function readMeta(q: Queryable, key: string): Promise<string | null> {
+  return (
+    (await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, [key]))?.value ?? null
+  );
+}
+
+/** Sets a value of the meta table. */
+export async function writeMeta(q: Queryable, key: string, value: string): Promise<void> {
+  await q.run(
+    `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    [key, value],
+  );
+}
+
+/** A value of the meta table, made once (a concurrent first start keeps whichever came first). */
 async function meta(q: Queryable, key: string, make: () => string): Promise<string> {
-  const row = await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, [key]);
-  if (row) return row.value;
+  const found = await readMeta(q, key);
+  if (found !== null) return found;
   await q.run(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, [
     key,
     make(),
   ]);
-  return (
-    (await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, [key])) as {
-      value: string;
-    }
-  ).value;
+  return (await readMeta(q, key)) as string;
 }
 
 export async function createContext(
@@ -120,9 +129,7 @@ export async function storeFor(
     }
     return who.store_id as string;
   }
-  const store =
-    requested ??
-    (await q.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'default_store'`))?.value;
+  const store = requested ?? (await readMeta(q, 'default_store'));
   if (!store) throw new ApiError(400, 'invalid_input', 'store_id is required');
   const exists = await q.get(`SELECT 1 AS one FROM stores WHERE store_id = ?`, [store]);
   if (!exists) throw notFound(`store ${store}`);

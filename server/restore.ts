@@ -69,12 +69,12 @@ function ensureClosed(live: string): void {
     db.exec('BEGIN EXCLUSIVE');
     db.exec('COMMIT');
   } catch (error) {
-    db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY')
       throw new Error(`the endpoint is running on ${live}: stop it first, then restore`);
     throw error;
+  } finally {
+    db.close();
   }
-  db.close();
 }
 
 /**

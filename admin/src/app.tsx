@@ -401,18 +401,14 @@ function Devices({ token, store, stores }: { token: string; store: string; store
     now - Date.parse(d.last_sync_at ?? d.paired_at) > DAY_MS;
   const [revoking, setRevoking] = useState<DeviceReport | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const revoke = async (device: DeviceReport) => {
-    setError(null);
-    try {
+  const { error, run } = useAction();
+  const revoke = (device: DeviceReport) =>
+    run(async () => {
       await api(token, 'DELETE', `/devices/${encodeURIComponent(device.device_id)}`);
       setDone(say.deviceRevoked(device.name));
       setRevoking(null);
       list.reload();
-    } catch (failure) {
-      setError(failureText(failure, t));
-    }
-  };
+    });
   return (
     <section aria-labelledby="devices-title">
       <h2 id="devices-title">{t('tab_devices')}</h2>
@@ -703,31 +699,24 @@ function StaffView({ token, store, stores }: { token: string; store: string; sto
   const [removing, setRemoving] = useState<StaffMember | null>(null);
   const [repinning, setRepinning] = useState<StaffMember | null>(null);
   const [newPin, setNewPin] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const { error, setError, run } = useAction();
   const changePin = async (member: StaffMember) => {
-    setError(null);
     if (!/^\d{4,8}$/.test(newPin)) return setError(t('pin_format'));
-    try {
+    await run(async () => {
       await api(token, 'PATCH', `/staff/${encodeURIComponent(member.staff_id)}`, { pin: newPin });
       setDone(say.pinChanged(member.name));
       setRepinning(null);
       setNewPin('');
-    } catch (failure) {
-      setError(failureText(failure, t));
-    }
+    });
   };
-  const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const remove = async (member: StaffMember) => {
-    setError(null);
-    try {
+  const remove = (member: StaffMember) =>
+    run(async () => {
       await api(token, 'DELETE', `/staff/${encodeURIComponent(member.staff_id)}`);
       setDone(say.staffRemoved(member.name));
       setRemoving(null);
       list.reload();
-    } catch (failure) {
-      setError(failureText(failure, t));
-    }
-  };
+    });
   return (
     <section aria-labelledby="staff-title">
       <h2 id="staff-title">{t('tab_staff')}</h2>

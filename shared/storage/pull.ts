@@ -61,7 +61,8 @@ export async function applySyncResponse(
     'rw',
     [db.outbox, db.members, db.programs, db.sync, db.device],
     async () => {
-      const before = await syncStateOf(db);
+      // Read once: nothing below changes the sync row before it is written at the end.
+      const sync = await syncStateOf(db);
       for (const ack of response.acks) {
         const row = await db.outbox.where('event_id').equals(ack.event_id).first();
         if (!row) continue;
@@ -83,7 +84,7 @@ export async function applySyncResponse(
           });
         }
       }
-      const resent = await followRestore(db, response, before.ledger_id);
+      const resent = await followRestore(db, response, sync.ledger_id);
       if (resent !== null) {
         // The changes were pulled after a cursor from before the restore: the next round pulls
         // everything again from 0, into empty snapshots.
@@ -136,7 +137,6 @@ export async function applySyncResponse(
         });
       // The store's staff as they are now: one who left no longer unlocks this till.
       await db.device.update('self', { staff: [...response.staff] });
-      const sync = await syncStateOf(db);
       await db.sync.put({
         ...sync,
         cursor: resent === null ? response.cursor : 0,
