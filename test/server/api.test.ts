@@ -1,6 +1,6 @@
 /** The HTTP contract of API.md against the real server, on SQLite and on PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, iso, startServer, type Running } from '../support/server';
+import { ADMIN_TOKEN, BACKENDS, iso, startServer, type Running } from '../support/server';
 import { recordBackup } from '../../server/api-admin';
 
 describe.each(BACKENDS)('API on %s', (backend) => {
@@ -119,6 +119,19 @@ describe.each(BACKENDS)('API on %s', (backend) => {
       expect(res.status, bad).toBe(400);
       expect(res.body.error.code, bad).toBe('invalid_input');
     }
+  });
+
+  it('sends each answer with its length in bytes, not chunked', async () => {
+    const made = await enroll('010-3333-0001', { name: '김민지 Kim' });
+    const res = await fetch(`${s.base}/customers/${made.customer_id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+    expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+    expect(bytes.length).toBeGreaterThan(bytes.toString('utf8').length);
+    expect(JSON.parse(bytes.toString('utf8')).name).toBe('김민지 Kim');
   });
 
   it('lets devices call it from their own origin (CORS with bearer tokens)', async () => {
