@@ -77,7 +77,7 @@ export function syncRoutes(router: Router, ctx: AppContext): void {
     handler: async (req) => {
       inFlight += 1;
       try {
-        return await sync(ctx, caller(req.caller), req.body as string, inFlight > 1);
+        return await sync(ctx, caller(req.caller), req.body as Buffer, inFlight > 1);
       } finally {
         inFlight -= 1;
       }
@@ -88,7 +88,7 @@ export function syncRoutes(router: Router, ctx: AppContext): void {
 async function sync(
   ctx: AppContext,
   who: Caller,
-  raw: string,
+  raw: Buffer,
   busy: boolean,
 ): Promise<{ status: number; body: unknown }> {
   const checked = await ctx.prechecker.check(raw, busy);

@@ -48,7 +48,10 @@ export interface Route {
   /** POSTs that create something honour Idempotency-Key. */
   readonly creates?: boolean;
   readonly maxBody?: number;
-  /** The handler gets the body as text (it parses it itself; the media type is still checked). */
+  /**
+   * The handler gets the body as bytes, a Buffer (it reads them itself; the media type is still
+   * checked). Not with `creates`: the idempotency record hashes the body's text.
+   */
   readonly rawBody?: boolean;
   readonly handler: Handler;
 }
@@ -99,7 +102,7 @@ export class Router {
   }
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit)
     throw new ApiError(413, 'body_too_large', `request body over ${limit} bytes`);
@@ -110,7 +113,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
     if (size > limit) throw new ApiError(413, 'body_too_large', `request body over ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export function send(
@@ -183,17 +186,19 @@ export function createApiHandler(
       let body: unknown = undefined;
       let raw = '';
       if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-        raw = await readBody(req, route.maxBody ?? DEFAULT_MAX_BODY);
+        const bytes = await readBody(req, route.maxBody ?? DEFAULT_MAX_BODY);
         const type = req.headers['content-type'] ?? '';
-        if (raw.length > 0 && !type.toLowerCase().startsWith('application/json')) {
+        if (bytes.length > 0 && !type.toLowerCase().startsWith('application/json')) {
           throw new ApiError(
             415,
             'unsupported_media_type',
             'send JSON with Content-Type: application/json',
           );
         }
-        if (route.rawBody) body = raw;
+        // A raw route gets the bytes (POST /sync hands them to a thread without copying them).
+        if (route.rawBody) body = bytes;
         else {
+          raw = bytes.toString('utf8');
           try {
             body = raw.length === 0 ? {} : JSON.parse(raw);
           } catch {

@@ -4,7 +4,8 @@ import { precheckSync } from './precheck';
 
 export interface PrecheckJob {
   readonly id: number;
-  readonly raw: string;
+  /** The request body: its bytes (as POST /sync hands it over) or its text. */
+  readonly raw: string | Uint8Array;
 }
 
 const port = parentPort;

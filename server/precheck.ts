@@ -72,7 +72,11 @@ export type PrecheckedSync =
     };
 
 /** The request body of POST /sync, checked as far as it can be without the database. */
-export function precheckSync(raw: string): PrecheckedSync {
+export function precheckSync(sent: string | Uint8Array): PrecheckedSync {
+  const raw =
+    typeof sent === 'string'
+      ? sent
+      : Buffer.from(sent.buffer, sent.byteOffset, sent.byteLength).toString('utf8');
   let body: unknown;
   try {
     body = raw.length === 0 ? {} : JSON.parse(raw);
