@@ -19,6 +19,7 @@ import {
 import { DEFAULT_PROGRAM, formatInstant, type Payload } from '../shared/rules';
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,6 +230,103 @@ async function pushAll(base: string, token: string, bodies: readonly string[]): 
   }
 }
 
+interface TillRequest {
+  readonly bytes: Buffer;
+  readonly events: number;
+}
+
+/**
+ * One till's connection for the ingest rounds, as lean as a load generator can be (wrk's way):
+ * requests are bytes made before the clock starts, and an answer is read as text, not parsed.
+ * Tills are other machines; here the load shares the endpoint's two cores, and what it spends
+ * there is taken from the endpoint's figure. Every answer is still checked: status 200, and one
+ * "applied" ack for each event pushed.
+ */
+class LeanTill {
+  private readonly socket: Socket;
+  private buffered: Buffer = Buffer.alloc(0);
+  private waiting: { resolve: (text: string) => void; reject: (e: Error) => void } | null = null;
+
+  private constructor(
+    socket: Socket,
+    private readonly host: string,
+    private readonly path: string,
+    private readonly token: string,
+  ) {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.read(chunk));
+    socket.on('error', (e) => this.fail(e));
+    socket.on('close', () => this.fail(new Error('the endpoint closed the connection')));
+  }
+
+  static open(base: string, token: string): Promise<LeanTill> {
+    const url = new URL(`${base}/sync`);
+    return new Promise((resolveOpen, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () =>
+        resolveOpen(new LeanTill(socket, url.host, url.pathname, token)),
+      );
+      socket.once('error', reject);
+    });
+  }
+
+  /** The request pushing `events` (its bytes made before the clock starts). */
+  request(deviceId: string, events: readonly EventEnvelope[]): TillRequest {
+    const payload = Buffer.from(syncBody(deviceId, events));
+    const head =
+      `POST ${this.path} HTTP/1.1\r\nhost: ${this.host}\r\nauthorization: Bearer ${this.token}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${payload.length}\r\n\r\n`;
+    return { bytes: Buffer.concat([Buffer.from(head), payload]), events: events.length };
+  }
+
+  /** Sends the requests one after another; each answer must apply every event it pushed. */
+  async pushAll(requests: readonly TillRequest[]): Promise<void> {
+    for (const { bytes, events } of requests) {
+      const answer = new Promise<string>((resolve, reject) => {
+        this.waiting = { resolve, reject };
+      });
+      this.socket.write(bytes);
+      const text = await answer;
+      let applied = 0;
+      for (
+        let i = text.indexOf('"status":"applied"');
+        i >= 0;
+        i = text.indexOf('"status":"applied"', i + 1)
+      )
+        applied += 1;
+      if (applied !== events) throw new Error(`ingest failed: ${text.slice(0, 500)}`);
+    }
+  }
+
+  close(): void {
+    this.socket.removeAllListeners('close');
+    this.socket.destroy();
+  }
+
+  private read(chunk: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    const end = this.buffered.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const head = this.buffered.subarray(0, end).toString('latin1');
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (!length) return this.fail(new Error(`an answer without content-length: ${head}`));
+    const total = end + 4 + Number(length[1]);
+    if (this.buffered.length < total) return;
+    const body = this.buffered.subarray(end + 4, total).toString('utf8');
+    this.buffered = this.buffered.subarray(total);
+    const waiting = this.waiting;
+    this.waiting = null;
+    if (!head.startsWith('HTTP/1.1 200 ')) waiting?.reject(new Error(`${head}\n${body}`));
+    else waiting?.resolve(body);
+  }
+
+  private fail(error: Error): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.reject(error);
+  }
+}
+
 async function pair(base: string, name: string): Promise<{ device_id: string; token: string }> {
   const made = await post(
     base,
@@ -280,14 +378,16 @@ interface LimitSide {
 async function ingest(backend: Backend, perDevice: number): Promise<IngestFigures> {
   const server = await spawnServer(backend);
   const sides: LimitSide[] = [];
+  let tills: LeanTill[] = [];
   try {
     const devices = await Promise.all(
       Array.from({ length: DEVICES }, (_, i) => pair(server.base, `bench-${i + 1}`)),
     );
     // Request bodies and rows are made before the clock starts: the figures are the databases'.
-    const bodies = devices.map((d) =>
+    tills = await Promise.all(devices.map((d) => LeanTill.open(server.base, d.token)));
+    const bodies = devices.map((d, i) =>
       split(chain(d.device_id, 'store-1', perDevice), BATCH).map((events) =>
-        syncBody(d.device_id, events),
+        (tills[i] as LeanTill).request(d.device_id, events),
       ),
     );
     const total = perDevice * devices.length;
@@ -327,12 +427,8 @@ async function ingest(backend: Backend, perDevice: number): Promise<IngestFigure
     for (let r = 0; r < ROUNDS; r += 1) {
       const t0 = performance.now();
       await Promise.all(
-        devices.map((d, i) =>
-          pushAll(
-            server.base,
-            d.token,
-            (bodies[i] as string[]).slice(r * perRound, (r + 1) * perRound),
-          ),
+        tills.map((till, i) =>
+          till.pushAll((bodies[i] as TillRequest[]).slice(r * perRound, (r + 1) * perRound)),
         ),
       );
       endpointMs += performance.now() - t0;
@@ -358,6 +454,7 @@ async function ingest(backend: Backend, perDevice: number): Promise<IngestFigure
       ...(sides[1] ? { plainLimit: rateOf(sides[1].ms) } : {}),
     };
   } finally {
+    for (const till of tills) till.close();
     for (const side of sides) await side.db.close();
     await server.stop();
     await server.cleanup();
