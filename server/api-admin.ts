@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { GENESIS_HASH } from '../shared/protocol';
 import { ProgramError } from '../shared/rules';
-import { readMeta, writeMeta, type AppContext } from './context';
+import { ledgerAncestors, readMeta, writeMeta, type AppContext } from './context';
 import type { Queryable } from './db/database';
 import { digits, hashPin, newToken, sha256, verifyPin } from './crypto';
 import { ApiError, notFound } from './errors';
@@ -26,6 +26,14 @@ const DeviceSchema = v.strictObject({
 });
 const PairSchema = v.strictObject({
   pairing_code: v.pipe(v.string(), v.regex(/^\d{8}$/, 'must be the 8-digit code')),
+  /** The identity the device had, when it is paired again (docs/decisions/0029). */
+  previous: v.optional(
+    v.strictObject({
+      device_id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+      /** The ledger it last synced with; null when it never synced. */
+      ledger_id: v.nullable(v.pipe(v.string(), v.maxLength(100))),
+    }),
+  ),
 });
 /** A staff PIN: what unlocks a till. */
 const StaffPin = v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be 4 to 8 digits'));
@@ -467,6 +475,27 @@ export async function devicesOf(ctx: AppContext, storeId: string | null): Promis
   return out;
 }
 
+/**
+ * For a device paired again: how far this ledger holds the chain of the identity it had, so that
+ * it sends again, under its new identity, what it had synced that the ledger lacks (a restore
+ * from a backup taken before). Only when the ledger is the one the device synced with, or a
+ * restored copy of it; with another ledger (another shop's endpoint) nothing is said, and the
+ * device sends only what it had not synced.
+ */
+async function previousChain(
+  ctx: AppContext,
+  previous: { device_id: string; ledger_id: string | null },
+): Promise<{ previous?: { device_id: string; held_seq: number } }> {
+  const known = previous.ledger_id;
+  if (known === null) return {};
+  if (known !== ctx.ledgerId && !(await ledgerAncestors(ctx.db)).includes(known)) return {};
+  const row = await ctx.db.get<{ last_seq: number }>(
+    `SELECT last_seq FROM devices WHERE device_id = ?`,
+    [previous.device_id],
+  );
+  return { previous: { device_id: previous.device_id, held_seq: Number(row?.last_seq ?? 0) } };
+}
+
 export function adminRoutes(router: Router, ctx: AppContext): void {
   router.add({
     method: 'GET',
@@ -639,6 +668,8 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
         body: {
           device_id: row.device_id,
           token,
+          ledger_id: ctx.ledgerId,
+          ...(body.previous ? await previousChain(ctx, body.previous) : {}),
           store_id: row.store_id,
           role: row.role,
           program: ctx.programs.current(),

@@ -73,7 +73,7 @@ const USAGE = `usage: npm run admin -- <command>
   restored                           after restoring PostgreSQL (pg_restore) or a file by hand`;
 
 /** What the devices do after a restore, said by restore and restored. */
-const AFTER_RESTORE = `start the endpoint: each till and kiosk paired before the backup was taken sends again, at its next sync, what it recorded after the backup, and pulls its members afresh; one paired after the backup must be paired again (README "Backups")`;
+const AFTER_RESTORE = `start the endpoint: each till and kiosk paired before the backup was taken sends again, at its next sync, what it recorded after the backup, and pulls its members afresh; one paired after the backup must be paired again, and then sends again what it had recorded (README "Backups")`;
 
 function flags(args: string[]): Record<string, string> {
   const out: Record<string, string> = {};

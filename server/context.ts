@@ -29,14 +29,40 @@ export const SERVER_VERSION = '0.1.0';
 /** The meta key of the ledger's identity (AppContext.ledgerId). */
 export const LEDGER_ID = 'ledger_id';
 
+/** The meta key of the identities this ledger had before it was restored, oldest first. */
+export const LEDGER_ANCESTORS = 'ledger_ancestors';
+/** Restores remembered (a device that last synced before more of them is not recognised). */
+const MAX_ANCESTORS = 100;
+
 /**
  * Gives the ledger a new identity: the database now holds a restored copy, and devices that
- * synced with the ledger before must find out (run while the endpoint is stopped).
+ * synced with the ledger before must find out (run while the endpoint is stopped). The identity
+ * it had joins its ancestors, so a device paired again knows this is the ledger it synced with
+ * (docs/decisions/0029).
  */
 export async function renewLedgerId(q: Queryable): Promise<string> {
   const id = randomUUID();
+  const before = await readMeta(q, LEDGER_ID);
+  if (before !== null)
+    await writeMeta(
+      q,
+      LEDGER_ANCESTORS,
+      JSON.stringify([...(await ledgerAncestors(q)), before].slice(-MAX_ANCESTORS)),
+    );
   await writeMeta(q, LEDGER_ID, id);
   return id;
+}
+
+/** The identities this ledger had before its restores, oldest first (none: never restored). */
+export async function ledgerAncestors(q: Queryable): Promise<string[]> {
+  const text = await readMeta(q, LEDGER_ANCESTORS);
+  if (text === null) return [];
+  try {
+    const list: unknown = JSON.parse(text);
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** A value of the meta table, or null when it has none. */

@@ -765,7 +765,21 @@ export function openApiDocument(version: string): Schema {
           summary: 'Exchange a pairing code for a device token',
           requestBody: {
             content: {
-              'application/json': { schema: obj({ pairing_code: str() }, ['pairing_code']) },
+              'application/json': {
+                schema: obj(
+                  {
+                    pairing_code: str(),
+                    previous: obj(
+                      {
+                        device_id: str('the identity this device had'),
+                        ledger_id: str('the ledger it last synced with', { nullable: true }),
+                      },
+                      ['device_id', 'ledger_id'],
+                    ),
+                  },
+                  ['pairing_code'],
+                ),
+              },
             },
           },
           responses: {
@@ -773,6 +787,13 @@ export function openApiDocument(version: string): Schema {
               obj({
                 device_id: str(),
                 token: str(),
+                ledger_id: str(),
+                previous: obj({
+                  device_id: str(),
+                  held_seq: int(
+                    'the last seq of the former identity this ledger holds (only when it is the ledger the device synced with, or a restored copy of it)',
+                  ),
+                }),
                 store_id: str(),
                 role: str(),
                 program: { type: 'object' },

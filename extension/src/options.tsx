@@ -1,7 +1,7 @@
 /** Options: pair this browser with the central endpoint (endpoint URL + one-time pairing code). */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { endpointBase, savePairing, type Pairing } from '../../shared/storage';
+import { endpointBase, pairingRequest, savePairing, type Pairing } from '../../shared/storage';
 import { t } from '../../shared/ui';
 import { deviceDb } from './device';
 import { ask } from './messages';
@@ -101,7 +101,7 @@ function Options() {
       const res = await fetch(`${base}/api/v1/devices/pair`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ pairing_code: code.trim() }),
+        body: JSON.stringify(await pairingRequest(deviceDb(), code)),
       });
       const body = (await res.json()) as Pairing & { error?: { message: string } };
       if (!res.ok) throw new Error(body.error?.message ?? `the endpoint answered ${res.status}`);

@@ -32,6 +32,7 @@ import {
   ownEnrollment,
   outboxCount,
   phoneHashesAsWritten,
+  pairingRequest,
   programsOf,
   recordEvents,
   savePairing,
@@ -78,12 +79,13 @@ export async function status(): Promise<KioskStatus> {
 /** Pairs this screen with the endpoint as a kiosk (a one-time code from the admin). */
 export async function pair(endpoint: string, code: string): Promise<Outcome<null>> {
   const base = endpointBase(endpoint);
+  const request = await pairingRequest(deviceDb(), code);
   let res: Response;
   try {
     res = await fetch(`${base}/api/v1/devices/pair`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ pairing_code: code.trim() }),
+      body: JSON.stringify(request),
     });
   } catch {
     return fail('endpoint_unreachable');

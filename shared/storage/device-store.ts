@@ -51,6 +51,31 @@ export interface Pairing {
   readonly program: unknown;
   readonly phone_key: string;
   readonly staff: readonly { staff_id: string; name: string; role: string; pin_hash: string }[];
+  /** The endpoint's ledger (absent from endpoints older than decision 0029). */
+  readonly ledger_id?: string;
+  /**
+   * For a device paired again: the seq of the last event of its former identity that this
+   * ledger holds. Absent when the ledger is not the one it synced with (nor a restored copy).
+   */
+  readonly previous?: { readonly device_id: string; readonly held_seq: number };
+}
+
+/** The body of POST /devices/pair: the code, and the identity this device had, if any. */
+export interface PairRequest {
+  readonly pairing_code: string;
+  readonly previous?: { readonly device_id: string; readonly ledger_id: string | null };
+}
+
+/**
+ * What this device sends to pair with `code`. A device paired before names its identity and
+ * the ledger it last synced with, so that the endpoint can say what of its chain it holds.
+ */
+export async function pairingRequest(db: DeviceDb, code: string): Promise<PairRequest> {
+  const before = await db.device.get('self');
+  const pairing_code = code.trim();
+  if (!before) return { pairing_code };
+  const sync = await syncStateOf(db);
+  return { pairing_code, previous: { device_id: before.device_id, ledger_id: sync.ledger_id } };
 }
 
 export function initialSync(): SyncRow {
@@ -91,30 +116,42 @@ export function endpointBase(typed: string): string {
  * synced: those events are signed again into the new identity's chain, in their order, under
  * new event ids (should one of them have reached the endpoint under the old identity with its
  * answer lost, the endpoint finds the copy by its purchase, refund or member id). Events the
- * endpoint confirmed are dropped from the outbox (the new cursor pulls them back); rejected ones
- * stay listed, under negative keys, so that the new chain's seq numbers are free. Before, the
- * unsynced events went out under the new token with the old device id and came back
- * wrong_device, and the next sale failed on the outbox key of an old one. The members' snapshots
- * are dropped and pulled again (a device paired after the backup an endpoint was restored from
- * follows it this way; one paired before follows it by itself: pull.ts, decision 0027).
+ * endpoint confirmed are dropped from the outbox (the new cursor pulls them back), except those
+ * the ledger says it no longer holds (`pairing.previous`: it was restored from a backup taken
+ * before them): those go again like the unsynced ones, and `restored` counts them (decision
+ * 0029). Rejected ones stay listed, under negative keys, so that the new chain's seq numbers are
+ * free. The members' snapshots are dropped and pulled again (a device paired again after the
+ * endpoint was restored follows it this way; one not paired again follows it by itself:
+ * pull.ts, decision 0027).
  */
-export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairing): Promise<void> {
+export async function savePairing(
+  db: DeviceDb,
+  endpoint: string,
+  pairing: Pairing,
+  now: number = Date.now(),
+): Promise<void> {
   const program = parseStoredProgram(pairing.program);
   await db.transaction('rw', [db.device, db.sync, db.programs, db.outbox, db.members], async () => {
     const before = await db.device.get('self');
     const again = before !== undefined && before.device_id !== pairing.device_id;
     let seq = again ? 0 : (before?.seq ?? 0);
     let prev = again ? GENESIS_HASH : (before?.last_hash ?? GENESIS_HASH);
+    // Confirmed events after this seq of the former chain are not in the ledger any more.
+    const held =
+      again && pairing.previous?.device_id === before.device_id ? pairing.previous.held_seq : null;
+    let resent = 0;
     if (again) {
       const rows = await db.outbox.orderBy('seq').toArray();
       await db.outbox.clear();
       const kept: OwnEventRow[] = [];
       let archived = Math.min(0, rows[0]?.seq ?? 0); // rows are in seq order
       for (const row of rows) {
+        const lost = row.status === 'synced' && held !== null && row.seq > held;
         if (row.status === 'rejected') {
           archived -= 1;
           kept.push({ ...row, seq: archived });
-        } else if (row.status === 'pending') {
+        } else if (row.status === 'pending' || lost) {
+          if (lost) resent += 1;
           seq += 1;
           const rest: Record<string, unknown> = { ...row.event };
           delete rest.hash;
@@ -127,7 +164,16 @@ export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairi
           };
           const event = signEventSync(unsigned as unknown as UnsignedEvent);
           prev = event.hash;
-          kept.push({ ...row, seq, event_id: event.event_id, event });
+          kept.push({
+            ...row,
+            seq,
+            event_id: event.event_id,
+            event,
+            status: 'pending',
+            reason: null,
+            message: null,
+            flags: null,
+          });
         }
       }
       await db.outbox.bulkAdd(kept);
@@ -153,7 +199,11 @@ export async function savePairing(db: DeviceDb, endpoint: string, pairing: Pairi
     // versions they were made under (as on the endpoint), and a phone number stored under an
     // earlier phone rule is still found. (It asked from the paired version, and a device paired
     // after a change of the program took the version in force as in force forever.)
-    await db.sync.put({ ...initialSync(), program_version: 0 });
+    await db.sync.put({
+      ...initialSync(),
+      program_version: 0,
+      restored: resent > 0 ? { at: now, resent } : null,
+    });
     await db.programs.put({ version: program.version, definition: program, effective_from: 0 });
   });
 }

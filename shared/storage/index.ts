@@ -12,6 +12,8 @@ export {
 export {
   endpointBase,
   savePairing,
+  pairingRequest,
+  type PairRequest,
   deviceOf,
   syncStateOf,
   programsOf,

@@ -389,4 +389,74 @@ describe('cashier extension in Chromium', () => {
       .poll(async () => panel.getByTestId('restored').textContent(), poll)
       .toContain('다시 보낸 기록: 1');
   }, 60_000);
+
+  it('paired after the backup and again after the restore, sends again the sale it had synced', async () => {
+    const panel = await context.newPage();
+    await panel.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+    const send = (message: unknown) =>
+      panel.evaluate((m) => chrome.runtime.sendMessage(m), message) as Promise<{
+        ok?: boolean;
+        pending?: number;
+      }>;
+    const pairOnOptions = async (): Promise<string> => {
+      const made = (
+        await server.api('POST', '/devices', {
+          store_id: 'store-1',
+          role: 'cashier',
+          name: 'Till 1 again',
+        })
+      ).body as { device_id: string; pairing_code: string };
+      const options = await context.newPage();
+      await options.goto(`chrome-extension://${extensionId}/options.html`);
+      await options.fill('input[name=endpoint]', server.base.replace(/\/api\/v1$/, ''));
+      await options.fill('input[name=pairing_code]', made.pairing_code);
+      await options.click('button[type=submit]');
+      await expect
+        .poll(async () => options.getByTestId('paired').textContent(), poll)
+        .toContain(made.device_id);
+      await options.close();
+      return made.device_id;
+    };
+    const member = (
+      await server.api('POST', '/customers', {
+        name: 'Yoon',
+        phone: '010-7777-3434',
+        consent: true,
+      })
+    ).body.customer_id as string;
+    const backup = join(profile, 'backup-2.db');
+    await server.app.ctx.db.run(`VACUUM INTO ?`, [backup]);
+    // The till is paired again after the nightly backup (it holds all it had synced: nothing
+    // goes again), sells, and the sale reaches the endpoint.
+    await pairOnOptions();
+    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    const sold = await send({
+      kind: 'sell',
+      member_id: member,
+      amount: 30_000,
+      lines: [],
+      redeem: 0,
+      coupon: null,
+      receipt_id: null,
+      staff_id: null,
+    });
+    expect(sold.ok).toBe(true);
+    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    const before = await serverPoints(member);
+    expect(before).toBeGreaterThan(1_000);
+    const file = server.file as string;
+    server = await server.restart(async () => {
+      await restoreSqlite(file, backup);
+    });
+    expect(await serverPoints(member)).toBe(1_000);
+    // The restored endpoint does not know this identity: paired again on the options page, the
+    // till sends the sale again under its new one, and says so.
+    await pairOnOptions();
+    await panel.reload();
+    await panel.click('button[name=sync]');
+    await expect.poll(async () => serverPoints(member), poll).toBe(before);
+    await expect
+      .poll(async () => panel.getByTestId('restored').textContent(), poll)
+      .toContain('다시 보낸 기록: 1');
+  }, 90_000);
 });

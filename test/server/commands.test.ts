@@ -237,16 +237,18 @@ describe('the commands a newcomer runs', () => {
         err: expect.stringContaining('the endpoint is running'),
       });
       expect(readdirSync(dataDir).filter((f) => f.includes('before-restore'))).toEqual([]);
-      const ledgerOf = (): string => {
+      const metaOf = (key: string): string | undefined => {
         const db = new BetterSqlite3(join(dataDir, 'loyalty.db'), { readonly: true });
         try {
           return (
-            db.prepare(`SELECT value FROM meta WHERE key = 'ledger_id'`).get() as { value: string }
-          ).value;
+            db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as
+              { value: string } | undefined
+          )?.value;
         } finally {
           db.close();
         }
       };
+      const ledgerOf = (): string => metaOf('ledger_id') ?? 'none';
       const ledger = ledgerOf();
       const stopped = new Promise((ok) => child.once('exit', ok));
       child.kill('SIGTERM');
@@ -278,6 +280,9 @@ describe('the commands a newcomer runs', () => {
       const marked = ledgerOf();
       expect(run('server/cli.ts', ['restored']).out).toContain('the ledger is marked restored');
       expect(ledgerOf()).not.toBe(marked);
+      // The ledger remembers the identities it had, so that a till paired again after a restore
+      // is told what of its former chain it holds (decision 0029).
+      expect(JSON.parse(metaOf('ledger_ancestors') ?? '[]')).toEqual([ledger, marked]);
     } finally {
       child.kill('SIGTERM');
     }

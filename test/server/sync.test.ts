@@ -461,6 +461,52 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     expect(new Set(all).size).toBe(all.length);
   });
 
+  it('tells a device paired again how far it holds the chain of its former identity', async () => {
+    const former = await TestDevice.pair(s, 'store-1', 'cashier', 'Former');
+    await member(former);
+    await member(former);
+    const code = async (): Promise<string> =>
+      (await s.api('POST', '/devices', { store_id: 'store-1', role: 'cashier', name: 'Again' }))
+        .body.pairing_code;
+    const pairWith = async (previous: unknown, pairing_code?: string) =>
+      s.api(
+        'POST',
+        '/devices/pair',
+        { pairing_code: pairing_code ?? (await code()), previous },
+        null,
+      );
+    const ledger = s.app.ctx.ledgerId;
+    // This ledger (or a restored copy of it): the seq of the former identity's last event here.
+    const same = await pairWith({ device_id: former.device_id, ledger_id: ledger });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({
+      ledger_id: ledger,
+      previous: { device_id: former.device_id, held_seq: 2 },
+    });
+    // A device this ledger never knew (paired after the backup it was restored from): nothing.
+    expect((await pairWith({ device_id: 'gone-device', ledger_id: ledger })).body.previous).toEqual(
+      { device_id: 'gone-device', held_seq: 0 },
+    );
+    // Another shop's ledger, or a device that never synced: no answer, so it sends again nothing
+    // it had synced.
+    for (const ledger_id of [randomUUID(), null]) {
+      const other = await pairWith({ device_id: former.device_id, ledger_id });
+      expect(other.status).toBe(200);
+      expect(other.body).not.toHaveProperty('previous');
+    }
+    // Bad input is refused with the field named, and the code is not used up by it.
+    for (const bad of [
+      { device_id: former.device_id },
+      { ...{ device_id: 'x', ledger_id: null }, extra: 1 },
+    ]) {
+      const unused = await code();
+      const refused = await pairWith(bad, unused);
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body.error)).toContain('previous');
+      expect((await pairWith(undefined, unused)).status).toBe(200);
+    }
+  });
+
   it('goes on after a server restart: the chain, duplicates and the cursor hold', async () => {
     const id = await member();
     const e = await till.event('feedback_given', id, { score: 8, comment: null });

@@ -11,6 +11,7 @@ import {
   memberStateOf,
   offlineContext,
   outboxCount,
+  pairingRequest,
   programsOf,
   recordEvents,
   savePairing,
@@ -67,6 +68,26 @@ export class DeviceUnderTest {
     const device = new DeviceUnderTest(`device-${randomUUID()}`, new IDBFactory(), store);
     await savePairing(device.db, server.base.replace(/\/api\/v1$/, ''), paired.body);
     return device;
+  }
+
+  /**
+   * "Pair it again" (a new code from the admin), as the extension's options page does: the
+   * request names the identity this device had and the ledger it last synced with.
+   */
+  async pairAgain(server: Running, role: 'cashier' | 'kiosk' = 'cashier'): Promise<void> {
+    const made = await server.api('POST', '/devices', {
+      store_id: this.storeId,
+      role,
+      name: `${role} paired again`,
+    });
+    const paired = await server.api(
+      'POST',
+      '/devices/pair',
+      await pairingRequest(this.db, made.body.pairing_code),
+      null,
+    );
+    if (paired.status !== 200) throw new Error(JSON.stringify(paired.body));
+    await savePairing(this.db, server.base.replace(/\/api\/v1$/, ''), paired.body);
   }
 
   now = (): number => Date.now() + this.skewMs;

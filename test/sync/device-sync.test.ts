@@ -14,7 +14,6 @@ import {
   phoneHashesAsWritten,
   programsOf,
   rejectedEvents,
-  savePairing,
   syncStateOf,
 } from '../../shared/storage';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../shared/sync';
@@ -174,19 +173,11 @@ describe('device store and sync client', () => {
     expect(await till.client.sync()).toMatchObject({ ok: false, reason: 'unauthorized' });
     expect(await till.outbox()).toBe(2);
 
-    // "Pair it again": a new pairing code, a new identity.
-    const made = await s.api('POST', '/devices', {
-      store_id: 'store-1',
-      role: 'cashier',
-      name: 'again',
-    });
-    const paired = await s.api(
-      'POST',
-      '/devices/pair',
-      { pairing_code: made.body.pairing_code },
-      null,
-    );
-    await savePairing(till.db, s.base.replace(/\/api\/v1$/, ''), paired.body);
+    // "Pair it again": a new pairing code, a new identity. The endpoint holds all it confirmed,
+    // so only the two unsynced events go.
+    await till.pairAgain(s);
+    expect(await till.outbox()).toBe(2);
+    expect((await syncStateOf(till.db)).restored).toBeNull();
     expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 2, rejected: 0 });
     expect(await serverBalance(kim)).toBe(1_000 + (sale?.points_earned ?? -1));
     expect(await serverBalance(lee)).toBe(1_000);
@@ -468,32 +459,23 @@ describe('device store and sync client', () => {
       await till.sell(kim, { amount: 50_000 });
       expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1 });
       const before = await till.balance(kim);
-      // The disk is lost: the endpoint is restored from the backup (README "Backups").
+      // The disk is lost: the endpoint is restored from the backup by hand (README "Backups").
       await own.restore('by hand');
-      const restored = await own.points(kim);
-      expect(restored).toBeLessThan(before);
-      // Offline meanwhile, the till sells once more; then it is paired again.
+      expect(await own.points(kim)).toBeLessThan(before);
+      // Offline meanwhile, the till sells once more; then it is paired again. The endpoint
+      // holds its former chain up to the backup, so the sale it lost goes again with the new one.
       till.fault = 'offline';
       const offline = await till.sell(kim, { amount: 10_000 });
       till.fault = 'none';
-      const made = await own.server.api('POST', '/devices', {
-        store_id: 'store-1',
-        role: 'cashier',
-        name: 'again',
-      });
-      const paired = await own.server.api(
-        'POST',
-        '/devices/pair',
-        { pairing_code: made.body.pairing_code },
-        null,
-      );
-      await savePairing(till.db, own.server.base.replace(/\/api\/v1$/, ''), paired.body);
+      await till.pairAgain(own.server);
+      expect((await syncStateOf(till.db)).restored).toMatchObject({ resent: 1 });
+      expect(await till.outbox()).toBe(2);
       while ((await till.client.sync({ force: true })).ok && (await till.outbox()) > 0);
       expect(await till.outbox()).toBe(0);
       const server = await own.points(kim);
-      expect(server).toBe(restored + (offline?.points_earned ?? -1));
-      // The till shows what the endpoint holds (not the sale the backup lost), and a sale after
-      // it comes back from the endpoint like any other.
+      expect(server).toBe(before + (offline?.points_earned ?? -1));
+      // The till shows what the endpoint holds, and a sale after it comes back from the
+      // endpoint like any other.
       expect(await till.balance(kim)).toBe(server);
       const next = await till.sell(kim, { amount: 20_000 });
       expect(await till.client.sync({ force: true })).toMatchObject({ ok: true, pushed: 1 });
@@ -503,6 +485,66 @@ describe('device store and sync client', () => {
       );
       expect(await till.balance(kim)).toBe(server + (next?.points_earned ?? -1));
       expect(await own.points(kim)).toBe(server + (next?.points_earned ?? -1));
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('gets back what a till paired after the backup had synced, once it is paired again', async () => {
+    const own = await BackedUp.start();
+    try {
+      const first = await DeviceUnderTest.pair(own.server);
+      const kim = await first.enroll();
+      expect(await first.client.sync()).toMatchObject({ ok: true, pushed: 1 });
+      await own.takeBackup();
+      // A till added to the shop after the nightly backup: it enrolls a member and sells.
+      const added = await DeviceUnderTest.pair(own.server);
+      const lee = await added.enroll();
+      await added.sell(kim, { amount: 40_000 });
+      await added.sell(lee, { amount: 25_000 });
+      expect(await added.client.sync()).toMatchObject({ ok: true, pushed: 3 });
+      const kimBefore = await own.points(kim);
+      const leeBefore = await own.points(lee);
+      // The disk is lost; the owner restores the backup with the restore command. The endpoint
+      // does not know the new till any more: it must be paired again.
+      await own.restore();
+      expect((await own.server.api('GET', `/customers/${lee}/points`)).status).toBe(404);
+      expect(await added.client.sync()).toMatchObject({ ok: false, reason: 'unauthorized' });
+      await added.pairAgain(own.server);
+      // Its three synced events are pending again, under its new identity, and it says so.
+      expect(await added.outbox()).toBe(3);
+      expect((await syncStateOf(added.db)).restored).toMatchObject({ resent: 3 });
+      while ((await added.client.sync({ force: true })).ok && (await added.outbox()) > 0);
+      expect(await added.outbox()).toBe(0);
+      expect(await rejectedEvents(added.db)).toEqual([]);
+      expect(await own.points(kim)).toBe(kimBefore);
+      expect(await own.points(lee)).toBe(leeBefore);
+      expect(await added.balance(lee)).toBe(leeBefore);
+      // The till paired before the backup follows by itself, and sees the same.
+      while ((await first.client.sync({ force: true })).ok && (await first.outbox()) > 0);
+      await first.client.sync({ force: true });
+      expect(await first.balance(kim)).toBe(kimBefore);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('sends nothing it had synced to another ledger when paired with another endpoint', async () => {
+    const own = await BackedUp.start();
+    try {
+      const till = await DeviceUnderTest.pair(own.server);
+      const kim = await till.enroll();
+      await till.sell(kim, { amount: 40_000 });
+      expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 2 });
+      till.fault = 'offline';
+      await till.enroll();
+      till.fault = 'none';
+      // Moved to the shared test endpoint, a ledger of its own: only the unsynced enrollment goes.
+      await till.pairAgain(s);
+      expect(await till.outbox()).toBe(1);
+      expect((await syncStateOf(till.db)).restored).toBeNull();
+      expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1, rejected: 0 });
+      expect((await s.api('GET', `/customers/${kim}/points`)).status).toBe(404);
     } finally {
       await own.close();
     }
