@@ -47,6 +47,38 @@ describe('cashier extension in Chromium', () => {
     (await panel.getByTestId('points').textContent()) ?? '';
   const serverPoints = async (id: string): Promise<number> =>
     (await server.api('GET', `/customers/${id}/points`)).body.total_points;
+  /** Asks the extension's service worker, from one of its pages. */
+  const messenger =
+    (page: Page) =>
+    (message: unknown): Promise<{ ok?: boolean; pending?: number }> =>
+      page.evaluate((m) => chrome.runtime.sendMessage(m), message) as Promise<{
+        ok?: boolean;
+        pending?: number;
+      }>;
+  /** A sale that reaches the endpoint; the member's points there after it. */
+  const sellAndSync = async (page: Page, member: string, amount: number): Promise<number> => {
+    const send = messenger(page);
+    const sold = await send({
+      kind: 'sell',
+      member_id: member,
+      amount,
+      lines: [],
+      redeem: 0,
+      coupon: null,
+      receipt_id: null,
+      staff_id: null,
+    });
+    expect(sold.ok).toBe(true);
+    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    return serverPoints(member);
+  };
+  /** The disk is lost and the owner restores `backup` (npm run admin -- restore). */
+  const restoreEndpoint = async (backup: string): Promise<void> => {
+    const file = server.file as string;
+    server = await server.restart(async () => {
+      await restoreSqlite(file, backup);
+    });
+  };
 
   it('pairs, unlocks, enrolls, sells from the POS cart with a coupon and points, sells and refunds offline, and agrees with the server', async () => {
     const origin = server.base.replace(/\/api\/v1$/, '');
@@ -353,34 +385,14 @@ describe('cashier extension in Chromium', () => {
     const member = (
       await server.api('POST', '/customers', { name: 'Seo', phone: '010-7777-1212', consent: true })
     ).body.customer_id as string;
-    const send = (message: unknown) =>
-      panel.evaluate((m) => chrome.runtime.sendMessage(m), message) as Promise<{
-        ok?: boolean;
-        pending?: number;
-      }>;
-    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    expect(await messenger(panel)({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
     const backup = join(profile, 'backup.db');
     await server.app.ctx.db.run(`VACUUM INTO ?`, [backup]);
     // A sale after the nightly backup reaches the endpoint.
-    const sold = await send({
-      kind: 'sell',
-      member_id: member,
-      amount: 25_000,
-      lines: [],
-      redeem: 0,
-      coupon: null,
-      receipt_id: null,
-      staff_id: null,
-    });
-    expect(sold.ok).toBe(true);
-    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
-    const before = await serverPoints(member);
+    const before = await sellAndSync(panel, member, 25_000);
     expect(before).toBeGreaterThan(1_000);
     // The disk is lost and the owner restores last night's backup.
-    const file = server.file as string;
-    server = await server.restart(async () => {
-      await restoreSqlite(file, backup);
-    });
+    await restoreEndpoint(backup);
     expect(await serverPoints(member)).toBe(1_000);
     // The till is not paired again: its next sync finds the new ledger and sends the sale again.
     await panel.click('button[name=sync]');
@@ -393,11 +405,6 @@ describe('cashier extension in Chromium', () => {
   it('paired after the backup and again after the restore, sends again the sale it had synced', async () => {
     const panel = await context.newPage();
     await panel.goto(`chrome-extension://${extensionId}/sidepanel.html`);
-    const send = (message: unknown) =>
-      panel.evaluate((m) => chrome.runtime.sendMessage(m), message) as Promise<{
-        ok?: boolean;
-        pending?: number;
-      }>;
     const pairOnOptions = async (): Promise<string> => {
       const made = (
         await server.api('POST', '/devices', {
@@ -429,25 +436,10 @@ describe('cashier extension in Chromium', () => {
     // The till is paired again after the nightly backup (it holds all it had synced: nothing
     // goes again), sells, and the sale reaches the endpoint.
     await pairOnOptions();
-    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
-    const sold = await send({
-      kind: 'sell',
-      member_id: member,
-      amount: 30_000,
-      lines: [],
-      redeem: 0,
-      coupon: null,
-      receipt_id: null,
-      staff_id: null,
-    });
-    expect(sold.ok).toBe(true);
-    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
-    const before = await serverPoints(member);
+    expect(await messenger(panel)({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    const before = await sellAndSync(panel, member, 30_000);
     expect(before).toBeGreaterThan(1_000);
-    const file = server.file as string;
-    server = await server.restart(async () => {
-      await restoreSqlite(file, backup);
-    });
+    await restoreEndpoint(backup);
     expect(await serverPoints(member)).toBe(1_000);
     // The restored endpoint does not know this identity: paired again on the options page, the
     // till sends the sale again under its new one, and says so.

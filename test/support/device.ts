@@ -90,6 +90,11 @@ export class DeviceUnderTest {
     await savePairing(this.db, server.base.replace(/\/api\/v1$/, ''), paired.body);
   }
 
+  /** Syncs round after round until the outbox is empty or a sync fails. */
+  async syncAll(): Promise<void> {
+    while ((await this.client.sync({ force: true })).ok && (await this.outbox()) > 0);
+  }
+
   now = (): number => Date.now() + this.skewMs;
 
   private makeClient(): SyncClient {

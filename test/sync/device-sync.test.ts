@@ -39,8 +39,14 @@ class BackedUp {
 
   private constructor(public server: Running) {}
 
-  static async start(): Promise<BackedUp> {
-    return new BackedUp(await startServer('sqlite'));
+  /** Runs `fn` with an endpoint of its own on SQLite, closed (and its backup removed) after. */
+  static async with(fn: (own: BackedUp) => Promise<void>): Promise<void> {
+    const own = new BackedUp(await startServer('sqlite'));
+    try {
+      await fn(own);
+    } finally {
+      await own.close();
+    }
   }
 
   /** The nightly backup (npm run admin -- backup). */
@@ -374,8 +380,7 @@ describe('device store and sync client', () => {
   });
 
   it('sends again what an endpoint restored from a backup lost, without pairing again (restore command)', async () => {
-    const own = await BackedUp.start();
-    try {
+    await BackedUp.with(async (own) => {
       const till = await DeviceUnderTest.pair(own.server);
       const kiosk = await DeviceUnderTest.pair(own.server, 'kiosk');
       const kim = await till.enroll();
@@ -419,14 +424,11 @@ describe('device store and sync client', () => {
       expect(await kiosk.balance(kim)).toBe(kimNow);
       expect(await kiosk.balance(lee)).toBe(leeBefore);
       expect((await syncStateOf(kiosk.db)).restored).toMatchObject({ resent: 0 });
-    } finally {
-      await own.close();
-    }
+    });
   });
 
   it('finds an endpoint restored by hand (the ledger unchanged) from its own confirmed events', async () => {
-    const own = await BackedUp.start();
-    try {
+    await BackedUp.with(async (own) => {
       const till = await DeviceUnderTest.pair(own.server);
       const kim = await till.enroll();
       expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1 });
@@ -442,14 +444,11 @@ describe('device store and sync client', () => {
       expect((await syncStateOf(till.db)).restored).toMatchObject({ resent: 1 });
       expect(await own.points(kim)).toBe(before);
       expect(await till.balance(kim)).toBe(before);
-    } finally {
-      await own.close();
-    }
+    });
   });
 
   it("follows an endpoint restored from a backup once paired again: its view is the endpoint's", async () => {
-    const own = await BackedUp.start();
-    try {
+    await BackedUp.with(async (own) => {
       const till = await DeviceUnderTest.pair(own.server);
       const kim = await till.enroll();
       await till.sell(kim, { amount: 30_000 });
@@ -470,7 +469,7 @@ describe('device store and sync client', () => {
       await till.pairAgain(own.server);
       expect((await syncStateOf(till.db)).restored).toMatchObject({ resent: 1 });
       expect(await till.outbox()).toBe(2);
-      while ((await till.client.sync({ force: true })).ok && (await till.outbox()) > 0);
+      await till.syncAll();
       expect(await till.outbox()).toBe(0);
       const server = await own.points(kim);
       expect(server).toBe(before + (offline?.points_earned ?? -1));
@@ -485,14 +484,11 @@ describe('device store and sync client', () => {
       );
       expect(await till.balance(kim)).toBe(server + (next?.points_earned ?? -1));
       expect(await own.points(kim)).toBe(server + (next?.points_earned ?? -1));
-    } finally {
-      await own.close();
-    }
+    });
   });
 
   it('gets back what a till paired after the backup had synced, once it is paired again', async () => {
-    const own = await BackedUp.start();
-    try {
+    await BackedUp.with(async (own) => {
       const first = await DeviceUnderTest.pair(own.server);
       const kim = await first.enroll();
       expect(await first.client.sync()).toMatchObject({ ok: true, pushed: 1 });
@@ -514,24 +510,21 @@ describe('device store and sync client', () => {
       // Its three synced events are pending again, under its new identity, and it says so.
       expect(await added.outbox()).toBe(3);
       expect((await syncStateOf(added.db)).restored).toMatchObject({ resent: 3 });
-      while ((await added.client.sync({ force: true })).ok && (await added.outbox()) > 0);
+      await added.syncAll();
       expect(await added.outbox()).toBe(0);
       expect(await rejectedEvents(added.db)).toEqual([]);
       expect(await own.points(kim)).toBe(kimBefore);
       expect(await own.points(lee)).toBe(leeBefore);
       expect(await added.balance(lee)).toBe(leeBefore);
       // The till paired before the backup follows by itself, and sees the same.
-      while ((await first.client.sync({ force: true })).ok && (await first.outbox()) > 0);
+      await first.syncAll();
       await first.client.sync({ force: true });
       expect(await first.balance(kim)).toBe(kimBefore);
-    } finally {
-      await own.close();
-    }
+    });
   });
 
   it('sends nothing it had synced to another ledger when paired with another endpoint', async () => {
-    const own = await BackedUp.start();
-    try {
+    await BackedUp.with(async (own) => {
       const till = await DeviceUnderTest.pair(own.server);
       const kim = await till.enroll();
       await till.sell(kim, { amount: 40_000 });
@@ -545,8 +538,6 @@ describe('device store and sync client', () => {
       expect((await syncStateOf(till.db)).restored).toBeNull();
       expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1, rejected: 0 });
       expect((await s.api('GET', `/customers/${kim}/points`)).status).toBe(404);
-    } finally {
-      await own.close();
-    }
+    });
   });
 });
