@@ -24,7 +24,7 @@ import {
   type Payload,
 } from '../shared/rules';
 import { staffOf } from './api-admin';
-import { caller, type AppContext } from './context';
+import { RESTORED_AT, caller, readMeta, type AppContext } from './context';
 import { phoneHash } from './crypto';
 import { ApiError, badRequest, forbidden } from './errors';
 import type { Caller, Router } from './http';
@@ -238,9 +238,6 @@ async function pushOne(
       message: 'the hash does not match the event',
     };
 
-  // The event joins the chain from here on, whatever its business verdict.
-  chain.seq = h.seq;
-  chain.hash = h.hash;
   let verdict: Verdict;
   let event: EventEnvelope;
   if (checked.body === null) {
@@ -249,7 +246,23 @@ async function pushOne(
   } else {
     event = JSON.parse(checked.body) as EventEnvelope;
     verdict = await judge(ctx, w, who, event);
+    // Soon after a restore, the member or sale may be one another device has yet to send again:
+    // the event waits on the device (it does not join the chain) instead of being refused.
+    if (
+      verdict.status === 'rejected' &&
+      (verdict.reason === 'unknown_member' || verdict.reason === 'unknown_purchase') &&
+      (await catchingUp(ctx, w))
+    )
+      return {
+        event_id: h.event_id,
+        status: 'rejected',
+        reason: 'awaiting_other_device',
+        message: `${verdict.message}: the endpoint was restored from a backup, and another device may still send it again; this event goes again at the next sync`,
+      };
   }
+  // The event joins the chain from here on, whatever its business verdict.
+  chain.seq = h.seq;
+  chain.hash = h.hash;
   const memberId = verdict.status === 'applied' ? await resolveMember(w, event) : event.member_id;
   const stored =
     memberId === event.member_id ? event : ({ ...event, member_id: memberId } as EventEnvelope);
@@ -297,6 +310,20 @@ function sanitize(item: unknown, h: ChainFields): EventEnvelope {
         ? o.occurred_at
         : new Date(0).toISOString(),
   } as unknown as EventEnvelope;
+}
+
+/**
+ * How long after a restore an event naming a member or a sale the ledger lacks waits for the
+ * device that recorded it to send it again (decision 0030): two days, so that a till switched
+ * off overnight has synced; after that such an event is refused as before, and the device lists
+ * it, rather than holding back what the till sends after it for good.
+ */
+export const RESTORE_CATCH_UP_MS = 48 * 3_600_000;
+
+/** Whether the ledger was restored from a backup less than RESTORE_CATCH_UP_MS ago. */
+async function catchingUp(ctx: AppContext, w: Writer): Promise<boolean> {
+  const at = Number(await readMeta(w.tx, RESTORED_AT));
+  return Number.isFinite(at) && at > 0 && ctx.now() - at < RESTORE_CATCH_UP_MS;
 }
 
 async function resolveMember(w: Writer, event: EventEnvelope): Promise<string> {

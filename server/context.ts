@@ -31,6 +31,8 @@ export const LEDGER_ID = 'ledger_id';
 
 /** The meta key of the identities this ledger had before it was restored, oldest first. */
 export const LEDGER_ANCESTORS = 'ledger_ancestors';
+/** The meta key of when the ledger was last marked restored (milliseconds since the epoch). */
+export const RESTORED_AT = 'restored_at';
 /** Restores remembered (a device that last synced before more of them is not recognised). */
 const MAX_ANCESTORS = 100;
 
@@ -40,8 +42,9 @@ const MAX_ANCESTORS = 100;
  * it had joins its ancestors, so a device paired again knows this is the ledger it synced with
  * (docs/decisions/0029).
  */
-export async function renewLedgerId(q: Queryable): Promise<string> {
+export async function renewLedgerId(q: Queryable, now: number = Date.now()): Promise<string> {
   const id = randomUUID();
+  await writeMeta(q, RESTORED_AT, String(now));
   const before = await readMeta(q, LEDGER_ID);
   if (before !== null)
     await writeMeta(

@@ -271,6 +271,7 @@ const schemas: Record<string, Schema> = {
         'member_exists',
         'card_in_use',
         'conflicting_duplicate',
+        'awaiting_other_device',
       ],
     }),
     message: str(),

@@ -27,6 +27,11 @@ export interface StatusReply {
   readonly last_error: string | null;
   /** When this till last found the endpoint restored from a backup, and what it sent again. */
   readonly restored: { readonly at: number; readonly resent: number } | null;
+  /**
+   * Records waiting for another device to send again, after a restore, the member or sale they
+   * name (decision 0030), and the endpoint's word on the first.
+   */
+  readonly awaiting: { readonly count: number; readonly message: string | null };
   /** Who may unlock this till now (the store's staff as last synced). */
   readonly staff_ids: readonly string[];
   /** The program's time zone: the till shows times on the shop's clock, as the kiosk does. */

@@ -20,7 +20,17 @@ export async function statusOf(db: DeviceDb): Promise<StatusReply> {
     paused: sync.paused,
     last_error: sync.last_error,
     restored: sync.restored,
+    awaiting: await awaitingOf(db),
     staff_ids: device?.staff.map((s) => s.staff_id) ?? [],
     time_zone: (await programsOf(db)).latest().time_zone,
   };
+}
+
+async function awaitingOf(db: DeviceDb): Promise<StatusReply['awaiting']> {
+  const rows = await db.outbox
+    .where('status')
+    .equals('pending')
+    .filter((r) => r.reason === 'awaiting_other_device')
+    .toArray();
+  return { count: rows.length, message: rows[0]?.message ?? null };
 }

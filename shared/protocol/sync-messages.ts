@@ -39,7 +39,13 @@ export type RejectReason =
   | 'duplicate_purchase'
   | 'member_exists'
   | 'card_in_use'
-  | 'conflicting_duplicate';
+  | 'conflicting_duplicate'
+  /**
+   * Not stored and not in the chain: the member or sale it names is not on a ledger restored
+   * from a backup a short while ago, and another device may still send it again. The device
+   * keeps the event pending and sends it again (decision 0030).
+   */
+  | 'awaiting_other_device';
 
 /** One change of a pull: an applied event of the ledger, in server order. */
 export interface Change {

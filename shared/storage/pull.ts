@@ -67,9 +67,13 @@ export async function applySyncResponse(
         const row = await db.outbox.where('event_id').equals(ack.event_id).first();
         if (!row) continue;
         if (ack.status === 'rejected') {
-          // A chain rejection (gap, broken chain, bad hash) is the device's fault to fix; the event
-          // stays pending so it goes again once fixed. A business rejection is final and shown.
-          const retry = ack.reason === 'seq_gap' || ack.reason === 'chain_broken';
+          // A chain rejection (gap, broken chain, bad hash) is the device's fault to fix, and an
+          // event waiting for another device after a restore is not refused yet: the event stays
+          // pending so it goes again. A business rejection is final and shown.
+          const retry =
+            ack.reason === 'seq_gap' ||
+            ack.reason === 'chain_broken' ||
+            ack.reason === 'awaiting_other_device';
           await db.outbox.update(row.seq, {
             status: retry ? 'pending' : 'rejected',
             reason: ack.reason ?? null,

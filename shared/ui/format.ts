@@ -86,6 +86,10 @@ const WORDS = {
     ko: '서버가 백업에서 복구됨: 다시 보낸 기록',
     en: 'Endpoint restored from a backup: records sent again',
   },
+  awaiting_other_device: {
+    ko: '복구된 서버: 다른 기기를 기다리는 기록',
+    en: 'Restored endpoint: records waiting for another device',
+  },
   not_paired: {
     ko: '이 기기는 아직 연결되지 않았습니다. 옵션에서 연결하세요.',
     en: 'This device is not paired yet: pair it in the options.',

@@ -45,6 +45,10 @@ const REASONS: Record<RejectReason, Bilingual> = {
   member_exists: { ko: '이미 가입한 회원', en: 'Member exists already' },
   card_in_use: { ko: '다른 회원의 카드 번호', en: 'Card number of another member' },
   conflicting_duplicate: { ko: '같은 ID의 다른 기록', en: 'Another record with the same id' },
+  awaiting_other_device: {
+    ko: '복구된 서버: 다른 기기가 회원이나 구매를 다시 보내기를 기다림',
+    en: 'Restored endpoint: waiting for another device to send the member or sale again',
+  },
 };
 
 /** An event type in words (an unknown one as it is). */

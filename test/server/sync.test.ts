@@ -461,6 +461,64 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     expect(new Set(all).size).toBe(all.length);
   });
 
+  it('soon after a restore, keeps out of the chain an event naming a member it lacks', async () => {
+    const waiter = await TestDevice.pair(s, 'store-1', 'cashier', 'Waiter');
+    const enroller = await TestDevice.pair(s, 'store-1', 'cashier', 'Enroller');
+    const lee = randomUUID();
+    const sale = await waiter.event(
+      'purchase_recorded',
+      lee,
+      purchase(randomUUID(), 30_000, { points_earned: 1_200 }),
+    );
+    const after = await waiter.event('feedback_given', lee, { score: 9, comment: null });
+    // Marked restored (npm run admin -- restored) a minute ago.
+    await s.app.ctx.db.run(
+      `INSERT INTO meta (key, value) VALUES ('restored_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [String(Date.now() - 60_000)],
+    );
+    try {
+      const first = await waiter.sync([sale, after]);
+      expect(first.body.acks).toEqual([
+        expect.objectContaining({ status: 'rejected', reason: 'awaiting_other_device' }),
+        expect.objectContaining({ status: 'rejected', reason: 'seq_gap' }),
+      ]);
+      // Not stored, and the chain still ends before it.
+      expect(first.body.device_seq).toBe(0);
+      expect(
+        await s.app.ctx.db.get(`SELECT 1 AS one FROM events WHERE event_id = ?`, [sale.event_id]),
+      ).toBeUndefined();
+      // The other till sends the member; the same events, sent again, are applied.
+      const tag = lee.slice(0, 8);
+      const enrolled = await enroller.sync([
+        await enroller.event('member_enrolled', lee, enrollment(`card-${tag}`, `R${tag}`)),
+      ]);
+      expect(enrolled.body.acks[0]).toMatchObject({ status: 'applied' });
+      const again = await waiter.sync([sale, after]);
+      expect(again.body.acks.map((a: { status: string }) => a.status)).toEqual([
+        'applied',
+        'applied',
+      ]);
+      expect(again.body.device_seq).toBe(2);
+      // A refund of a sale the ledger lacks waits the same way.
+      const refund = await waiter.event('purchase_refunded', lee, {
+        refund_id: randomUUID(),
+        purchase_id: randomUUID(),
+        amount: 1_000,
+        lines: [],
+        amount_refunded: 1_000,
+        points_reversed: 20,
+        points_restored: 0,
+        coupon_restored: false,
+        stamps_removed: 0,
+      });
+      expect((await waiter.sync([refund])).body.acks[0]).toMatchObject({
+        reason: 'awaiting_other_device',
+      });
+    } finally {
+      await s.app.ctx.db.run(`DELETE FROM meta WHERE key = 'restored_at'`);
+    }
+  });
+
   it('tells a device paired again how far it holds the chain of its former identity', async () => {
     const former = await TestDevice.pair(s, 'store-1', 'cashier', 'Former');
     await member(former);
@@ -548,5 +606,8 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     expect(after.body.device_seq).toBe(e.seq);
     const next = await till.event('feedback_given', id, { score: 9, comment: null });
     expect((await till.sync([next])).body.acks[0].status).toBe('applied');
+    // Marked restored, the ledger holds back events naming unknown members for two days
+    // (decision 0030): not what the tests after this one are about.
+    await s.app.ctx.db.run(`DELETE FROM meta WHERE key = 'restored_at'`);
   });
 });

@@ -18,6 +18,8 @@ import {
 } from '../../shared/storage';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../shared/sync';
 import { restoreSqlite } from '../../server/restore';
+import { RESTORE_CATCH_UP_MS } from '../../server/api-sync';
+import { statusOf } from '../../extension/src/status';
 
 let s: Running;
 beforeAll(async () => {
@@ -424,6 +426,84 @@ describe('device store and sync client', () => {
       expect(await kiosk.balance(kim)).toBe(kimNow);
       expect(await kiosk.balance(lee)).toBe(leeBefore);
       expect((await syncStateOf(kiosk.db)).restored).toMatchObject({ resent: 0 });
+    });
+  });
+
+  it('after a restore, a till whose sale names a member another till enrolled waits for that till', async () => {
+    await BackedUp.with(async (own) => {
+      const a = await DeviceUnderTest.pair(own.server);
+      const b = await DeviceUnderTest.pair(own.server);
+      const kim = await a.enroll();
+      await a.sell(kim, { amount: 20_000 });
+      expect(await a.client.sync()).toMatchObject({ ok: true, pushed: 2 });
+      await own.takeBackup();
+      // After the backup: Lee enrolls at till A and buys at till B; at till B Kim buys, and at
+      // till A she returns it.
+      const lee = await a.enroll();
+      await a.client.sync();
+      await b.client.sync();
+      await b.sell(lee, { amount: 30_000 });
+      const kimSale = await b.sell(kim, { amount: 40_000 });
+      await b.sell(kim, { amount: 15_000 });
+      expect(await b.client.sync()).toMatchObject({ ok: true, pushed: 3 });
+      await a.client.sync();
+      expect(await a.refund(kim, kimSale?.purchase_id ?? '?')).toBe(true);
+      expect(await a.client.sync()).toMatchObject({ ok: true, pushed: 1 });
+      const kimBefore = await own.points(kim);
+      const leeBefore = await own.points(lee);
+      await own.restore();
+      // Till B syncs first: Lee is not on the restored ledger yet, so its sale waits on the till
+      // (and what B sold after it with it), nothing is refused.
+      expect(await b.client.sync()).toMatchObject({ ok: true });
+      expect(await b.outbox()).toBe(3);
+      expect(await rejectedEvents(b.db)).toEqual([]);
+      const waiting = await b.db.outbox.where('status').equals('pending').first();
+      expect(waiting).toMatchObject({ reason: 'awaiting_other_device' });
+      expect(waiting?.message).toContain('restored from a backup');
+      // The till's status bar says one record waits for another device, and why.
+      expect((await statusOf(b.db)).awaiting).toEqual({
+        count: 1,
+        message: expect.stringContaining(`no member ${lee}`),
+      });
+      // Till A sends Lee and the refund again; the refund waits for B's sale of Kim.
+      expect(await a.client.sync()).toMatchObject({ ok: true });
+      expect(await a.outbox()).toBe(1);
+      expect(await a.db.outbox.where('status').equals('pending').first()).toMatchObject({
+        reason: 'awaiting_other_device',
+      });
+      // Then each goes at its next sync, and the ledger is what it was before the loss.
+      await b.syncAll();
+      await a.syncAll();
+      expect(await a.outbox()).toBe(0);
+      expect(await b.outbox()).toBe(0);
+      expect(await rejectedEvents(a.db)).toEqual([]);
+      expect(await rejectedEvents(b.db)).toEqual([]);
+      expect(await own.points(kim)).toBe(kimBefore);
+      expect(await own.points(lee)).toBe(leeBefore);
+      expect((await statusOf(b.db)).awaiting).toEqual({ count: 0, message: null });
+    });
+  });
+
+  it('refuses a sale for an unknown member as before once the restore is two days old', async () => {
+    await BackedUp.with(async (own) => {
+      const a = await DeviceUnderTest.pair(own.server);
+      const b = await DeviceUnderTest.pair(own.server);
+      await own.takeBackup();
+      const lee = await a.enroll();
+      await a.client.sync();
+      await b.client.sync();
+      await b.sell(lee, { amount: 30_000 });
+      await b.client.sync();
+      await own.restore();
+      // Till A never comes back; two days on, till B's sale is refused, listed, and B goes on.
+      await own.server.app.ctx.db.run(`UPDATE meta SET value = ? WHERE key = 'restored_at'`, [
+        String(Date.now() - RESTORE_CATCH_UP_MS - 60_000),
+      ]);
+      await b.syncAll();
+      expect(await b.outbox()).toBe(0);
+      expect(await rejectedEvents(b.db)).toEqual([
+        expect.objectContaining({ reason: 'unknown_member' }),
+      ]);
     });
   });
 

@@ -84,6 +84,11 @@ export function StatusBar() {
           {t('restored', locale)}: {status.restored.resent}
         </span>
       )}
+      {status.awaiting.count > 0 && (
+        <span data-testid="awaiting" title={status.awaiting.message ?? ''}>
+          {t('awaiting_other_device', locale)}: {status.awaiting.count}
+        </span>
+      )}
       {status.rejected > 0 && (
         <span class="error" data-testid="rejected" title={status.last_error ?? ''}>
           {t('rejected', locale)}: {status.rejected}
