@@ -60,7 +60,8 @@ export interface Replies {
   'sync-now': StatusReply;
   status: StatusReply;
   'pos-hello': { ok: boolean };
-  unlock: Staff | null;
+  /** 'pin_shared': two of the store's staff have this PIN, so it names nobody. */
+  unlock: Staff | 'pin_shared' | null;
   find: string | null;
   member: MemberView;
   quote: Outcome<Quote>;

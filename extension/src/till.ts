@@ -88,10 +88,23 @@ export interface SaleInput {
   readonly staff_id: string | null;
 }
 
-export async function unlock(pin: string): Promise<Staff | null> {
-  const device = await deviceOf(deviceDb());
-  const staff = device.staff.find((s) => verifyPinHash(pin, s.pin_hash));
-  return staff ? { staff_id: staff.staff_id, name: staff.name, role: staff.role } : null;
+/**
+ * Who a PIN belongs to among the store's staff. Every hash is checked (as many as for a wrong
+ * PIN): a PIN two of them share (given before the endpoint refused shared PINs, decision 0025)
+ * names nobody, rather than whichever of them comes first.
+ */
+function staffWithPin(
+  staff: readonly { staff_id: string; name: string; role: string; pin_hash: string }[],
+  pin: string,
+): Staff | 'pin_shared' | null {
+  const matches = staff.filter((s) => verifyPinHash(pin, s.pin_hash));
+  if (matches.length > 1) return 'pin_shared';
+  const one = matches[0];
+  return one ? { staff_id: one.staff_id, name: one.name, role: one.role } : null;
+}
+
+export async function unlock(pin: string): Promise<Staff | 'pin_shared' | null> {
+  return staffWithPin((await deviceOf(deviceDb())).staff, pin);
 }
 
 /** What the till shows of a member: the profile's numbers, and the name to greet them by. */
@@ -404,10 +417,11 @@ export interface AdjustInput {
 
 async function adjustNow(input: AdjustInput): Promise<Outcome<null>> {
   const device = await deviceOf(deviceDb());
-  const manager = device.staff.find(
-    (s) => s.role === 'manager' && verifyPinHash(input.manager_pin, s.pin_hash),
-  );
-  if (!manager) return fail('manager_pin_wrong');
+  // A cashier who has a manager's PIN would approve in the manager's name: a shared PIN approves
+  // nothing.
+  const manager = staffWithPin(device.staff, input.manager_pin);
+  if (manager === 'pin_shared') return fail('pin_shared');
+  if (!manager || manager.role !== 'manager') return fail('manager_pin_wrong');
   if (!Number.isSafeInteger(input.points) || input.points === 0 || input.reason.trim().length < 3)
     return fail('adjust_invalid');
   await record([

@@ -111,6 +111,10 @@ const WORDS = {
   staff_pin: { ko: '직원 PIN', en: 'Staff PIN' },
   unlock: { ko: '잠금 해제', en: 'Unlock' },
   pin_wrong: { ko: 'PIN이 올바르지 않습니다', en: 'Wrong PIN' },
+  pin_shared: {
+    ko: '이 PIN을 쓰는 직원이 두 명 이상입니다: 관리자에게 각자의 PIN을 받으세요 (관리 콘솔, 직원, PIN 변경)',
+    en: 'More than one person has this PIN: ask the owner to give each their own (console, Staff, Change PIN)',
+  },
   lock: { ko: '잠금', en: 'Lock' },
   search: { ko: '카드 번호, 회원 코드 또는 전화번호', en: 'Card number, member code or phone' },
   checkout: { ko: '결제', en: 'Checkout' },

@@ -451,4 +451,51 @@ describe('cashier extension in Chromium', () => {
       .poll(async () => panel.getByTestId('restored').textContent(), poll)
       .toContain('다시 보낸 기록: 1');
   }, 90_000);
+
+  it('a PIN two of the staff share unlocks nobody and approves nothing, until one is changed', async () => {
+    const add = async (name: string, pin: string, role: 'cashier' | 'manager') =>
+      (await server.api('POST', '/staff', { store_id: 'store-1', name, pin, role })).body
+        .staff_id as string;
+    const han = await add('Han', '5678', 'manager');
+    const jung = await add('Jung', '5679', 'cashier');
+    // Given the same PIN before the endpoint refused it (decision 0025).
+    await server.app.ctx.db.run(
+      `UPDATE staff SET pin_hash = (SELECT pin_hash FROM staff WHERE staff_id = ?) WHERE staff_id = ?`,
+      [han, jung],
+    );
+    const panel = await context.newPage();
+    await panel.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+    const send = messenger(panel);
+    expect(await send({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    await panel.fill('input[name=staff_pin]', '5678');
+    await panel.click('[data-testid=unlock] button');
+    await expect
+      .poll(async () => panel.locator('p.error').textContent(), poll)
+      .toContain('두 명 이상');
+    expect(await panel.locator('input[name=search]').count()).toBe(0);
+    const member = (
+      await server.api('POST', '/customers', {
+        name: 'Moon',
+        phone: '010-7777-5656',
+        consent: true,
+      })
+    ).body.customer_id as string;
+    await send({ kind: 'sync-now' });
+    expect(
+      await send({
+        kind: 'adjust',
+        member_id: member,
+        points: 500,
+        reason: 'goodwill',
+        manager_pin: '5678',
+        staff_id: null,
+      }),
+    ).toMatchObject({ ok: false, message: 'pin_shared' });
+    // The owner gives Jung a PIN of their own; after the next sync Han's unlocks as Han.
+    expect((await server.api('PATCH', `/staff/${jung}`, { pin: '1357' })).status).toBe(200);
+    await send({ kind: 'sync-now' });
+    await panel.fill('input[name=staff_pin]', '5678');
+    await panel.click('[data-testid=unlock] button');
+    await expect.poll(async () => panel.locator('input[name=search]').count(), poll).toBe(1);
+  }, 60_000);
 });

@@ -11,11 +11,12 @@ export async function refreshStatus(): Promise<void> {
 }
 
 /** Unlocks the till with a staff PIN (checked offline against the synced hashes). */
-export async function unlock(pin: string): Promise<boolean> {
+export async function unlock(pin: string): Promise<'unlocked' | 'pin_wrong' | 'pin_shared'> {
   const staff = await ask({ kind: 'unlock', pin });
-  if (!staff) return false;
+  if (staff === null) return 'pin_wrong';
+  if (staff === 'pin_shared') return staff;
   usePanel.getState().set({ staff, lastTouch: Date.now(), message: null });
-  return true;
+  return 'unlocked';
 }
 
 export function lock(): void {

@@ -18,7 +18,7 @@ import { usePanel } from './store';
 export function Unlock() {
   const locale = usePanel((s) => s.locale);
   const [pin, setPin] = useState('');
-  const [wrong, setWrong] = useState(false);
+  const [wrong, setWrong] = useState<'pin_wrong' | 'pin_shared' | null>(null);
   const [busy, setBusy] = useState(false);
   return (
     <form
@@ -29,8 +29,8 @@ export function Unlock() {
         setBusy(true);
         // scrypt takes ~0.1 s: let the button show it is working first.
         setTimeout(() => {
-          void unlock(pin).then((ok) => {
-            setWrong(!ok);
+          void unlock(pin).then((outcome) => {
+            setWrong(outcome === 'unlocked' ? null : outcome);
             setPin('');
             setBusy(false);
           });
@@ -52,7 +52,7 @@ export function Unlock() {
       <button type="submit" disabled={busy}>
         {t('unlock', locale)}
       </button>
-      {wrong && <p class="error">{t('pin_wrong', locale)}</p>}
+      {wrong && <p class="error">{t(wrong, locale)}</p>}
     </form>
   );
 }
