@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { GENESIS_HASH } from '../shared/protocol';
 import { ProgramError } from '../shared/rules';
-import { ledgerAncestors, readMeta, writeMeta, type AppContext } from './context';
+import {
+  RESTORE_CATCH_UP_MS,
+  ledgerAncestors,
+  readMeta,
+  restoredAt,
+  writeMeta,
+  type AppContext,
+} from './context';
 import type { Queryable } from './db/database';
 import { digits, hashPin, newToken, sha256, verifyPin } from './crypto';
 import { ApiError, notFound } from './errors';
@@ -145,6 +152,42 @@ export async function recordBackup(q: Queryable, record: BackupRecord): Promise<
 export async function lastBackup(q: Queryable): Promise<BackupRecord | null> {
   const text = await readMeta(q, 'last_backup');
   return text === null ? null : (JSON.parse(text) as BackupRecord);
+}
+
+/** The last restore, as the owner's console shows it (decision 0030). */
+export interface RestoreReport {
+  readonly at: string;
+  /** Still within the days in which records wait for the devices that hold what they name. */
+  readonly catching_up: boolean;
+  /** Paired devices, not revoked, that have not synced since: they may hold records it lacks. */
+  readonly not_synced_since: readonly {
+    device_id: string;
+    name: string;
+    role: string;
+    store_id: string;
+  }[];
+}
+
+export async function lastRestore(ctx: AppContext): Promise<RestoreReport | null> {
+  const at = await restoredAt(ctx.db);
+  if (at === null) return null;
+  const iso = new Date(at).toISOString();
+  const rows = await ctx.db.all<{
+    device_id: string;
+    name: string;
+    role: string;
+    store_id: string;
+  }>(
+    `SELECT device_id, name, role, store_id FROM devices
+      WHERE paired_at IS NOT NULL AND revoked_at IS NULL AND (last_sync_at IS NULL OR last_sync_at < ?)
+      ORDER BY store_id, name, device_id`,
+    [iso],
+  );
+  return {
+    at: iso,
+    catching_up: ctx.now() - at < RESTORE_CATCH_UP_MS,
+    not_synced_since: rows.map((r) => ({ ...r })),
+  };
 }
 
 /** A token's id: the first 16 hex digits of its hash (it names the token, and reveals nothing). */
@@ -510,7 +553,11 @@ export function adminRoutes(router: Router, ctx: AppContext): void {
     allow: ['admin'],
     handler: async () => ({
       status: 200,
-      body: { database: ctx.db.kind, last: await lastBackup(ctx.db) },
+      body: {
+        database: ctx.db.kind,
+        last: await lastBackup(ctx.db),
+        restored: await lastRestore(ctx),
+      },
     }),
   });
 

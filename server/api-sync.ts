@@ -24,7 +24,7 @@ import {
   type Payload,
 } from '../shared/rules';
 import { staffOf } from './api-admin';
-import { RESTORED_AT, caller, readMeta, type AppContext } from './context';
+import { RESTORE_CATCH_UP_MS, caller, restoredAt, type AppContext } from './context';
 import { phoneHash } from './crypto';
 import { ApiError, badRequest, forbidden } from './errors';
 import type { Caller, Router } from './http';
@@ -312,18 +312,10 @@ function sanitize(item: unknown, h: ChainFields): EventEnvelope {
   } as unknown as EventEnvelope;
 }
 
-/**
- * How long after a restore an event naming a member or a sale the ledger lacks waits for the
- * device that recorded it to send it again (decision 0030): two days, so that a till switched
- * off overnight has synced; after that such an event is refused as before, and the device lists
- * it, rather than holding back what the till sends after it for good.
- */
-export const RESTORE_CATCH_UP_MS = 48 * 3_600_000;
-
 /** Whether the ledger was restored from a backup less than RESTORE_CATCH_UP_MS ago. */
 async function catchingUp(ctx: AppContext, w: Writer): Promise<boolean> {
-  const at = Number(await readMeta(w.tx, RESTORED_AT));
-  return Number.isFinite(at) && at > 0 && ctx.now() - at < RESTORE_CATCH_UP_MS;
+  const at = await restoredAt(w.tx);
+  return at !== null && ctx.now() - at < RESTORE_CATCH_UP_MS;
 }
 
 async function resolveMember(w: Writer, event: EventEnvelope): Promise<string> {

@@ -33,6 +33,20 @@ export const LEDGER_ID = 'ledger_id';
 export const LEDGER_ANCESTORS = 'ledger_ancestors';
 /** The meta key of when the ledger was last marked restored (milliseconds since the epoch). */
 export const RESTORED_AT = 'restored_at';
+/**
+ * How long after a restore an event naming a member or a sale the ledger lacks waits for the
+ * device that recorded it to send it again (decision 0030): two days, so that a till switched
+ * off overnight has synced; after that such an event is refused as before, and the device lists
+ * it, rather than holding back what the till sends after it for good.
+ */
+export const RESTORE_CATCH_UP_MS = 48 * 3_600_000;
+
+/** When the ledger was last marked restored (ms), or null if it never was. */
+export async function restoredAt(q: Queryable): Promise<number | null> {
+  const at = Number(await readMeta(q, RESTORED_AT));
+  return Number.isFinite(at) && at > 0 ? at : null;
+}
+
 /** Restores remembered (a device that last synced before more of them is not recognised). */
 const MAX_ANCESTORS = 100;
 

@@ -743,6 +743,24 @@ export function openApiDocument(version: string): Schema {
                     events: int(),
                   },
                 },
+                restored: {
+                  type: ['object', 'null'],
+                  description:
+                    'the last restore (npm run admin -- restore or restored); null when there was none',
+                  properties: {
+                    at: time(),
+                    catching_up: {
+                      type: 'boolean',
+                      description:
+                        'within the two days in which records naming what the ledger lacks wait on their devices',
+                    },
+                    not_synced_since: {
+                      type: 'array',
+                      description: 'paired devices, not revoked, that have not synced since',
+                      items: obj({ device_id: str(), name: str(), role: str(), store_id: str() }),
+                    },
+                  },
+                },
               }),
             ),
             ...errors(401, 403),

@@ -483,22 +483,39 @@ function Devices({ token, store, stores }: { token: string; store: string; store
   );
 }
 
-/** When the database was last backed up: an owner sees a nightly job that stopped. */
+/**
+ * When the database was last backed up: an owner sees a nightly job that stopped. For two days
+ * after a restore, above it: the tills and kiosks that have not synced since (decision 0030).
+ */
 function BackupLine({ token }: { token: string }) {
   const { t, say } = useWords();
   const backups = useLoad(() => api<Backups>(token, 'GET', '/backups'), [token]);
   const b = backups.data;
   if (!b) return null;
-  if (b.database === 'postgres') return <p class="hint">{t('backup_postgres')}</p>;
   const now = Date.now();
   const old = b.last === null || now - Date.parse(b.last.at) > 2 * DAY_MS;
+  const restored = b.restored?.catching_up ? b.restored : null;
   return (
-    <p class={old ? 'warning' : 'hint'} data-testid="backup">
-      {b.last === null
-        ? t('backup_never')
-        : say.lastBackup(say.ago(b.last.at, now), b.last.file, say.number(b.last.members))}
-      {b.last !== null && old && <strong>{t('backup_old')}</strong>}
-    </p>
+    <>
+      {restored && (
+        <p class={restored.not_synced_since.length > 0 ? 'warning' : 'hint'} data-testid="restored">
+          {say.restoredLine(
+            say.ago(restored.at, now),
+            restored.not_synced_since.map((d) => d.name),
+          )}
+        </p>
+      )}
+      {b.database === 'postgres' ? (
+        <p class="hint">{t('backup_postgres')}</p>
+      ) : (
+        <p class={old ? 'warning' : 'hint'} data-testid="backup">
+          {b.last === null
+            ? t('backup_never')
+            : say.lastBackup(say.ago(b.last.at, now), b.last.file, say.number(b.last.members))}
+          {b.last !== null && old && <strong>{t('backup_old')}</strong>}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -47,6 +47,12 @@ export interface Backups {
     readonly members: number;
     readonly events: number;
   } | null;
+  /** The last restore from a backup (decision 0030). */
+  readonly restored: {
+    readonly at: string;
+    readonly catching_up: boolean;
+    readonly not_synced_since: readonly { readonly device_id: string; readonly name: string }[];
+  } | null;
 }
 
 export interface NewDevice {

@@ -337,6 +337,18 @@ export function phrases(locale: Locale, zone?: string) {
         ? `${name}의 연결을 해제했습니다. 이제 동기화할 수 없습니다.`
         : `${name} is revoked: it can no longer sync.`,
     revokedAt: (at: string) => (ko ? `해제됨 ${at}` : `Revoked ${at}`),
+    restoredLine: (ago: string, waiting: readonly string[]) =>
+      ko
+        ? `백업에서 복구됨: ${ago}. ` +
+          (waiting.length === 0
+            ? '모든 계산대와 키오스크가 그 뒤로 동기화했습니다.'
+            : `아직 동기화하지 않은 기기: ${waiting.join(', ')}. 동기화하면 그 기록이 돌아옵니다.`) +
+          ' 백업 뒤에 연결한 계산대는 다시 연결하세요.'
+        : `Restored from a backup ${ago}. ` +
+          (waiting.length === 0
+            ? 'Every till and kiosk has synced since.'
+            : `Not synced since: ${waiting.join(', ')}; their records come back when they sync.`) +
+          ' Pair again any till paired after the backup.',
     lastBackup: (ago: string, file: string, members: string) =>
       ko
         ? `마지막 백업: ${ago}, ${file} (회원 ${members}명)`

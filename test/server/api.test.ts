@@ -44,7 +44,11 @@ describe.each(BACKENDS)('API on %s', (backend) => {
   });
 
   it('says when the last backup was taken (none yet, then the one the backup command noted)', async () => {
-    expect((await s.api('GET', '/backups')).body).toEqual({ database: backend, last: null });
+    expect((await s.api('GET', '/backups')).body).toEqual({
+      database: backend,
+      last: null,
+      restored: null,
+    });
     const record = {
       at: '2026-12-04T02:00:00.000Z',
       file: '/srv/backups/loyalty-2026-12-04.db',
@@ -57,7 +61,60 @@ describe.each(BACKENDS)('API on %s', (backend) => {
     expect((await s.api('GET', '/backups')).body).toEqual({
       database: backend,
       last: { ...record, at: '2026-12-05T02:00:00.000Z' },
+      restored: null,
     });
+  });
+
+  it('after a restore, names the devices that have not synced since, for two days', async () => {
+    const device = async (name: string) => {
+      const made = await s.api('POST', '/devices', { store_id: 'store-1', role: 'cashier', name });
+      const paired = await s.api(
+        'POST',
+        '/devices/pair',
+        { pairing_code: made.body.pairing_code },
+        null,
+      );
+      return { device_id: made.body.device_id as string, token: paired.body.token as string };
+    };
+    const sync = (d: { device_id: string; token: string }) =>
+      s.api(
+        'POST',
+        '/sync',
+        { protocol: 1, device_id: d.device_id, events: [], cursor: 0 },
+        d.token,
+      );
+    const early = await device('Restore early');
+    const late = await device('Restore late');
+    await device('Restore silent');
+    const gone = await device('Restore gone');
+    expect((await sync(early)).status).toBe(200);
+    expect((await s.api('DELETE', `/devices/${gone.device_id}`)).status).toBe(200);
+    await s.api('POST', '/devices', {
+      store_id: 'store-1',
+      role: 'kiosk',
+      name: 'Restore unpaired',
+    });
+    const markRestored = (at: number) =>
+      s.app.ctx.db.run(
+        `INSERT INTO meta (key, value) VALUES ('restored_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [String(at)],
+      );
+    try {
+      await markRestored(Date.now() + 1_000);
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await sync(late)).status).toBe(200);
+      const names = (body: { restored: { not_synced_since: { name: string }[] } }) =>
+        body.restored.not_synced_since.map((d) => d.name).filter((n) => n.startsWith('Restore'));
+      const now = (await s.api('GET', '/backups')).body;
+      expect(now.restored).toMatchObject({ at: expect.any(String), catching_up: true });
+      // Synced before the restore, or never: listed. Synced since, revoked, or never paired: not.
+      expect(names(now)).toEqual(['Restore early', 'Restore silent']);
+      await markRestored(Date.now() - 3 * 86_400_000);
+      const later = (await s.api('GET', '/backups')).body;
+      expect(later.restored.catching_up).toBe(false);
+    } finally {
+      await s.app.ctx.db.run(`DELETE FROM meta WHERE key = 'restored_at'`);
+    }
   });
 
   it("lists the owner's members by name, and finds them by part of a name, card or phone number", async () => {

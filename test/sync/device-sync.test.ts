@@ -18,7 +18,7 @@ import {
 } from '../../shared/storage';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../shared/sync';
 import { restoreSqlite } from '../../server/restore';
-import { RESTORE_CATCH_UP_MS } from '../../server/api-sync';
+import { RESTORE_CATCH_UP_MS } from '../../server/context';
 import { statusOf } from '../../extension/src/status';
 
 let s: Running;
