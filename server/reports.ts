@@ -2,7 +2,13 @@
  * What the owner reads from the shell (npm run admin -- conflicts | devices): the endpoint's
  * lists as text.
  */
-import { conflictsOf, devicesOf, type ConflictRow, type DeviceReport } from './api-admin';
+import {
+  conflictsOf,
+  devicesOf,
+  lastRestore,
+  type ConflictRow,
+  type DeviceReport,
+} from './api-admin';
 import type { AppContext } from './context';
 import { memberRow } from './ledger';
 
@@ -49,22 +55,39 @@ export async function conflictsText(
  * The devices as a table: a till that has not synced since yesterday, or has synced without
  * sending its sales, stands out.
  */
+/** For two days after a restore, the line above the devices: who has not synced since. */
+async function restoreText(ctx: AppContext): Promise<string> {
+  const restored = await lastRestore(ctx);
+  if (!restored?.catching_up) return '';
+  const names = restored.not_synced_since.map((d) => d.name);
+  return (
+    `restored from a backup at ${restored.at}: ` +
+    (names.length === 0
+      ? 'every paired till and kiosk has synced since'
+      : `not synced since: ${names.join(', ')} (their records come back when they sync)`) +
+    '; pair again any till paired after the backup\n\n'
+  );
+}
+
 export async function devicesText(ctx: AppContext, store: string | null): Promise<string> {
   const rows: readonly DeviceReport[] = await devicesOf(ctx, store);
   if (rows.length === 0) return store ? `no devices in store ${store}` : 'no devices';
-  return table([
-    ['store', 'role', 'name', 'paired', 'last sync', 'events', 'latest event received', 'device'],
-    ...rows.map((d) => [
-      d.store_id,
-      d.role,
-      d.name,
-      d.revoked_at
-        ? `revoked ${d.revoked_at}`
-        : (d.paired_at ?? (d.pairing_open ? 'code out' : 'no')),
-      d.last_sync_at ?? 'never',
-      String(d.events),
-      d.last_event_at ?? '-',
-      d.device_id,
-    ]),
-  ]);
+  return (
+    (await restoreText(ctx)) +
+    table([
+      ['store', 'role', 'name', 'paired', 'last sync', 'events', 'latest event received', 'device'],
+      ...rows.map((d) => [
+        d.store_id,
+        d.role,
+        d.name,
+        d.revoked_at
+          ? `revoked ${d.revoked_at}`
+          : (d.paired_at ?? (d.pairing_open ? 'code out' : 'no')),
+        d.last_sync_at ?? 'never',
+        String(d.events),
+        d.last_event_at ?? '-',
+        d.device_id,
+      ]),
+    ])
+  );
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, BACKENDS, iso, startServer, type Running } from '../support/server';
 import { recordBackup } from '../../server/api-admin';
+import { devicesText } from '../../server/reports';
 
 describe.each(BACKENDS)('API on %s', (backend) => {
   let s: Running;
@@ -109,9 +110,14 @@ describe.each(BACKENDS)('API on %s', (backend) => {
       expect(now.restored).toMatchObject({ at: expect.any(String), catching_up: true });
       // Synced before the restore, or never: listed. Synced since, revoked, or never paired: not.
       expect(names(now)).toEqual(['Restore early', 'Restore silent']);
+      // npm run admin -- devices says it above the list.
+      const listed = (await devicesText(s.app.ctx, 'store-1')).split('\n');
+      expect(listed[0]).toMatch(/^restored from a backup at .*not synced since: .*Restore early/);
+      expect(listed[0]).not.toContain('Restore late');
       await markRestored(Date.now() - 3 * 86_400_000);
       const later = (await s.api('GET', '/backups')).body;
       expect(later.restored.catching_up).toBe(false);
+      expect((await devicesText(s.app.ctx, 'store-1')).split('\n')[0]).toMatch(/^store +role/);
     } finally {
       await s.app.ctx.db.run(`DELETE FROM meta WHERE key = 'restored_at'`);
     }
