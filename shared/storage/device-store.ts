@@ -202,7 +202,8 @@ export async function savePairing(
     await db.sync.put({
       ...initialSync(),
       program_version: 0,
-      restored: resent > 0 ? { at: now, resent } : null,
+      // Paired once more before its first sync, it still says what the first pairing sent again.
+      restored: resent > 0 ? { at: now, resent } : ((await db.sync.get('sync'))?.restored ?? null),
     });
     await db.programs.put({ version: program.version, definition: program, effective_from: 0 });
   });

@@ -590,6 +590,10 @@ describe('device store and sync client', () => {
       // Its three synced events are pending again, under its new identity, and it says so.
       expect(await added.outbox()).toBe(3);
       expect((await syncStateOf(added.db)).restored).toMatchObject({ resent: 3 });
+      // Paired once more before it syncs (a code typed for the wrong till, say): nothing lost.
+      await added.pairAgain(own.server);
+      expect(await added.outbox()).toBe(3);
+      expect((await syncStateOf(added.db)).restored).toMatchObject({ resent: 3 });
       await added.syncAll();
       expect(await added.outbox()).toBe(0);
       expect(await rejectedEvents(added.db)).toEqual([]);
