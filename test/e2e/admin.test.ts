@@ -13,6 +13,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordBackup } from '../../server/api-admin';
+import { RESTORED_AT, writeMeta } from '../../server/context';
 import { verifyPinHash } from '../../shared/protocol';
 import { formatPoints, formatWon } from '../../shared/ui';
 import { checkAccessibility } from '../support/axe';
@@ -194,10 +195,7 @@ describe('admin console in Chromium', () => {
     expect(await page.getByTestId('restored').count()).toBe(0);
     // Restored from that backup a moment ago (npm run admin -- restore): the tills and kiosks
     // that have not synced since are named above it, for the two days records may wait on them.
-    await server.app.ctx.db.run(
-      `INSERT INTO meta (key, value) VALUES ('restored_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      [String(Date.now())],
-    );
+    await writeMeta(server.app.ctx.db, RESTORED_AT, String(Date.now()));
     await page.reload();
     await expect
       .poll(() => page.getByTestId('restored').textContent(), poll)

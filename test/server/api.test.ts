@@ -1,5 +1,6 @@
 /** The HTTP contract of API.md against the real server, on SQLite and on PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESTORED_AT, writeMeta } from '../../server/context';
 import { ADMIN_TOKEN, BACKENDS, iso, startServer, type Running } from '../support/server';
 import { recordBackup } from '../../server/api-admin';
 import { devicesText } from '../../server/reports';
@@ -95,11 +96,7 @@ describe.each(BACKENDS)('API on %s', (backend) => {
       role: 'kiosk',
       name: 'Restore unpaired',
     });
-    const markRestored = (at: number) =>
-      s.app.ctx.db.run(
-        `INSERT INTO meta (key, value) VALUES ('restored_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        [String(at)],
-      );
+    const markRestored = (at: number) => writeMeta(s.app.ctx.db, RESTORED_AT, String(at));
     try {
       await markRestored(Date.now() + 1_000);
       await new Promise((r) => setTimeout(r, 1_100));

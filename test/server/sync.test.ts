@@ -11,7 +11,7 @@ import {
 } from '../support/server';
 import type { Payload } from '../../shared/rules';
 import { conflictsText, devicesText } from '../../server/reports';
-import { renewLedgerId } from '../../server/context';
+import { renewLedgerId, RESTORED_AT, writeMeta } from '../../server/context';
 
 describe.each(BACKENDS)('sync on %s', (backend) => {
   let s: Running;
@@ -472,10 +472,7 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     );
     const after = await waiter.event('feedback_given', lee, { score: 9, comment: null });
     // Marked restored (npm run admin -- restored) a minute ago.
-    await s.app.ctx.db.run(
-      `INSERT INTO meta (key, value) VALUES ('restored_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      [String(Date.now() - 60_000)],
-    );
+    await writeMeta(s.app.ctx.db, RESTORED_AT, String(Date.now() - 60_000));
     try {
       const first = await waiter.sync([sale, after]);
       expect(first.body.acks).toEqual([
