@@ -10,11 +10,17 @@
  * keeps every event it recorded), and its member snapshots are pulled again from cursor 0 (the
  * restored endpoint numbers its events anew from the backup's last).
  */
-import type { Ack, Change } from '../protocol';
+import {
+  GENESIS_HASH,
+  signEventSync,
+  type Ack,
+  type Change,
+  type UnsignedEvent,
+} from '../protocol';
 import type { LedgerEvent } from '../rules';
 import { parseStoredProgram } from '../rules';
 import { syncStateOf } from './device-store';
-import type { DeviceDb, MemberRow } from './schema';
+import type { DeviceDb, MemberRow, OwnEventRow } from './schema';
 
 export interface SyncResponse {
   readonly acks: readonly Ack[];
@@ -35,6 +41,8 @@ export interface SyncResponse {
 export interface Applied {
   /** The endpoint was found restored from a backup: sync again from the start. */
   readonly restored: boolean;
+  /** Records moved ahead of those waiting for another device (moveAheadOfWaiting): send them. */
+  readonly moved: number;
 }
 
 export async function applySyncResponse(
@@ -89,6 +97,7 @@ export async function applySyncResponse(
         }
       }
       const resent = await followRestore(db, response, sync.ledger_id);
+      const moved = await moveAheadOfWaiting(db, response.acks);
       if (resent !== null) {
         // The changes were pulled after a cursor from before the restore: the next round pulls
         // everything again from 0, into empty snapshots.
@@ -159,7 +168,7 @@ export async function applySyncResponse(
         last_error: null,
         clock_offset_ms: offset,
       });
-      return { restored: resent !== null };
+      return { restored: resent !== null, moved };
     },
   );
 }
@@ -197,4 +206,76 @@ async function followRestore(
     });
   }
   return resent;
+}
+
+const AWAITING = 'awaiting_other_device';
+
+/**
+ * After a restore, a record that names a member or sale another device has yet to send again
+ * waits on this device (decision 0030), and the chain is in order: nothing recorded after it
+ * could reach the endpoint. So the records after the first waiting one are signed again into
+ * the chain in a new order: those of other members first, then the waiting members' own, in
+ * their order (a member's records never pass each other). The endpoint never stored any of
+ * them (a waiting record does not join the chain, and what follows it is refused as a gap), so
+ * they keep their event ids. The waiting members' records all say why they wait. Inside
+ * applySyncResponse's transaction; returns how many records moved ahead (0: nothing to send).
+ */
+async function moveAheadOfWaiting(db: DeviceDb, acks: readonly Ack[]): Promise<number> {
+  const waitingIds = new Set<string>();
+  for (const ack of acks)
+    if (ack.status === 'rejected' && ack.reason === AWAITING) waitingIds.add(ack.event_id);
+  if (waitingIds.size === 0) return 0;
+  const pending = await db.outbox.where('status').equals('pending').toArray();
+  // The waiting records: those just answered so, and those still waiting from an earlier round.
+  const why = new Map<string, string | null>();
+  let first = Number.POSITIVE_INFINITY;
+  for (const row of pending) {
+    if (!waitingIds.has(row.event_id) && row.reason !== AWAITING) continue;
+    if (!why.has(row.member_id)) why.set(row.member_id, row.message);
+    first = Math.min(first, row.seq);
+  }
+  if (first === Number.POSITIVE_INFINITY) return 0;
+  const rows = pending.filter((r) => r.seq >= first).sort((a, b) => a.seq - b.seq);
+  const ahead = rows.filter((r) => !why.has(r.member_id));
+  const behind = rows.filter((r) => why.has(r.member_id));
+  const device = await db.device.get('self');
+  const before = first === 1 ? undefined : await db.outbox.get(first - 1);
+  const prevHash = first === 1 ? GENESIS_HASH : before?.event.hash;
+  // Every record from the first waiting one on must be here, and nothing else at the chain's
+  // end; otherwise the chain is left as it is (it still goes in order).
+  const last = rows[rows.length - 1] as OwnEventRow;
+  if (
+    prevHash === undefined ||
+    device === undefined ||
+    device.seq !== last.seq ||
+    rows.length !== last.seq - first + 1
+  )
+    return 0;
+  const reordered: OwnEventRow[] = [];
+  let seq = first - 1;
+  let prev = prevHash;
+  for (const row of [...ahead, ...behind]) {
+    seq += 1;
+    const waits = why.has(row.member_id);
+    let event = row.event;
+    if (event.seq !== seq || event.prev_hash !== prev) {
+      const rest: Record<string, unknown> = { ...row.event };
+      delete rest.hash;
+      event = signEventSync({ ...rest, seq, prev_hash: prev } as unknown as UnsignedEvent);
+    }
+    prev = event.hash;
+    reordered.push({
+      ...row,
+      seq,
+      event,
+      reason: waits ? AWAITING : null,
+      message: waits ? (why.get(row.member_id) ?? row.message) : null,
+    });
+  }
+  // Out, then in: each event id is unique among the rows, whatever seq it had before.
+  await db.outbox.bulkDelete(rows.map((r) => r.seq));
+  await db.outbox.bulkAdd(reordered);
+  await db.device.update('self', { last_hash: prev });
+  // The first record was a waiting one: any other member's record has moved ahead of it.
+  return ahead.length;
 }

@@ -213,7 +213,8 @@ export class SyncClient {
       pulled: response.changes.length,
       rejected,
       // Found restored: what it lost goes again, and the members come again from cursor 0.
-      again: response.more || moreToPush || applied.restored,
+      // Records moved ahead of one waiting for another device go now.
+      again: response.more || moreToPush || applied.restored || applied.moved > 0,
     };
   }
 

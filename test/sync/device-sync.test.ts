@@ -429,58 +429,102 @@ describe('device store and sync client', () => {
     });
   });
 
-  it('after a restore, a till whose sale names a member another till enrolled waits for that till', async () => {
+  /**
+   * Before the backup Kim enrolls and buys at till A. After it, Lee enrolls at till A and buys
+   * twice at till B; Kim buys twice at till B and returns the first at till A. Then the endpoint
+   * is restored, and the tills sync in the order given.
+   */
+  async function lostDay(own: BackedUp) {
+    const a = await DeviceUnderTest.pair(own.server);
+    const b = await DeviceUnderTest.pair(own.server);
+    const kim = await a.enroll();
+    await a.sell(kim, { amount: 20_000 });
+    expect(await a.client.sync()).toMatchObject({ ok: true, pushed: 2 });
+    await own.takeBackup();
+    const lee = await a.enroll();
+    await a.client.sync();
+    await b.client.sync();
+    await b.sell(lee, { amount: 30_000 });
+    const kimSale = await b.sell(kim, { amount: 40_000 });
+    await b.sell(lee, { amount: 12_000 });
+    await b.sell(kim, { amount: 15_000 });
+    expect(await b.client.sync()).toMatchObject({ ok: true, pushed: 4 });
+    await a.client.sync();
+    expect(await a.refund(kim, kimSale?.purchase_id ?? '?')).toBe(true);
+    expect(await a.client.sync()).toMatchObject({ ok: true, pushed: 1 });
+    const before = { kim: await own.points(kim), lee: await own.points(lee) };
+    await own.restore();
+    return { a, b, kim, lee, before };
+  }
+
+  /**
+   * Everything is sent, nothing refused, and the ledger is what it was before the loss (with
+   * what was recorded since).
+   */
+  async function allBack(own: BackedUp, day: Awaited<ReturnType<typeof lostDay>>) {
+    await day.b.syncAll();
+    await day.a.syncAll();
+    for (const till of [day.a, day.b]) {
+      expect(await till.outbox()).toBe(0);
+      expect(await rejectedEvents(till.db)).toEqual([]);
+      expect((await statusOf(till.db)).awaiting).toEqual({ count: 0, message: null });
+    }
+    expect(await own.points(day.kim)).toBe(day.before.kim);
+    expect(await own.points(day.lee)).toBe(day.before.lee);
+  }
+
+  it('after a restore, a sale for a member another till enrolled waits; the rest of the till goes on', async () => {
     await BackedUp.with(async (own) => {
-      const a = await DeviceUnderTest.pair(own.server);
-      const b = await DeviceUnderTest.pair(own.server);
-      const kim = await a.enroll();
-      await a.sell(kim, { amount: 20_000 });
-      expect(await a.client.sync()).toMatchObject({ ok: true, pushed: 2 });
-      await own.takeBackup();
-      // After the backup: Lee enrolls at till A and buys at till B; at till B Kim buys, and at
-      // till A she returns it.
-      const lee = await a.enroll();
-      await a.client.sync();
-      await b.client.sync();
-      await b.sell(lee, { amount: 30_000 });
-      const kimSale = await b.sell(kim, { amount: 40_000 });
-      await b.sell(kim, { amount: 15_000 });
-      expect(await b.client.sync()).toMatchObject({ ok: true, pushed: 3 });
-      await a.client.sync();
-      expect(await a.refund(kim, kimSale?.purchase_id ?? '?')).toBe(true);
-      expect(await a.client.sync()).toMatchObject({ ok: true, pushed: 1 });
-      const kimBefore = await own.points(kim);
-      const leeBefore = await own.points(lee);
-      await own.restore();
-      // Till B syncs first: Lee is not on the restored ledger yet, so its sale waits on the till
-      // (and what B sold after it with it), nothing is refused.
+      const day = await lostDay(own);
+      const { a, b, kim, lee } = day;
+      // Till B syncs first: Lee is not on the restored ledger yet, so Lee's two sales wait on
+      // the till; Kim's, recorded between and after them, go through. Nothing is refused.
       expect(await b.client.sync()).toMatchObject({ ok: true });
-      expect(await b.outbox()).toBe(3);
       expect(await rejectedEvents(b.db)).toEqual([]);
-      const waiting = await b.db.outbox.where('status').equals('pending').first();
-      expect(waiting).toMatchObject({ reason: 'awaiting_other_device' });
-      expect(waiting?.message).toContain('restored from a backup');
-      // The till's status bar says one record waits for another device, and why.
+      const waiting = await b.db.outbox.where('status').equals('pending').sortBy('seq');
+      // In the order they were recorded (a member's records never pass each other).
+      expect(
+        waiting.map((r) => [r.member_id, r.reason, (r.event.payload as { amount: number }).amount]),
+      ).toEqual([
+        [lee, 'awaiting_other_device', 30_000],
+        [lee, 'awaiting_other_device', 12_000],
+      ]);
+      expect(waiting[0]?.message).toContain('restored from a backup');
+      const kimSales = (await b.db.outbox.where('member_id').equals(kim).toArray()).map(
+        (r) => r.status,
+      );
+      expect(kimSales).toEqual(['synced', 'synced']);
+      // The till's status bar says two records wait for another device, and why.
       expect((await statusOf(b.db)).awaiting).toEqual({
-        count: 1,
+        count: 2,
         message: expect.stringContaining(`no member ${lee}`),
       });
-      // Till A sends Lee and the refund again; the refund waits for B's sale of Kim.
+      // What B records meanwhile does not wait behind them either.
+      const later = await b.sell(kim, { amount: 8_000 });
+      day.before.kim += later?.points_earned ?? Number.NaN;
+      expect(await b.client.sync()).toMatchObject({ ok: true });
+      expect(await b.outbox()).toBe(2);
+      // Till A sends Lee again, and the refund of B's sale of Kim, which B has sent: nothing
+      // waits on A.
+      expect(await a.client.sync()).toMatchObject({ ok: true });
+      expect(await a.outbox()).toBe(0);
+      await allBack(own, day);
+      expect(await b.db.outbox.where('member_id').equals(kim).count()).toBe(3);
+    });
+  });
+
+  it("after a restore, a refund of a sale another till made waits for that till's sale", async () => {
+    await BackedUp.with(async (own) => {
+      const day = await lostDay(own);
+      const { a } = day;
+      // Till A syncs first: Lee's enrollment goes; the refund waits for B's sale of Kim.
       expect(await a.client.sync()).toMatchObject({ ok: true });
       expect(await a.outbox()).toBe(1);
       expect(await a.db.outbox.where('status').equals('pending').first()).toMatchObject({
         reason: 'awaiting_other_device',
       });
-      // Then each goes at its next sync, and the ledger is what it was before the loss.
-      await b.syncAll();
-      await a.syncAll();
-      expect(await a.outbox()).toBe(0);
-      expect(await b.outbox()).toBe(0);
       expect(await rejectedEvents(a.db)).toEqual([]);
-      expect(await rejectedEvents(b.db)).toEqual([]);
-      expect(await own.points(kim)).toBe(kimBefore);
-      expect(await own.points(lee)).toBe(leeBefore);
-      expect((await statusOf(b.db)).awaiting).toEqual({ count: 0, message: null });
+      await allBack(own, day);
     });
   });
 
