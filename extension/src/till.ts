@@ -120,8 +120,39 @@ export async function member(memberId: string): Promise<MemberView> {
   };
 }
 
-/** Finds a member by card number, member code (referral code) or phone number. */
+/** How long a search that found nothing on this till waits for a sync (the customer waits). */
+const CATCH_UP_WAIT_MS = 3_000;
+
+/**
+ * What this till has not pulled yet: a member who joined a moment ago at the kiosk or another
+ * till (the till pulls every minute). One sync, waited for at most CATCH_UP_WAIT_MS; offline or
+ * backing off, it says so at once. Whether it went through.
+ */
+async function caughtUp(): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    syncClient()
+      .sync()
+      .catch(() => null),
+    new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), CATCH_UP_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  return outcome?.ok === true;
+}
+
+/**
+ * Finds a member by card number, member code (referral code) or phone number: on this till, or
+ * else after one sync (caughtUp).
+ */
 export async function find(search: string): Promise<string | null> {
+  const here = await findHere(search);
+  if (here !== null || !search.trim()) return here;
+  return (await caughtUp()) ? findHere(search) : null;
+}
+
+async function findHere(search: string): Promise<string | null> {
   const text = search.trim();
   if (!text) return null;
   const db = deviceDb();
@@ -217,6 +248,10 @@ export const sell = oneAtATime(sellNow);
  * A phone number as typed: as events carry it (the way the program in force writes it), its
  * hash, and the member who has it already, written any way the program's versions write it.
  */
+/**
+ * A phone number as this shop writes it, and the member who has it. Not on this till, it is
+ * looked for again after one sync (caughtUp): a number given at the kiosk a moment ago is taken.
+ */
 async function numberOf(
   db: DeviceDb,
   phoneKey: string,
@@ -224,11 +259,9 @@ async function numberOf(
 ): Promise<{ phone: string; phone_hash: string; holder: string | null }> {
   const writings = await phoneWritingsOf(db, typed);
   const hashes = writings.map((w) => phoneHashOf(phoneKey, w));
-  return {
-    phone: writings[0] as string,
-    phone_hash: hashes[0] as string,
-    holder: await memberByPhoneHash(db, hashes),
-  };
+  let holder = await memberByPhoneHash(db, hashes);
+  if (holder === null && (await caughtUp())) holder = await memberByPhoneHash(db, hashes);
+  return { phone: writings[0] as string, phone_hash: hashes[0] as string, holder };
 }
 
 export interface EnrollInput {
@@ -244,7 +277,9 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   const db = deviceDb();
   const device = await deviceOf(db);
   const referral = input.referral.trim();
-  const referrer = referral ? await memberRow(db, { referral_code: referral }) : undefined;
+  let referrer = referral ? await memberRow(db, { referral_code: referral }) : undefined;
+  if (referral && !referrer && (await caughtUp()))
+    referrer = await memberRow(db, { referral_code: referral });
   if (referral && !referrer) return fail('referral_unknown');
   if (!input.name.trim()) return fail('name');
   const typed = phoneOfInput(input.phone);

@@ -199,6 +199,29 @@ describe('cashier extension in Chromium', () => {
       .poll(async () => panel.getByTestId('name').textContent(), poll)
       .toBe('Lee Seo-jun');
     expect(await panel.getByTestId('card').textContent()).toBe(newCard);
+    // Customers who joined at the kiosk a moment ago, after the till's last pull (it pulls every
+    // minute): the till looks again after one sync when it finds nobody. Jung's number cannot
+    // be enrolled a second time; Choi is found at the first search.
+    expect(await messenger(panel)({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    await server.api('POST', '/customers', { name: 'Jung Hana', phone: '01077778888' });
+    await panel.click('button[name=show-enroll]');
+    await panel.fill('input[name=enroll-name]', 'Jung H.');
+    await panel.fill('input[name=enroll-phone]', '010-7777-8888');
+    await panel.click('button[name=enroll]');
+    await expect
+      .poll(async () => panel.locator('.error').textContent(), poll)
+      .toContain('회원을 찾으세요');
+    const choi = (
+      await server.api('POST', '/customers', { name: 'Choi Yuna', phone: '01055556666' })
+    ).body;
+    await panel.fill('input[name=search]', choi.card_number);
+    await panel.press('input[name=search]', 'Enter');
+    await expect.poll(async () => panel.getByTestId('name').textContent(), poll).toBe('Choi Yuna');
+    await panel.fill('input[name=search]', newCard);
+    await panel.press('input[name=search]', 'Enter');
+    await expect
+      .poll(async () => panel.getByTestId('name').textContent(), poll)
+      .toBe('Lee Seo-jun');
     await panel.click('button[name=tab-checkout]');
 
     await panel.click('button[name=take-cart]');
