@@ -32,7 +32,7 @@ const handlers: Handlers = {
   },
   unlock: (r) => till.unlock(r.pin),
   find: (r) => till.find(r.search),
-  member: (r) => till.member(r.member_id),
+  member: (r) => till.member(r.member_id, r.fresh ?? false),
   quote: (r) => till.quote(r),
   sell: (r) => till.sell(r),
   enroll: (r) => till.enroll(r),

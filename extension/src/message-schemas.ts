@@ -31,7 +31,7 @@ export const RequestSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('pos-hello') }),
   v.strictObject({ kind: v.literal('unlock'), pin: v.pipe(v.string(), v.maxLength(16)) }),
   v.strictObject({ kind: v.literal('find'), search: v.pipe(v.string(), v.maxLength(100)) }),
-  v.strictObject({ kind: v.literal('member'), member_id: id }),
+  v.strictObject({ kind: v.literal('member'), member_id: id, fresh: v.optional(v.boolean()) }),
   v.strictObject({ kind: v.literal('quote'), ...sale }),
   v.strictObject({ kind: v.literal('sell'), ...sale }),
   v.strictObject({

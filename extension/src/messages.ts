@@ -44,7 +44,8 @@ export type Request =
   | { kind: 'pos-hello' }
   | { kind: 'unlock'; pin: string }
   | { kind: 'find'; search: string }
-  | { kind: 'member'; member_id: string }
+  /** `fresh`: after one sync (what another till recorded a moment ago), at most 3 s later. */
+  | { kind: 'member'; member_id: string; fresh?: boolean }
   | ({ kind: 'quote' } & SaleInput)
   | ({ kind: 'sell' } & SaleInput)
   | ({ kind: 'enroll' } & EnrollInput)

@@ -110,7 +110,12 @@ export async function unlock(pin: string): Promise<Staff | 'pin_shared' | null> 
 /** What the till shows of a member: the profile's numbers, and the name to greet them by. */
 export type MemberView = MemberSummary & { readonly name: string | null };
 
-export async function member(memberId: string): Promise<MemberView> {
+/**
+ * The member as this till knows them; `fresh`: after one sync (caughtUp), so that what another
+ * till recorded a moment ago (points spent there) is in the numbers.
+ */
+export async function member(memberId: string, fresh = false): Promise<MemberView> {
+  if (fresh) await caughtUp();
   const db = deviceDb();
   const now = await correctedNow(db);
   const [programs, events] = await Promise.all([programsOf(db), memberEvents(db, memberId)]);

@@ -217,6 +217,20 @@ describe('cashier extension in Chromium', () => {
     await panel.fill('input[name=search]', choi.card_number);
     await panel.press('input[name=search]', 'Enter');
     await expect.poll(async () => panel.getByTestId('name').textContent(), poll).toBe('Choi Yuna');
+    // She spends her points at another till (here the API) a moment later: found again, the
+    // till shows the points she has left once its sync is back, not the ones she spent.
+    expect(await points(panel)).toBe('1,000P');
+    const spent = await server.api('POST', `/customers/${choi.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 20_000,
+      redeem_points: 1_000,
+    });
+    expect(spent.status).toBe(201);
+    const left = await serverPoints(choi.customer_id);
+    expect(left).toBeLessThan(1_000);
+    await panel.fill('input[name=search]', choi.card_number);
+    await panel.press('input[name=search]', 'Enter');
+    await expect.poll(async () => points(panel), poll).toBe(`${left.toLocaleString('en-US')}P`);
     await panel.fill('input[name=search]', newCard);
     await panel.press('input[name=search]', 'Enter');
     await expect

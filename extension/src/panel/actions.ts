@@ -43,6 +43,20 @@ export async function find(): Promise<void> {
   }
   set({ message: null, view: 'checkout' });
   await loadMember(memberId);
+  void refreshMember(memberId);
+}
+
+/**
+ * The member shown at once from what the till holds, then again after one sync: points another
+ * till took a moment ago are not offered twice (the till pulls every minute). Only while the
+ * same member is on screen; the checkout's quote is worked out again on the fresh numbers.
+ */
+async function refreshMember(memberId: string): Promise<void> {
+  const fresh = await ask({ kind: 'member', member_id: memberId, fresh: true });
+  const { memberId: shown, set, quote: q } = usePanel.getState();
+  if (shown !== memberId) return;
+  set({ member: fresh });
+  if (q) await quote();
 }
 
 const digits = (text: string): number => Number(text.replace(/[^\d]/g, '')) || 0;
