@@ -49,12 +49,19 @@ export async function show(memberId: string): Promise<void> {
   store().set({ memberId, view, screen: 'member', error: null });
 }
 
+/**
+ * A member is shown at once from what the kiosk holds, and again after one sync (syncNow shows
+ * the member on screen afresh): a sale at the till a moment ago is in the points the customer
+ * reads, without waiting for the kiosk's next sync (every 30 s).
+ */
 export async function identifyByCode(text: string): Promise<void> {
-  await busy(async () => {
+  const shown = await busy(async () => {
     const found = await kiosk.identifyByCode(text);
     if (found.ok) await show(found.value);
     else failed(found.error, found.detail);
+    return found.ok;
   });
+  if (shown) void syncNow();
 }
 
 export async function identifyByPhone(phone: string, pin: string): Promise<boolean> {

@@ -223,6 +223,18 @@ describe('kiosk PWA in Chromium', () => {
     await expect.poll(screen, poll).toBe('member');
     await expectServerNumbers(lee.customer_id);
 
+    // Kim buys at the till a moment ago, after the kiosk's last sync: scanned now, her card
+    // shows the points of that sale (the kiosk syncs once when it shows a member).
+    const bought = await server.api('POST', `/customers/${kim.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 30_000,
+    });
+    expect(bought.status).toBe(201);
+    const after = (await server.api('GET', `/customers/${kim.customer_id}`)).body.points;
+    await page.getByRole('button', { name: '처음으로' }).click();
+    await identify(kim.card_number);
+    await expect.poll(() => text('available'), poll).toBe(formatPoints(after.available_points));
+
     // English on a tap.
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
