@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAccessibility } from '../support/axe';
 import { browserDateTime, launchWithExtension } from '../support/chromium';
 import { startServer, type Running } from '../support/server';
 import { restoreSqlite } from '../../server/restore';
@@ -102,6 +103,7 @@ describe('cashier extension in Chromium', () => {
     // Pasted as npm start prints the API: the endpoint is its origin.
     await options.fill('input[name=endpoint]', `${origin}/api/v1/`);
     await options.fill('input[name=pairing_code]', device.pairing_code);
+    await checkAccessibility(options, 'options');
     await options.click('button[type=submit]');
     await expect
       .poll(async () => options.getByTestId('paired').textContent(), poll)
@@ -118,6 +120,8 @@ describe('cashier extension in Chromium', () => {
     const panel = await context.newPage();
     panel.on('pageerror', (e) => console.error('side panel error:', e.message));
     await panel.goto(`chrome-extension://${extensionId}/sidepanel.html`);
+    await panel.waitForSelector('input[name=staff_pin]');
+    await checkAccessibility(panel, 'unlock');
     await panel.fill('input[name=staff_pin]', '1111');
     await panel.click('[data-testid=unlock] button');
     await expect.poll(async () => panel.locator('.error').textContent(), poll).toContain('PIN');
@@ -134,9 +138,11 @@ describe('cashier extension in Chromium', () => {
       }, poll)
       .toBe(1);
     expect(await points(panel)).toBe('1,000P');
+    await checkAccessibility(panel, 'member');
 
     // A new customer enrolls at the till (and gets the signup points and the welcome coupon).
     await panel.click('button[name=show-enroll]');
+    await checkAccessibility(panel, 'enroll');
     // What the worker refuses outright (a name over 100 characters) is said, not swallowed.
     await panel.fill('input[name=enroll-name]', 'L'.repeat(101));
     await panel.fill('input[name=enroll-phone]', '010-9876-5432');
@@ -177,7 +183,10 @@ describe('cashier extension in Chromium', () => {
     await expect.poll(async () => panel.getByTestId('card').textContent(), poll).toBe(newCard);
     // He has a new phone number: another member's is refused; his new one is recorded, and the
     // till finds him by it at once (before it syncs).
+    await panel.click('button[name=tab-adjust]');
+    await checkAccessibility(panel, 'adjust');
     await panel.click('button[name=tab-details]');
+    await checkAccessibility(panel, 'details');
     await panel.fill('input[name=details-phone]', '010-1234-5678');
     await panel.click('button[name=save-details]');
     await expect
@@ -257,6 +266,7 @@ describe('cashier extension in Chromium', () => {
     expect(await panel.getByTestId('quote').textContent()).toBe(
       '결제할 금액: 41,300원 · 쿠폰 할인 -4,700원 · 포인트 사용 1,000P · 적립 예정: 1,652P · 스탬프 +2',
     );
+    await checkAccessibility(panel, 'checkout');
     await panel.click('button[name=confirm]');
     await expect.poll(async () => points(panel), poll).toBe('1,652P');
     // What the sale did, for the cashier to tell the customer.
@@ -297,6 +307,7 @@ describe('cashier extension in Chromium', () => {
     await panel.press('[data-testid=refund] input[name=receipt]', 'Enter');
     await expect.poll(() => panel.locator('[data-testid=refund] .purchase').count(), poll).toBe(1);
     expect(await panel.getByTestId('receipt-id').textContent()).toContain(receipt);
+    await checkAccessibility(panel, 'refund');
     // On the shop's clock (the program's zone), as the kiosk and the receipt have it, not the PC's.
     const sold = (
       await server.api('GET', `/customers/${(await enrolled()).customer_id}/history`)
@@ -328,6 +339,8 @@ describe('cashier extension in Chromium', () => {
     await panel.locator('[data-testid=refund] button[name=refund-all]').first().click();
     await expect.poll(async () => points(panel), poll).toBe('1,589P');
     await expect.poll(async () => panel.getByTestId('pending').textContent(), poll).toContain('2');
+    await expect.poll(async () => panel.getByTestId('online').textContent(), poll).toBe('오프라인');
+    await checkAccessibility(panel, 'refund (offline)');
 
     // Bring the endpoint back on the same port and database; sync; the numbers agree.
     server = await server.restart();
