@@ -252,10 +252,8 @@ export const sell = oneAtATime(sellNow);
 /**
  * A phone number as typed: as events carry it (the way the program in force writes it), its
  * hash, and the member who has it already, written any way the program's versions write it.
- */
-/**
- * A phone number as this shop writes it, and the member who has it. Not on this till, it is
- * looked for again after one sync (caughtUp): a number given at the kiosk a moment ago is taken.
+ * Not on this till, the holder is looked for again after one sync (caughtUp): a number given at
+ * the kiosk a moment ago is taken.
  */
 async function numberOf(
   db: DeviceDb,
