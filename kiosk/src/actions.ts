@@ -75,6 +75,8 @@ export async function identifyByPhone(phone: string, pin: string): Promise<boole
     return true;
   });
   await refreshStatus();
+  // As for a card: shown again after one sync.
+  if (shown) void syncNow();
   return shown ?? false;
 }
 

@@ -214,13 +214,21 @@ describe('kiosk PWA in Chromium', () => {
     await expect.poll(() => text('online'), poll).toBe('온라인');
     await expect.poll(() => page.getByTestId('unsynced').count(), poll).toBe(0);
 
-    // Online, phone + PIN works (checked by the endpoint).
+    // Online, phone + PIN works (checked by the endpoint); Lee bought at the till a moment ago,
+    // and the sale is in the numbers the kiosk shows (it syncs once when it shows a member).
+    const leeBought = await server.api('POST', `/customers/${lee.customer_id}/purchases`, {
+      store_id: 'store-1',
+      amount: 25_000,
+    });
+    expect(leeBought.status).toBe(201);
     await page.getByRole('button', { name: '전화번호 + PIN으로 조회' }).click();
     for (const d of '01098765432') await page.click(`.keypad button[data-key="${d}"]`);
     await page.getByTestId('phone-next').click();
     for (const d of '2468') await page.click(`.keypad button[data-key="${d}"]`);
     await page.getByTestId('phone-next').click();
     await expect.poll(screen, poll).toBe('member');
+    const leeNow = (await server.api('GET', `/customers/${lee.customer_id}`)).body.points;
+    await expect.poll(() => text('available'), poll).toBe(formatPoints(leeNow.available_points));
     await expectServerNumbers(lee.customer_id);
 
     // Kim buys at the till a moment ago, after the kiosk's last sync: scanned now, her card
