@@ -354,7 +354,14 @@ export async function enroll(input: EnrollInput): Promise<Outcome<Enrolled>> {
     string,
     ...string[],
   ];
-  if (await memberByPhoneHash(db, [hash, ...earlier])) return fail('phone_taken');
+  const holder = () => memberByPhoneHash(db, [hash, ...earlier]);
+  let taken = await holder();
+  if (!taken) {
+    // Joined at the till a moment ago? One sync, then look again (offline this fails at once).
+    await catchUp();
+    taken = await holder();
+  }
+  if (taken) return fail('phone_taken');
   const referral = input.referral.trim();
   let referredBy: string | null = null;
   if (referral) {

@@ -243,6 +243,20 @@ describe('kiosk PWA in Chromium', () => {
     await identify(kim.card_number);
     await expect.poll(() => text('available'), poll).toBe(formatPoints(after.available_points));
 
+    // Park joined at the till a moment ago and tries the kiosk too: his number is taken (the
+    // kiosk syncs once before it says so), and no second member is made.
+    await server.api('POST', '/customers', { name: 'Park Minho', phone: '01033334444' });
+    await page.getByRole('button', { name: '처음으로' }).click();
+    await page.getByRole('button', { name: '회원 가입' }).click();
+    await page.fill('input[name=name]', 'Park Minho');
+    await page.fill('input[name=phone]', '010-3333-4444');
+    await page.fill('input[name=pin]', '1234');
+    await page.check('input[name=consent]');
+    await page.getByRole('button', { name: '가입하기' }).click();
+    await expect.poll(() => text('error'), poll).toContain('이미 가입된 전화번호');
+    await page.getByRole('button', { name: '처음으로' }).click();
+    await identify(kim.card_number);
+
     // English on a tap.
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
