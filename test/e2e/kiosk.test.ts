@@ -245,11 +245,11 @@ describe('kiosk PWA in Chromium', () => {
 
     // Park joined at the till a moment ago and tries the kiosk too: his number is taken (the
     // kiosk syncs once before it says so), and no second member is made.
-    await server.api('POST', '/customers', { name: 'Park Minho', phone: '01033334444' });
+    await server.api('POST', '/customers', { name: 'Park Minho', phone: '01044445555' });
     await page.getByRole('button', { name: '처음으로' }).click();
     await page.getByRole('button', { name: '회원 가입' }).click();
     await page.fill('input[name=name]', 'Park Minho');
-    await page.fill('input[name=phone]', '010-3333-4444');
+    await page.fill('input[name=phone]', '010-4444-5555');
     await page.fill('input[name=pin]', '1234');
     await page.check('input[name=consent]');
     await page.getByRole('button', { name: '가입하기' }).click();
