@@ -134,17 +134,14 @@ const CATCH_UP_WAIT_MS = 3_000;
  * backing off, it says so at once. Whether it went through.
  */
 async function caughtUp(): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const outcome = await Promise.race([
-    syncClient()
-      .sync()
-      .catch(() => null),
-    new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), CATCH_UP_WAIT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
-  return outcome?.ok === true;
+  return (await syncClient().syncWithin(CATCH_UP_WAIT_MS))?.ok === true;
+}
+
+/** `look` on this till, or else once more after one sync (caughtUp). */
+async function hereOrAfterSync<T>(look: () => Promise<T | null | undefined>): Promise<T | null> {
+  const here = await look();
+  if (here !== null && here !== undefined) return here;
+  return (await caughtUp()) ? ((await look()) ?? null) : null;
 }
 
 /**
@@ -152,9 +149,7 @@ async function caughtUp(): Promise<boolean> {
  * else after one sync (caughtUp).
  */
 export async function find(search: string): Promise<string | null> {
-  const here = await findHere(search);
-  if (here !== null || !search.trim()) return here;
-  return (await caughtUp()) ? findHere(search) : null;
+  return search.trim() ? hereOrAfterSync(() => findHere(search)) : null;
 }
 
 async function findHere(search: string): Promise<string | null> {
@@ -262,8 +257,7 @@ async function numberOf(
 ): Promise<{ phone: string; phone_hash: string; holder: string | null }> {
   const writings = await phoneWritingsOf(db, typed);
   const hashes = writings.map((w) => phoneHashOf(phoneKey, w));
-  let holder = await memberByPhoneHash(db, hashes);
-  if (holder === null && (await caughtUp())) holder = await memberByPhoneHash(db, hashes);
+  const holder = await hereOrAfterSync(() => memberByPhoneHash(db, hashes));
   return { phone: writings[0] as string, phone_hash: hashes[0] as string, holder };
 }
 
@@ -280,9 +274,9 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   const db = deviceDb();
   const device = await deviceOf(db);
   const referral = input.referral.trim();
-  let referrer = referral ? await memberRow(db, { referral_code: referral }) : undefined;
-  if (referral && !referrer && (await caughtUp()))
-    referrer = await memberRow(db, { referral_code: referral });
+  const referrer = referral
+    ? await hereOrAfterSync(() => memberRow(db, { referral_code: referral }))
+    : null;
   if (referral && !referrer) return fail('referral_unknown');
   if (!input.name.trim()) return fail('name');
   const typed = phoneOfInput(input.phone);

@@ -128,12 +128,7 @@ async function byCode(code: string): Promise<string | null> {
 
 /** One sync now, past any backoff, bounded in time: the customer is waiting. */
 async function catchUp(): Promise<void> {
-  await Promise.race([
-    syncClient()
-      .sync({ force: true })
-      .catch(() => undefined),
-    new Promise((resolve) => setTimeout(resolve, 5_000)),
-  ]);
+  await syncClient().syncWithin(5_000, { force: true });
 }
 
 const digitsOf = (phone: string): string => phone.replace(/\D/g, '');

@@ -153,16 +153,12 @@ export async function savePairing(
         } else if (row.status === 'pending' || lost) {
           if (lost) resent += 1;
           seq += 1;
-          const rest: Record<string, unknown> = { ...row.event };
-          delete rest.hash;
-          const unsigned = {
-            ...rest,
+          const event = signAgain(row.event, {
             event_id: uuidv7(),
             device_id: pairing.device_id,
             seq,
             prev_hash: prev,
-          };
-          const event = signEventSync(unsigned as unknown as UnsignedEvent);
+          });
           prev = event.hash;
           kept.push({
             ...row,
@@ -207,6 +203,19 @@ export async function savePairing(
     });
     await db.programs.put({ version: program.version, definition: program, effective_from: 0 });
   });
+}
+
+/**
+ * An event of this device signed again with some of its chain fields changed (a new place in
+ * the chain, a new identity): the event as it was, less its hash, hashed anew.
+ */
+export function signAgain(
+  event: EventEnvelope,
+  changes: { seq: number; prev_hash: string; event_id?: string; device_id?: string },
+): EventEnvelope {
+  const rest: Record<string, unknown> = { ...event };
+  delete rest.hash;
+  return signEventSync({ ...rest, ...changes } as unknown as UnsignedEvent);
 }
 
 export async function deviceOf(db: DeviceDb): Promise<DeviceRow> {

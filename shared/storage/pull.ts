@@ -10,17 +10,14 @@
  * keeps every event it recorded), and its member snapshots are pulled again from cursor 0 (the
  * restored endpoint numbers its events anew from the backup's last).
  */
-import {
-  GENESIS_HASH,
-  signEventSync,
-  type Ack,
-  type Change,
-  type UnsignedEvent,
-} from '../protocol';
+import { GENESIS_HASH, type Ack, type Change } from '../protocol';
 import type { LedgerEvent } from '../rules';
 import { parseStoredProgram } from '../rules';
-import { syncStateOf } from './device-store';
+import { signAgain, syncStateOf } from './device-store';
 import type { DeviceDb, MemberRow, OwnEventRow } from './schema';
+
+/** An event waiting for another device to send again what it names (decision 0030). */
+const AWAITING = 'awaiting_other_device';
 
 export interface SyncResponse {
   readonly acks: readonly Ack[];
@@ -79,9 +76,7 @@ export async function applySyncResponse(
           // event waiting for another device after a restore is not refused yet: the event stays
           // pending so it goes again. A business rejection is final and shown.
           const retry =
-            ack.reason === 'seq_gap' ||
-            ack.reason === 'chain_broken' ||
-            ack.reason === 'awaiting_other_device';
+            ack.reason === 'seq_gap' || ack.reason === 'chain_broken' || ack.reason === AWAITING;
           await db.outbox.update(row.seq, {
             status: retry ? 'pending' : 'rejected',
             reason: ack.reason ?? null,
@@ -208,8 +203,6 @@ async function followRestore(
   return resent;
 }
 
-const AWAITING = 'awaiting_other_device';
-
 /**
  * After a restore, a record that names a member or sale another device has yet to send again
  * waits on this device (decision 0030), and the chain is in order: nothing recorded after it
@@ -258,11 +251,8 @@ async function moveAheadOfWaiting(db: DeviceDb, acks: readonly Ack[]): Promise<n
     seq += 1;
     const waits = why.has(row.member_id);
     let event = row.event;
-    if (event.seq !== seq || event.prev_hash !== prev) {
-      const rest: Record<string, unknown> = { ...row.event };
-      delete rest.hash;
-      event = signEventSync({ ...rest, seq, prev_hash: prev } as unknown as UnsignedEvent);
-    }
+    if (event.seq !== seq || event.prev_hash !== prev)
+      event = signAgain(event, { seq, prev_hash: prev });
     prev = event.hash;
     reordered.push({
       ...row,

@@ -96,6 +96,22 @@ export class SyncClient {
     return this.running;
   }
 
+  /**
+   * One sync that someone is waiting for (a customer at the till or the kiosk): its outcome, or
+   * null when it takes longer than `ms` (it goes on meanwhile) or crashes.
+   */
+  async syncWithin(ms: number, options: { force?: boolean } = {}): Promise<SyncOutcome | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      this.sync(options).catch(() => null),
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), ms);
+      }),
+    ]);
+    clearTimeout(timer);
+    return outcome;
+  }
+
   /** The online probe: GET /health (navigator.onLine is only a hint). */
   async probe(): Promise<boolean> {
     try {
