@@ -9,6 +9,7 @@ import {
   purchasePayload,
   quoteCheckout,
   quoteRefund,
+  refundPayload,
   type ConflictKind,
   type MemberState,
   type Quote,
@@ -218,17 +219,14 @@ export function salesRoutes(router: Router, ctx: AppContext): void {
         if (!q.ok) throw refused(q.error);
         const refundId = uuidv7();
         const f = q.value;
-        await w.serverEvent(store, 'purchase_refunded', row.member_id, at, null, {
-          refund_id: refundId,
-          purchase_id: purchaseId,
-          amount: f.amount,
-          lines: [...f.lines],
-          amount_refunded: f.amount_refunded,
-          points_reversed: f.points_reversed,
-          points_restored: f.points_restored,
-          coupon_restored: f.coupon_restored,
-          stamps_removed: f.stamps_removed,
-        });
+        await w.serverEvent(
+          store,
+          'purchase_refunded',
+          row.member_id,
+          at,
+          null,
+          refundPayload(refundId, f),
+        );
         const after = await w.state(row, settled);
         refuseNewConflicts(before, after);
         return {

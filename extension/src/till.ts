@@ -11,6 +11,7 @@ import {
   purchasePayload,
   quoteCheckout,
   quoteRefund,
+  refundPayload,
   refundableQuantity,
   replay,
   summarize,
@@ -384,17 +385,7 @@ async function refundNow(input: RefundInput): Promise<Outcome<RefundQuote>> {
       type: 'purchase_refunded',
       member_id: input.member_id,
       staff_id: input.staff_id,
-      payload: {
-        refund_id: uuidv7(),
-        purchase_id: input.purchase_id,
-        amount: f.amount,
-        lines: [...f.lines],
-        amount_refunded: f.amount_refunded,
-        points_reversed: f.points_reversed,
-        points_restored: f.points_restored,
-        coupon_restored: f.coupon_restored,
-        stamps_removed: f.stamps_removed,
-      },
+      payload: refundPayload(uuidv7(), f),
     },
   ]);
   return { ok: true, value: f };

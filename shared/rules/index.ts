@@ -86,6 +86,7 @@ export {
   quoteRefund,
   refundFigures,
   refundInputOf,
+  refundPayload,
   refundableQuantity,
   type RefundInput,
   type RefundQuote,

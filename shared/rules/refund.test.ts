@@ -4,7 +4,10 @@ import { DEFAULT_PROGRAM } from './default-program';
 import { balanceOf } from './lots';
 import { usableCoupons } from './coupons';
 import { quoteRefund } from './refund';
-import type { LedgerEvent, Payload } from './events';
+import { checkRefund } from './check';
+import type { EventOf, LedgerEvent, Payload } from './events';
+import { replay } from './replay';
+import { parseInstant } from './time';
 
 const total = (till: Till, at: string): number =>
   balanceOf(till.state(seoul(at)), DEFAULT_PROGRAM).total;
@@ -124,6 +127,52 @@ describe('refunds (PROGRAM.md section 8)', () => {
     expect(till.state(seoul('2026-03-04T12:00:00')).coupons.get(welcome?.code ?? '')?.status).toBe(
       'active',
     );
+  });
+
+  it('records a refund in an event that carries its figures, as the endpoint re-checks them', () => {
+    const till = new Till();
+    till.enroll(seoul('2026-03-01T10:00:00'));
+    const welcome = usableCoupons(till.state(seoul('2026-03-01T10:00:00')))[0];
+    const sale = till.sell(seoul('2026-03-02T10:00:00'), {
+      lines: [drink(2, 5_000), goods(1, 30_000, 'beans')],
+      coupon_code: welcome?.code ?? '',
+      redeem_points: 1_000,
+    });
+    const refundAt = seoul('2026-03-03T10:00:00');
+    const q = till.refund(refundAt, {
+      purchase_id: sale.purchase_id,
+      lines: [
+        { sku: 'americano', quantity: 2 },
+        { sku: 'beans', quantity: 1 },
+      ],
+    });
+    // Every figure is one a wrong copy would get wrong: none is 0 and no two are equal.
+    expect(q).toMatchObject({
+      amount: 40_000,
+      amount_refunded: 35_000,
+      points_reversed: 1_400,
+      points_restored: 1_000,
+      coupon_restored: true,
+      stamps_removed: 2,
+    });
+    const event = till.events[till.events.length - 1] as EventOf<'purchase_refunded'>;
+    expect(event.payload).toEqual({
+      refund_id: 'till-1-r2',
+      purchase_id: sale.purchase_id,
+      amount: 40_000,
+      lines: [
+        { sku: 'americano', quantity: 2 },
+        { sku: 'beans', quantity: 1 },
+      ],
+      amount_refunded: 35_000,
+      points_reversed: 1_400,
+      points_restored: 1_000,
+      coupon_restored: true,
+      stamps_removed: 2,
+    });
+    const at = parseInstant(refundAt);
+    const before = replay(till.memberId, till.events.slice(0, -1), till.programs, at);
+    expect(checkRefund(before, DEFAULT_PROGRAM, event, at)).toEqual([]);
   });
 
   it('does not restore a coupon whose validity has ended', () => {

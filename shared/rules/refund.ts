@@ -124,6 +124,24 @@ function restorationLive(
 
 export type RefundFigures = Omit<RefundQuote, 'balance_after'>;
 
+/** The payload of the purchase_refunded event that records a refund's figures. */
+export function refundPayload(
+  refundId: string,
+  figures: RefundFigures,
+): Payload<'purchase_refunded'> {
+  return {
+    refund_id: refundId,
+    purchase_id: figures.purchase_id,
+    amount: figures.amount,
+    lines: [...figures.lines],
+    amount_refunded: figures.amount_refunded,
+    points_reversed: figures.points_reversed,
+    points_restored: figures.points_restored,
+    coupon_restored: figures.coupon_restored,
+    stamps_removed: figures.stamps_removed,
+  };
+}
+
 /** The numbers of a refund (what replay applies); quoteRefund adds the balance after it. */
 export function refundFigures(
   state: MemberState,

@@ -23,6 +23,7 @@ import {
   purchasePayload,
   quoteCheckout,
   quoteRefund,
+  refundPayload,
   type Line,
   type Payload,
   type Quote,
@@ -220,17 +221,7 @@ export class DeviceUnderTest {
         member_id: memberId,
         staff_id: null,
         occurred_at: at,
-        payload: {
-          refund_id: randomUUID(),
-          purchase_id: purchaseId,
-          amount: f.amount,
-          lines: [...f.lines],
-          amount_refunded: f.amount_refunded,
-          points_reversed: f.points_reversed,
-          points_restored: f.points_restored,
-          coupon_restored: f.coupon_restored,
-          stamps_removed: f.stamps_removed,
-        },
+        payload: refundPayload(randomUUID(), f),
       },
     ]);
     return true;

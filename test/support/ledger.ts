@@ -8,6 +8,7 @@ import {
   purchasePayload,
   quoteCheckout,
   quoteRefund,
+  refundPayload,
   replay,
   singleProgram,
   type CheckoutInput,
@@ -120,17 +121,7 @@ export class Till {
     if (!result.ok) throw result.error;
     const q = result.value;
     this.ids += 1;
-    this.record('purchase_refunded', at, {
-      refund_id: `${this.deviceId}-r${this.ids}`,
-      purchase_id: q.purchase_id,
-      amount: q.amount,
-      lines: [...q.lines],
-      amount_refunded: q.amount_refunded,
-      points_reversed: q.points_reversed,
-      points_restored: q.points_restored,
-      coupon_restored: q.coupon_restored,
-      stamps_removed: q.stamps_removed,
-    });
+    this.record('purchase_refunded', at, refundPayload(`${this.deviceId}-r${this.ids}`, q));
     return q;
   }
 }
