@@ -190,15 +190,18 @@ const empty = (): Activity => ({
 type Counted =
   EventOf<'member_enrolled'> | EventOf<'purchase_recorded'> | EventOf<'purchase_refunded'>;
 
-/** Adds one applied event to a day's figures and the span's; a purchase's member to `buyers`. */
-function count(into: readonly Activity[], e: Counted, buyers: Set<string>): void {
+/**
+ * Adds one applied event to a day's figures and the span's; counts a purchase's member's
+ * purchases in `buyers`.
+ */
+function count(into: readonly Activity[], e: Counted, buyers: Map<string, number>): void {
   if (e.type === 'member_enrolled') {
     for (const a of into) a.new_members += 1;
     return;
   }
   if (e.type === 'purchase_recorded') {
     const p = e.payload;
-    buyers.add(e.member_id);
+    buyers.set(e.member_id, (buyers.get(e.member_id) ?? 0) + 1);
     for (const a of into) {
       a.purchases += 1;
       a.sales_amount += p.amount;
@@ -217,6 +220,35 @@ function count(into: readonly Activity[], e: Counted, buyers: Set<string>): void
   }
 }
 
+/**
+ * Of `members`, those with an applied purchase (at `store`, when one is given) whose text date is
+ * before `day`: every one of them was made before the shop's `day + 1` began (an event's own
+ * offset is within a day of the shop's). A page of members a query, the endpoint's other work
+ * between pages.
+ */
+async function boughtEarlier(
+  ctx: AppContext,
+  members: readonly string[],
+  day: number,
+  store: string | null,
+  perPage: number,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (let i = 0; i < members.length; i += perPage) {
+    const ids = members.slice(i, i + perPage);
+    const rows = await ctx.db.all<{ member_id: string }>(
+      `SELECT DISTINCT member_id FROM events
+        WHERE member_id IN (${ids.map(() => '?').join(', ')})
+          AND type = 'purchase_recorded' AND status = 'applied' AND occurred_at < ?` +
+        (store === null ? '' : ` AND store_id = ?`),
+      [...ids, formatDate(civilDate(day)), ...(store === null ? [] : [store])],
+    );
+    for (const r of rows) found.push(r.member_id);
+    if (i + perPage < members.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return found;
+}
+
 export function reportRoutes(router: Router, ctx: AppContext, page: number = REPORT_PAGE): void {
   router.add({
     method: 'GET',
@@ -230,6 +262,10 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       if (last - first + 1 > REPORT_MAX_DAYS)
         throw badRequest(`invalid query: to: a report covers at most ${REPORT_MAX_DAYS} days`);
       const zone = ctx.programs.programs().at(ctx.now()).time_zone;
+      const store = query.store_id ?? null;
+      // The span before, of as many days: whose buyers came back is the span's retention.
+      const before = first - (last - first + 1);
+      const beforeStart = startOfLocalDay(zone, before);
       const start = startOfLocalDay(zone, first);
       const end = startOfLocalDay(zone, last + 1);
       // Events carry their own offset, so their text's date is within a day of the shop's:
@@ -238,31 +274,53 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       // chain's month is a million events, which would otherwise hold its one thread for seconds.
       const total = empty();
       const days = Array.from({ length: last - first + 1 }, empty);
-      const buyers = new Set<string>();
+      /** The span's buyers, with their purchases in it. */
+      const buyers = new Map<string, number>();
+      /** Members who bought in the span before; and, from a day earlier, before the span. */
+      const previous = new Set<string>();
+      const boughtBefore = new Set<string>();
       for (let after = 0; ;) {
         const rows = await ctx.db.all<{ server_seq: number; body: string }>(
           `SELECT server_seq, body FROM events
             WHERE server_seq > ? AND status = 'applied'
               AND type IN ('member_enrolled', 'purchase_recorded', 'purchase_refunded')
               AND occurred_at >= ? AND occurred_at < ?` +
-            (query.store_id === undefined ? '' : ` AND store_id = ?`) +
+            (store === null ? '' : ` AND store_id = ?`) +
             ` ORDER BY server_seq LIMIT ${page}`,
           [
             after,
-            formatDate(civilDate(first - 1)),
+            formatDate(civilDate(before - 1)),
             formatDate(civilDate(last + 2)),
-            ...(query.store_id === undefined ? [] : [query.store_id]),
+            ...(store === null ? [] : [store]),
           ],
         );
         for (const row of rows) {
           const e = JSON.parse(row.body) as Counted;
           const at = parseInstant(e.occurred_at);
-          if (at < start || at >= end) continue;
+          if (at >= end) continue;
+          if (at < start) {
+            if (e.type !== 'purchase_recorded') continue;
+            boughtBefore.add(e.member_id);
+            if (at >= beforeStart) previous.add(e.member_id);
+            continue;
+          }
           count([total, days[localDay(zone, at) - first] as Activity], e, buyers);
         }
         if (rows.length < page) break;
         after = Number((rows[rows.length - 1] as { server_seq: number }).server_seq);
         await new Promise((resolve) => setImmediate(resolve));
+      }
+      // The span's buyers not seen buying in the two spans: did they buy any time before?
+      const unknown = [...buyers.keys()].filter((m) => !boughtBefore.has(m));
+      for (const m of await boughtEarlier(ctx, unknown, before - 1, store, page))
+        boughtBefore.add(m);
+      let repeat = 0;
+      let returning = 0;
+      let retained = 0;
+      for (const [member, purchases] of buyers) {
+        if (purchases >= 2) repeat += 1;
+        if (boughtBefore.has(member)) returning += 1;
+        if (previous.has(member)) retained += 1;
       }
       return {
         status: 200,
@@ -270,8 +328,22 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
           from: formatDate(civilDate(first)),
           to: formatDate(civilDate(last)),
           time_zone: zone,
-          store_id: query.store_id ?? null,
-          totals: { ...total, members_purchasing: buyers.size },
+          store_id: store,
+          totals: {
+            ...total,
+            members_purchasing: buyers.size,
+            average_purchase:
+              total.purchases === 0 ? null : Math.floor(total.amount_paid / total.purchases),
+            repeat_members: repeat,
+            returning_members: returning,
+          },
+          retention: {
+            from: formatDate(civilDate(before)),
+            to: formatDate(civilDate(first - 1)),
+            members_purchasing: previous.size,
+            retained_members: retained,
+            lost_members: previous.size - retained,
+          },
           days: days.map((a, i) => ({ date: formatDate(civilDate(first + i)), ...a })),
         },
       };
@@ -288,7 +360,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       const programs = ctx.programs.programs();
       const program = programs.at(at);
       const tiers = new Map<string, number>(program.tiers.map((t) => [t.id, 0]));
-      const sum = { members: 0, points: 0, expiring: 0, debt: 0, inDebt: 0 };
+      const sum = { members: 0, points: 0, expiring: 0, debt: 0, inDebt: 0, spend: 0 };
       await eachMemberState(ctx, at, Math.min(page, POINTS_REPORT_MEMBERS), null, (_, state) => {
         const b = balanceOf(state, program, at);
         sum.members += 1;
@@ -296,6 +368,8 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
         sum.expiring += b.expiring_soon;
         sum.debt += b.debt;
         if (b.debt > 0) sum.inDebt += 1;
+        // What they paid over their membership, less what was refunded (their months' spend).
+        for (const month of state.months.values()) sum.spend += month.spend;
         tiers.set(state.tier, (tiers.get(state.tier) ?? 0) + 1);
       });
       return {
@@ -307,6 +381,12 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
           points_outstanding: sum.points,
           liability: {
             amount: sum.points * program.point_value,
+            currency: program.currency.code,
+            exponent: program.currency.exponent,
+          },
+          lifetime_spend: {
+            amount: sum.spend,
+            average_per_member: sum.members === 0 ? null : Math.floor(sum.spend / sum.members),
             currency: program.currency.code,
             exponent: program.currency.exponent,
           },

@@ -913,7 +913,7 @@ export function openApiDocument(version: string): Schema {
       '/reports/activity': {
         get: {
           summary:
-            "What the program did over a span of the shop's days (admin): members who joined, sales by members, points earned and used, coupons used, refunds; each day and the whole span",
+            "What the program did over a span of the shop's days (admin): members who joined, sales by members, points earned and used, coupons used, refunds; each day and the whole span, with the span's repeat and returning buyers and how many of the span before's buyers came back",
           parameters: [
             { name: 'from', in: 'query', required: true, schema: str('YYYY-MM-DD, the first day') },
             {
@@ -931,7 +931,25 @@ export function openApiDocument(version: string): Schema {
                 to: str(),
                 time_zone: str("the program's: the days are the shop's"),
                 store_id: { type: ['string', 'null'] },
-                totals: obj({ ...ACTIVITY, members_purchasing: int() }),
+                totals: obj({
+                  ...ACTIVITY,
+                  members_purchasing: int('members who bought in the span, each once'),
+                  average_purchase: {
+                    type: ['integer', 'null'],
+                    description: 'amount_paid / purchases, rounded down (null: no purchases)',
+                  },
+                  repeat_members: int('members who bought twice or more in the span'),
+                  returning_members: int(
+                    'members who bought in the span and had bought before it (at store_id, when given)',
+                  ),
+                }),
+                retention: obj({
+                  from: str('the first day of the span before, of as many days'),
+                  to: str('the day before from'),
+                  members_purchasing: int('members who bought in the span before'),
+                  retained_members: int('of those, members who bought again in the span'),
+                  lost_members: int('of those, members who did not'),
+                }),
                 days: { type: 'array', items: obj({ date: str(), ...ACTIVITY }) },
               }),
             ),
@@ -958,6 +976,21 @@ export function openApiDocument(version: string): Schema {
                     exponent: int(),
                   },
                   ['amount', 'currency', 'exponent'],
+                ),
+                lifetime_spend: obj(
+                  {
+                    amount: int(
+                      'what the members paid over their membership, less refunds, in minor units',
+                    ),
+                    average_per_member: {
+                      type: ['integer', 'null'],
+                      description:
+                        'amount / members, rounded down: the customer lifetime value so far (null: no members)',
+                    },
+                    currency: str(),
+                    exponent: int(),
+                  },
+                  ['amount', 'average_per_member', 'currency', 'exponent'],
                 ),
                 points_expiring_soon: int(),
                 expiring_soon_days: int(),

@@ -1381,6 +1381,13 @@ function PointsHeld({ token }: { token: string }) {
     ['points_outstanding', t('held_points'), say.points(h.points_outstanding)],
     ['liability', t('held_liability'), say.won(h.liability.amount)],
     [
+      'lifetime_spend',
+      t('held_spend'),
+      h.lifetime_spend.average_per_member === null
+        ? '-'
+        : say.won(h.lifetime_spend.average_per_member),
+    ],
+    [
       'points_expiring_soon',
       say.expiringWithin(h.expiring_soon_days),
       say.points(h.points_expiring_soon),
@@ -1430,6 +1437,41 @@ function ReportView({ token, store }: { token: string; store: string }) {
       t('report_members_purchasing'),
       say.number(r.totals.members_purchasing),
     ]);
+  // Who bought: again within the span, before it, and the span before's buyers who came back.
+  const buyers: Figure[] = r
+    ? [
+        [
+          'average_purchase',
+          t('report_average_purchase'),
+          r.totals.average_purchase === null ? '-' : say.won(r.totals.average_purchase),
+        ],
+        [
+          'repeat_members',
+          t('report_repeat'),
+          say.share(r.totals.repeat_members, r.totals.members_purchasing),
+        ],
+        [
+          'returning_members',
+          t('report_returning'),
+          say.share(r.totals.returning_members, r.totals.members_purchasing),
+        ],
+        [
+          'retained_members',
+          t('report_retained'),
+          say.cameBack(
+            r.retention.retained_members,
+            r.retention.members_purchasing,
+            r.retention.from,
+            r.retention.to,
+          ),
+        ],
+        [
+          'lost_members',
+          t('report_lost'),
+          say.share(r.retention.lost_members, r.retention.members_purchasing),
+        ],
+      ]
+    : [];
   const busyDays = r ? r.days.filter((d) => ACTIVITY_FIGURES.some(([, k]) => d[k] !== 0)) : [];
   return (
     <section aria-labelledby="report-title">
@@ -1461,6 +1503,7 @@ function ReportView({ token, store }: { token: string; store: string }) {
       {r && (
         <>
           <Figures rows={totals} class="card" testid="report-totals" />
+          <Figures rows={buyers} class="card" testid="report-buyers" />
           {busyDays.length === 0 && <p>{t('report_quiet')}</p>}
           {busyDays.length > 0 && (
             <table data-testid="report-days">

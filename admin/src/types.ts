@@ -141,7 +141,21 @@ export interface ActivityReport {
   readonly to: string;
   readonly time_zone: string;
   readonly store_id: string | null;
-  readonly totals: Activity & { readonly members_purchasing: number };
+  readonly totals: Activity & {
+    readonly members_purchasing: number;
+    /** amount_paid / purchases (null: no purchases). */
+    readonly average_purchase: number | null;
+    readonly repeat_members: number;
+    readonly returning_members: number;
+  };
+  /** The span before, of as many days: its buyers, and how many bought again in this one. */
+  readonly retention: {
+    readonly from: string;
+    readonly to: string;
+    readonly members_purchasing: number;
+    readonly retained_members: number;
+    readonly lost_members: number;
+  };
   readonly days: readonly (Activity & { readonly date: string })[];
 }
 
@@ -151,6 +165,7 @@ export interface PointsReport {
   readonly members: number;
   readonly points_outstanding: number;
   readonly liability: { readonly amount: number; readonly currency: string };
+  readonly lifetime_spend: { readonly amount: number; readonly average_per_member: number | null };
   readonly points_expiring_soon: number;
   readonly expiring_soon_days: number;
   readonly debt: number;

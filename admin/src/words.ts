@@ -77,6 +77,11 @@ const WORDS = {
   report_refunds: { ko: '환불', en: 'Refunds' },
   report_amount_refunded: { ko: '환불 금액', en: 'Money refunded' },
   report_points_reversed: { ko: '적립 취소', en: 'Points taken back' },
+  report_average_purchase: { ko: '평균 구매 금액', en: 'Average purchase' },
+  report_repeat: { ko: '두 번 이상 구매한 회원', en: 'Members who bought twice or more' },
+  report_returning: { ko: '전에도 구매한 회원', en: 'Members who had bought before' },
+  report_retained: { ko: '다시 구매한 회원 (유지)', en: 'Came back (retention)' },
+  report_lost: { ko: '다시 구매하지 않은 회원 (이탈)', en: 'Did not come back (churn)' },
   report_quiet: { ko: '이 기간에는 활동이 없습니다.', en: 'Nothing happened in these days.' },
   held_title: {
     ko: '지금 회원이 가진 포인트 (전체 매장)',
@@ -85,6 +90,10 @@ const WORDS = {
   held_members: { ko: '회원', en: 'Members' },
   held_points: { ko: '보유 포인트', en: 'Points held' },
   held_liability: { ko: '포인트의 금액 (부채)', en: 'Their worth (a liability)' },
+  held_spend: {
+    ko: '회원 1명당 누적 결제 금액 (고객 생애 가치)',
+    en: 'Spend per member over their membership (lifetime value)',
+  },
   held_debt: { ko: '회원이 갚을 포인트', en: 'Points members owe' },
   held_tiers: { ko: '등급별 회원', en: 'Members by tier' },
   name: { ko: '이름', en: 'Name' },
@@ -265,6 +274,16 @@ export function phrases(locale: Locale, zone?: string) {
     expiringWithin: (days: number) =>
       ko ? `${days}일 안에 소멸될 포인트` : `Expiring within ${days} days`,
     /** "3 members" after a count of points owed. */
+    /** "3 of the 5 members who bought from 2026-11-01 to 2026-11-30". */
+    cameBack: (retained: number, previous: number, from: string, to: string) =>
+      ko
+        ? `${from} ~ ${to}에 구매한 회원 ${formatNumber(previous)}명 중 ${formatNumber(retained)}명`
+        : `${formatNumber(retained)} of the ${formatNumber(previous)} member${previous === 1 ? '' : 's'} who bought from ${from} to ${to}`,
+    /** "2 (40 %)": a count and its share of a whole. */
+    share: (count: number, whole: number) =>
+      whole === 0
+        ? formatNumber(count)
+        : `${formatNumber(count)} (${Math.round((count * 100) / whole)}%)`,
     owedBy: (points: number, members: number) =>
       ko
         ? `${formatPoints(points, locale)} (회원 ${formatNumber(members)}명)`

@@ -398,6 +398,21 @@ describe('admin console in Chromium', () => {
     expect(await shown('sales_amount')).toBe('₩8,000');
     expect(await shown('points_redeemed')).toBe('2,000');
     expect(await shown('refunds')).toBe('0');
+    // Who bought: Choi Yuna twice (a repeat buyer), new to buying; and the week before's
+    // buyers who came back, as the endpoint counts them.
+    const activity = (await server.api('GET', `/reports/activity?from=${span.from}&to=${span.to}`))
+      .body;
+    const buyers = page.getByTestId('report-buyers');
+    const buyer = (field: string) => buyers.locator(`[data-field=${field}]`).textContent();
+    expect(await buyer('average_purchase')).toBe(formatWon(activity.totals.average_purchase, 'en'));
+    expect(activity.totals.average_purchase).toBe(activity.totals.amount_paid / 2);
+    expect(await buyer('repeat_members')).toBe('1 (100%)');
+    expect(await buyer('returning_members')).toBe('0 (0%)');
+    const before = activity.retention;
+    expect(before.to).toBe(seoulDate(Date.now() - 8 * DAY_MS));
+    expect(await buyer('retained_members')).toBe(
+      `${before.retained_members} of the ${before.members_purchasing} member${before.members_purchasing === 1 ? '' : 's'} who bought from ${before.from} to ${before.to}`,
+    );
     // The days with something in them, each on its own row.
     const days = await page.locator('[data-testid=report-days] tbody tr').count();
     expect(days).toBeGreaterThanOrEqual(1);
@@ -413,6 +428,12 @@ describe('admin console in Chromium', () => {
     await expect.poll(() => heldText('members'), poll).toBe('21');
     expect(await heldText('points_outstanding')).toBe(formatPoints(held.points_outstanding, 'en'));
     expect(await heldText('liability')).toBe(formatWon(held.liability.amount, 'en'));
+    expect(held.lifetime_spend.average_per_member).toBe(
+      Math.floor(held.lifetime_spend.amount / 21),
+    );
+    expect(await heldText('lifetime_spend')).toBe(
+      formatWon(held.lifetime_spend.average_per_member, 'en'),
+    );
     expect(await heldText('debt')).toBe(`${formatPoints(held.debt, 'en')} (1 member)`);
     expect(await heldText('tiers')).toBe(
       held.tiers

@@ -97,6 +97,18 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
       refunds: 1,
       amount_refunded: refund.body.amount_refunded,
       points_reversed: refund.body.points_reversed,
+      average_purchase: Math.floor((first.amount_paid + second.amount_paid + 20_000) / 3),
+      // B bought twice in February; A had bought before it (on 31 January), B had not.
+      repeat_members: 1,
+      returning_members: 1,
+    });
+    // The 28 days before: A bought on 31 January and again in February.
+    expect(feb.retention).toEqual({
+      from: '2026-01-04',
+      to: '2026-01-31',
+      members_purchasing: 1,
+      retained_members: 1,
+      lost_members: 0,
     });
     expect(first.coupon_discount).toBeGreaterThan(0);
     expect(refund.body.points_reversed).toBe(january.points_earned);
@@ -115,6 +127,9 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
     const jan31 = await report('from=2026-01-31&to=2026-01-31');
     expect(jan31.totals).toMatchObject({ new_members: 1, purchases: 1, sales_amount: 50_000 });
     expect(jan31.days).toEqual([expect.objectContaining({ date: '2026-01-31', purchases: 1 })]);
+    // A's first purchase: not returning, and no one bought on the day before.
+    expect(jan31.totals).toMatchObject({ returning_members: 0, repeat_members: 0 });
+    expect(jan31.retention).toMatchObject({ from: '2026-01-30', members_purchasing: 0 });
 
     const store2 = await report('from=2026-02-01&to=2026-02-28&store_id=store-2');
     expect(store2.totals).toMatchObject({
@@ -123,8 +138,64 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
       members_purchasing: 1,
       sales_amount: 10_000,
       refunds: 0,
+      // A's January purchase was at store 1: at store 2, A is a new buyer.
+      returning_members: 0,
     });
-    expect((await report('from=2025-02-01&to=2025-02-28')).totals.purchases).toBe(0);
+    expect(store2.retention).toMatchObject({ members_purchasing: 0, retained_members: 0 });
+    const none = await report('from=2025-02-01&to=2025-02-28');
+    expect(none.totals).toMatchObject({ purchases: 0, average_purchase: null });
+  });
+
+  it('tells returning, repeat, retained and lost buyers apart', async () => {
+    const join = async (name: string, phone: string) =>
+      (await s.api('POST', '/customers', { name, phone, occurred_at: '2026-03-01T10:00:00+09:00' }))
+        .body.customer_id as string;
+    const buy = async (who: string, at: string, store = 'store-1') => {
+      const res = await s.api('POST', `/customers/${who}/purchases`, {
+        store_id: store,
+        amount: 10_000,
+        occurred_at: at,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    };
+    // May's report: 31 days; the span before it is 31 March to 30 April.
+    const c = await join('C', '010-3200-0001');
+    const d = await join('D', '010-3200-0002');
+    const e = await join('E', '010-3200-0003');
+    const f = await join('F', '010-3200-0004');
+    const g = await join('G', '010-3200-0005');
+    await buy(c, '2026-03-10T12:00:00+09:00'); // long before: returning in May, not retained
+    await buy(c, '2026-05-10T12:00:00+09:00');
+    await buy(d, '2026-04-15T12:00:00+09:00'); // bought in April only: lost
+    await buy(e, '2026-04-30T23:30:00+09:00'); // the last hour of April, then May's first
+    await buy(e, '2026-05-01T00:10:00+09:00');
+    await buy(f, '2026-03-30T23:30:00+09:00'); // the day before the span before: returning
+    await buy(f, '2026-05-20T12:00:00+09:00');
+    await buy(g, '2026-05-03T12:00:00+09:00'); // new in May, twice: repeat
+    await buy(g, '2026-05-04T12:00:00+09:00');
+    const h = await join('H', '010-3200-0006');
+    await buy(h, '2026-03-05T12:00:00+09:00'); // at store 1; in May at store 2 only
+    await buy(h, '2026-05-15T12:00:00+09:00', 'store-2');
+
+    const may = await report('from=2026-05-01&to=2026-05-31');
+    expect(may.totals).toMatchObject({
+      purchases: 6,
+      members_purchasing: 5,
+      repeat_members: 1,
+      returning_members: 4,
+      average_purchase: 10_000,
+    });
+    expect(may.retention).toEqual({
+      from: '2026-03-31',
+      to: '2026-04-30',
+      members_purchasing: 2,
+      retained_members: 1,
+      lost_members: 1,
+    });
+    // At store 2, H is a new buyer in May: what H bought at store 1 is store 1's.
+    const may2 = await report('from=2026-05-01&to=2026-05-31&store_id=store-2');
+    expect(may2.totals).toMatchObject({ members_purchasing: 1, returning_members: 0 });
+    expect(may2.retention).toMatchObject({ members_purchasing: 0, lost_members: 0 });
   });
 
   it('refuses a span it cannot read, and says why', async () => {
@@ -183,25 +254,36 @@ describe.each(BACKENDS)('points report on %s', (backend) => {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body;
     };
-    await buy(a, { amount: 40_000, occurred_at: '2026-01-20T12:00:00+09:00' });
-    await buy(b, { amount: 900_000, occurred_at: '2026-01-21T12:00:00+09:00' });
-    await buy(c, {
-      amount: 20_000,
-      redeem_points: 1_000,
-      occurred_at: '2026-01-22T12:00:00+09:00',
-    });
-    await buy(d, { amount: 15_000, occurred_at: '2026-02-10T12:00:00+09:00' });
+    const paidA = (await buy(a, { amount: 40_000, occurred_at: '2026-01-20T12:00:00+09:00' }))
+      .amount_paid as number;
+    const paidB = (await buy(b, { amount: 900_000, occurred_at: '2026-01-21T12:00:00+09:00' }))
+      .amount_paid as number;
+    const paidC = (
+      await buy(c, {
+        amount: 20_000,
+        redeem_points: 1_000,
+        occurred_at: '2026-01-22T12:00:00+09:00',
+      })
+    ).amount_paid as number;
+    const paidD = (await buy(d, { amount: 15_000, occurred_at: '2026-02-10T12:00:00+09:00' }))
+      .amount_paid as number;
     // E spends every point a big sale earned, then the sale is refunded: a debt.
     const big = await buy(e, { amount: 200_000, occurred_at: '2026-01-23T12:00:00+09:00' });
-    await buy(e, {
-      amount: 30_000,
-      redeem_points: 1_000 + big.points_earned,
-      occurred_at: '2026-01-24T12:00:00+09:00',
-    });
+    const paidE = (
+      await buy(e, {
+        amount: 30_000,
+        redeem_points: 1_000 + big.points_earned,
+        occurred_at: '2026-01-24T12:00:00+09:00',
+      })
+    ).amount_paid as number;
     const refund = await s.api('POST', `/purchases/${big.purchase_id}/refunds`, {
       occurred_at: '2026-01-25T12:00:00+09:00',
     });
     expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+    // What the members paid over their membership, less refunds: E's big sale came back whole.
+    expect(refund.body.amount_refunded).toBe(big.amount_paid);
+    expect(paidC).toBe(19_000);
+    const january = paidA + paidB + paidC + paidE;
 
     // By hand: before anyone joined, nothing; on 7 January, two members with their 1,000
     // sign-up points each, worth 2,000 won (a point is worth 1 won in the default program).
@@ -210,6 +292,7 @@ describe.each(BACKENDS)('points report on %s', (backend) => {
       points_outstanding: 0,
       liability: { amount: 0, currency: 'KRW' },
       members_in_debt: 0,
+      lifetime_spend: { amount: 0, average_per_member: null },
     });
     expect(await report('2026-01-07T00:00:00+09:00')).toMatchObject({
       as_of: '2026-01-07T00:00:00+09:00',
@@ -258,6 +341,14 @@ describe.each(BACKENDS)('points report on %s', (backend) => {
       });
       for (const t of got.tiers as { tier: string; members: number }[])
         expect(t.members, `${at} ${t.tier}`).toBe(expected.tiers.get(t.tier) ?? 0);
+      // The members' lifetime spend and its average (the customer lifetime value so far).
+      const spend = at === '2026-01-26T00:00:00+09:00' ? january : january + paidD;
+      expect(got.lifetime_spend, at).toEqual({
+        amount: spend,
+        average_per_member: Math.floor(spend / 7),
+        currency: 'KRW',
+        exponent: 0,
+      });
       if (at === '2026-01-26T00:00:00+09:00') {
         expect(got.members_in_debt).toBe(1);
         expect(got.debt).toBeGreaterThan(0);
