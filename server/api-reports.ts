@@ -312,7 +312,9 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       }
       // The span's buyers not seen buying in the two spans: did they buy any time before?
       const unknown = [...buyers.keys()].filter((m) => !boughtBefore.has(m));
-      for (const m of await boughtEarlier(ctx, unknown, before - 1, store, page))
+      // A page of members, as the points report reads: each lookup reads their whole histories.
+      const lookups = Math.min(page, POINTS_REPORT_MEMBERS);
+      for (const m of await boughtEarlier(ctx, unknown, before - 1, store, lookups))
         boughtBefore.add(m);
       let repeat = 0;
       let returning = 0;
