@@ -126,7 +126,18 @@ export async function syncNow(force = false): Promise<void> {
   // For whoever looks at the kiosk's console: why the last sync did not go through.
   if (!outcome.ok) console.info(`sync: ${outcome.reason}: ${outcome.message}`);
   await refreshStatus();
-  // Fresh numbers for the member on screen (they may have changed on the endpoint).
+  await showAgain();
+}
+
+/**
+ * Fresh numbers for the member on screen (they may have changed on the endpoint). Reading them
+ * takes a moment: a customer who tapped "start over" meanwhile (or the 30 s timeout that
+ * cleared the screen) is not shown again, and nor is the member of a screen that moved on.
+ */
+export async function showAgain(): Promise<void> {
   const { memberId, screen } = store();
-  if (memberId && screen === 'member') await show(memberId).catch(() => undefined);
+  if (!memberId || screen !== 'member') return;
+  const view = await kiosk.memberView(memberId).catch(() => null);
+  const now = store();
+  if (view && now.memberId === memberId && now.screen === 'member') now.set({ view });
 }
