@@ -48,6 +48,9 @@ export const REPORT_PAGE = 1_000;
  */
 export const POINTS_REPORT_MEMBERS = 100;
 
+/** Lets the endpoint do its other work (the tills' syncs and reads) before a report reads on. */
+const otherWork = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** The day number of a real date written YYYY-MM-DD, from 1970 to 2999; else NaN. */
 function dayOf(text: string): number {
   const [y, m, d] = text.split('-').map(Number) as [number, number, number];
@@ -114,7 +117,7 @@ async function eachMemberState(
     }
     if (members.length < perPage) break;
     after = ids[ids.length - 1] as string;
-    await new Promise((resolve) => setImmediate(resolve));
+    await otherWork();
   }
 }
 
@@ -244,12 +247,14 @@ async function boughtEarlier(
       [...ids, formatDate(civilDate(day)), ...(store === null ? [] : [store])],
     );
     for (const r of rows) found.push(r.member_id);
-    if (i + perPage < members.length) await new Promise((resolve) => setImmediate(resolve));
+    if (i + perPage < members.length) await otherWork();
   }
   return found;
 }
 
 export function reportRoutes(router: Router, ctx: AppContext, page: number = REPORT_PAGE): void {
+  /** Members a query reads when it reads each one's whole history (points, members file, lookups). */
+  const memberPage = Math.min(page, POINTS_REPORT_MEMBERS);
   router.add({
     method: 'GET',
     path: '/reports/activity',
@@ -308,13 +313,11 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
         }
         if (rows.length < page) break;
         after = Number((rows[rows.length - 1] as { server_seq: number }).server_seq);
-        await new Promise((resolve) => setImmediate(resolve));
+        await otherWork();
       }
       // The span's buyers not seen buying in the two spans: did they buy any time before?
       const unknown = [...buyers.keys()].filter((m) => !boughtBefore.has(m));
-      // A page of members, as the points report reads: each lookup reads their whole histories.
-      const lookups = Math.min(page, POINTS_REPORT_MEMBERS);
-      for (const m of await boughtEarlier(ctx, unknown, before - 1, store, lookups))
+      for (const m of await boughtEarlier(ctx, unknown, before - 1, store, memberPage))
         boughtBefore.add(m);
       let repeat = 0;
       let returning = 0;
@@ -363,7 +366,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       const program = programs.at(at);
       const tiers = new Map<string, number>(program.tiers.map((t) => [t.id, 0]));
       const sum = { members: 0, points: 0, expiring: 0, debt: 0, inDebt: 0, spend: 0 };
-      await eachMemberState(ctx, at, Math.min(page, POINTS_REPORT_MEMBERS), null, (_, state) => {
+      await eachMemberState(ctx, at, memberPage, null, (_, state) => {
         const b = balanceOf(state, program, at);
         sum.members += 1;
         sum.points += Math.max(0, b.total);
@@ -416,19 +419,13 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       const program = ctx.programs.programs().at(at);
       // A byte order mark first: a spreadsheet then reads the names as UTF-8 (Korean included).
       const lines = [`\uFEFF${MEMBER_COLUMNS.map(([heading]) => heading).join(',')}`];
-      await eachMemberState(
-        ctx,
-        at,
-        Math.min(page, POINTS_REPORT_MEMBERS),
-        query.store_id ?? null,
-        (m, state) => {
-          // The numbers of the member's profile (GET /customers/{id}), as of the same moment.
-          const c = summarize(state, program);
-          lines.push(
-            MEMBER_COLUMNS.map(([, value, typed]) => csvField(value(m, c), typed)).join(','),
-          );
-        },
-      );
+      await eachMemberState(ctx, at, memberPage, query.store_id ?? null, (m, state) => {
+        // The numbers of the member's profile (GET /customers/{id}), as of the same moment.
+        const c = summarize(state, program);
+        lines.push(
+          MEMBER_COLUMNS.map(([, value, typed]) => csvField(value(m, c), typed)).join(','),
+        );
+      });
       const day = formatInstant(program.time_zone, at).slice(0, 10);
       return {
         status: 200,

@@ -273,7 +273,6 @@ export function phrases(locale: Locale, zone?: string) {
     /** "Expiring within 30 days". */
     expiringWithin: (days: number) =>
       ko ? `${days}일 안에 소멸될 포인트` : `Expiring within ${days} days`,
-    /** "3 members" after a count of points owed. */
     /** "3 of the 5 members who bought from 2026-11-01 to 2026-11-30". */
     cameBack: (retained: number, previous: number, from: string, to: string) =>
       ko
@@ -284,6 +283,7 @@ export function phrases(locale: Locale, zone?: string) {
       whole === 0
         ? formatNumber(count)
         : `${formatNumber(count)} (${Math.round((count * 100) / whole)}%)`,
+    /** "3 members" after a count of points owed. */
     owedBy: (points: number, members: number) =>
       ko
         ? `${formatPoints(points, locale)} (회원 ${formatNumber(members)}명)`
