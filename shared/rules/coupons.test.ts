@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { BirthdaySchema, MAX_UNITS, PurchaseRecordedSchema } from './events';
 import { drink, goods, seoul, Till } from '../../test/support/ledger';
-import { couponCode, usableCoupons } from './coupons';
+import { couponCode, couponSourceOf, usableCoupons } from './coupons';
+import { COUPON_SOURCES } from './state';
 import { RuleError } from './errors';
 
 const codeOf = (till: Till, at: string, source: string): string => {
@@ -118,6 +119,19 @@ describe('coupons and vouchers (PROGRAM.md section 6)', () => {
     expect(couponCode('tier', 'member-1', '24315-1')).not.toBe(
       couponCode('tier', 'member-2', '24315-1'),
     );
+  });
+
+  it("reads a coupon's source back from its code; a code a person chose is 'issued'", () => {
+    for (const source of COUPON_SOURCES)
+      expect(couponSourceOf(couponCode(source, 'member-1', 'k-1'))).toBe(source);
+    // As a cashier types it: lower case, spaces around.
+    expect(couponSourceOf(' st-z4dxnn082j ')).toBe('stamp_card');
+    expect(couponSourceOf('SUMMER10')).toBe('issued');
+    // A rule's prefix alone does not make a rule's code: ten digits of the alphabet follow it.
+    expect(couponSourceOf('ST-FREE')).toBe('issued');
+    expect(couponSourceOf('ST-Z4DXNN082JX')).toBe('issued');
+    expect(couponSourceOf('ST-Z4DXNN082I')).toBe('issued');
+    expect(couponSourceOf('XX-Z4DXNN082J')).toBe('issued');
   });
 
   it('keeps the codes it has already printed: the derivation never changes', () => {

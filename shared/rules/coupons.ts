@@ -56,6 +56,24 @@ export function couponCode(source: CouponSource, memberId: string, key: string):
   );
 }
 
+/** Each rule prefix's source: PREFIX the other way round. */
+const SOURCE_OF_PREFIX = new Map(
+  (Object.entries(PREFIX) as [CouponSource, string][]).map(([source, prefix]) => [prefix, source]),
+);
+
+/** A code couponCode() makes: two letters, a dash, ten Crockford base-32 digits. */
+const RULE_CODE = /^([A-Z]{2})-[0-9A-HJKMNP-TV-Z]{10}$/;
+
+/**
+ * What issued a coupon, read from its code: the rules' codes start with their source's prefix
+ * (couponCode). Any other code (one a person or another channel chose, sent as a coupon_issued
+ * event) is `issued`. Reports use it to say which benefits members used.
+ */
+export function couponSourceOf(code: string): CouponSource {
+  const rule = RULE_CODE.exec(normalizeCode(code));
+  return (rule && SOURCE_OF_PREFIX.get(rule[1] as string)) ?? 'issued';
+}
+
 function digit(n: number): number {
   return ALPHABET.charCodeAt(n & 31);
 }

@@ -68,6 +68,7 @@ export { balanceOf, expiryOf, availableFrom, type Balance } from './lots';
 export { evaluateTier, nextTier, tierOf, spendBefore, type NextTier } from './tiers';
 export {
   couponCode,
+  couponSourceOf,
   couponStatus,
   usableCoupons,
   normalizeCode,
