@@ -3,7 +3,8 @@
  * refund sent again, so each counts once); nothing is stored.
  *
  * - Activity: what the program did over a span of days (the shop's days, in the program's time
- *   zone): members who joined, sales by members, points earned and used, coupons used, refunds.
+ *   zone): members who joined, sales by members, points earned and used, coupons used, refunds,
+ *   and the benefits members used, most used first.
  * - Points: what the members hold at one moment, and its worth in money (the program's
  *   liability, PROGRAM.md section 10), with the points about to expire, the debts and the tiers.
  */
@@ -11,6 +12,7 @@ import * as v from 'valibot';
 import {
   balanceOf,
   civilDate,
+  couponSourceOf,
   daysInMonth,
   dayNumber,
   formatDate,
@@ -20,10 +22,13 @@ import {
   replay,
   startOfLocalDay,
   summarize,
+  type CouponSource,
   type EventOf,
   type LedgerEvent,
   type MemberState,
   type MemberSummary,
+  type Payload,
+  type Programs,
 } from '../shared/rules';
 import type { AppContext } from './context';
 import type { MemberRow } from './ledger';
@@ -191,13 +196,81 @@ const empty = (): Activity => ({
 });
 
 type Counted =
-  EventOf<'member_enrolled'> | EventOf<'purchase_recorded'> | EventOf<'purchase_refunded'>;
+  | EventOf<'member_enrolled'>
+  | EventOf<'purchase_recorded'>
+  | EventOf<'purchase_refunded'>
+  | EventOf<'coupon_used'>;
+
+/** One benefit members used in a span: their points, a kind of coupon, or a member discount. */
+export interface BenefitUse {
+  readonly benefit: 'points' | 'coupon' | 'membership';
+  /** What issued the coupons (couponSourceOf); null for points and the membership discount. */
+  readonly source: CouponSource | null;
+  /** Purchases it was used on (a coupon used on its own, without a sale, counts too). */
+  uses: number;
+  /** Its worth to the members, in minor units: the discounts, or the points' worth in money. */
+  amount: number;
+}
+
+/**
+ * The benefits members used, counted as sales are (PROGRAM.md section 10's "most used
+ * benefit"): a sale that redeemed points and used a coupon counts once for each.
+ */
+export class BenefitTally {
+  private readonly used = new Map<string, BenefitUse>();
+
+  constructor(private readonly programs: Programs) {}
+
+  add(benefit: BenefitUse['benefit'], source: CouponSource | null, amount: number): void {
+    const key = `${benefit}:${source ?? ''}`;
+    let use = this.used.get(key);
+    if (use === undefined) {
+      use = { benefit, source, uses: 0, amount: 0 };
+      this.used.set(key, use);
+    }
+    use.uses += 1;
+    use.amount += amount;
+  }
+
+  /** A sale: its points (at the value of the program it was made under), coupon and discount. */
+  purchase(p: Payload<'purchase_recorded'>, programVersion: number): void {
+    if (p.points_redeemed > 0)
+      this.add(
+        'points',
+        null,
+        p.points_redeemed * this.programs.version(programVersion).point_value,
+      );
+    if (p.coupon_code) this.add('coupon', couponSourceOf(p.coupon_code), p.coupon_discount);
+    if (p.membership_discount > 0) this.add('membership', null, p.membership_discount);
+  }
+
+  /** Most used first; of two used as often, the one worth more. */
+  ranked(): BenefitUse[] {
+    return [...this.used.values()].sort(
+      (a, b) =>
+        b.uses - a.uses ||
+        b.amount - a.amount ||
+        `${a.benefit}:${a.source ?? ''}`.localeCompare(`${b.benefit}:${b.source ?? ''}`),
+    );
+  }
+}
 
 /**
  * Adds one applied event to a day's figures and the span's; counts a purchase's member's
- * purchases in `buyers`.
+ * purchases in `buyers`, and the benefits a sale or a coupon used at the counter took.
  */
-function count(into: readonly Activity[], e: Counted, buyers: Map<string, number>): void {
+function count(
+  into: readonly Activity[],
+  e: Counted,
+  buyers: Map<string, number>,
+  benefits: BenefitTally,
+): void {
+  if (e.type === 'coupon_used') {
+    // A coupon used at the counter, not on a sale (a service): its worth is not a sum of money.
+    for (const a of into) a.coupons_used += 1;
+    benefits.add('coupon', couponSourceOf(e.payload.code), 0);
+    return;
+  }
   if (e.type === 'member_enrolled') {
     for (const a of into) a.new_members += 1;
     return;
@@ -205,6 +278,7 @@ function count(into: readonly Activity[], e: Counted, buyers: Map<string, number
   if (e.type === 'purchase_recorded') {
     const p = e.payload;
     buyers.set(e.member_id, (buyers.get(e.member_id) ?? 0) + 1);
+    benefits.purchase(p, e.program_version);
     for (const a of into) {
       a.purchases += 1;
       a.sales_amount += p.amount;
@@ -284,11 +358,12 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       /** Members who bought in the span before; and, from a day earlier, before the span. */
       const previous = new Set<string>();
       const boughtBefore = new Set<string>();
+      const benefits = new BenefitTally(ctx.programs.programs());
       for (let after = 0; ;) {
         const rows = await ctx.db.all<{ server_seq: number; body: string }>(
           `SELECT server_seq, body FROM events
             WHERE server_seq > ? AND status = 'applied'
-              AND type IN ('member_enrolled', 'purchase_recorded', 'purchase_refunded')
+              AND type IN ('member_enrolled', 'purchase_recorded', 'purchase_refunded', 'coupon_used')
               AND occurred_at >= ? AND occurred_at < ?` +
             (store === null ? '' : ` AND store_id = ?`) +
             ` ORDER BY server_seq LIMIT ${page}`,
@@ -309,7 +384,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
             if (at >= beforeStart) previous.add(e.member_id);
             continue;
           }
-          count([total, days[localDay(zone, at) - first] as Activity], e, buyers);
+          count([total, days[localDay(zone, at) - first] as Activity], e, buyers, benefits);
         }
         if (rows.length < page) break;
         after = Number((rows[rows.length - 1] as { server_seq: number }).server_seq);
@@ -349,6 +424,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
             retained_members: retained,
             lost_members: previous.size - retained,
           },
+          benefits: benefits.ranked(),
           days: days.map((a, i) => ({ date: formatDate(civilDate(first + i)), ...a })),
         },
       };

@@ -36,7 +36,7 @@ const ACTIVITY = {
   amount_paid: int('after coupons, member discounts and points'),
   points_earned: int(),
   points_redeemed: int(),
-  coupons_used: int(),
+  coupons_used: int('coupons used on sales, and on their own at the counter (a coupon_used event)'),
   refunds: int(),
   amount_refunded: int(),
   points_reversed: int(),
@@ -913,7 +913,7 @@ export function openApiDocument(version: string): Schema {
       '/reports/activity': {
         get: {
           summary:
-            "What the program did over a span of the shop's days (admin): members who joined, sales by members, points earned and used, coupons used, refunds; each day and the whole span, with the span's repeat and returning buyers and how many of the span before's buyers came back",
+            "What the program did over a span of the shop's days (admin): members who joined, sales by members, points earned and used, coupons used, refunds; each day and the whole span, with the span's repeat and returning buyers, how many of the span before's buyers came back, and the benefits members used, most used first",
           parameters: [
             { name: 'from', in: 'query', required: true, schema: str('YYYY-MM-DD, the first day') },
             {
@@ -950,6 +950,25 @@ export function openApiDocument(version: string): Schema {
                   retained_members: int('of those, members who bought again in the span'),
                   lost_members: int('of those, members who did not'),
                 }),
+                benefits: {
+                  type: 'array',
+                  description:
+                    'the benefits members used in the span, most used first (of two used as often, the one worth more); only those used',
+                  items: obj({
+                    benefit: { type: 'string', enum: ['points', 'coupon', 'membership'] },
+                    source: {
+                      type: ['string', 'null'],
+                      description:
+                        "a coupon's source, read from its code: tier, welcome, birthday, monthly_spend, stamp_card, consultation, repurchase, or issued (a code a person chose); null for points and the membership discount",
+                    },
+                    uses: int(
+                      'sales it was used on (a coupon used without a sale, at the counter, counts too)',
+                    ),
+                    amount: int(
+                      "its worth to the members, in minor units: the discounts given, or the points used x the program's point_value",
+                    ),
+                  }),
+                },
                 days: { type: 'array', items: obj({ date: str(), ...ACTIVITY }) },
               }),
             ),

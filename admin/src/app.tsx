@@ -1472,6 +1472,17 @@ function ReportView({ token, store }: { token: string; store: string }) {
         ],
       ]
     : [];
+  // What members used most: their points, each kind of coupon, the membership discount.
+  const benefits: Figure[] = r
+    ? r.benefits.map(
+        (b) =>
+          [
+            `${b.benefit}:${b.source ?? ''}`,
+            say.benefit(b),
+            say.benefitUse(b.uses, b.amount),
+          ] as const,
+      )
+    : [];
   const busyDays = r ? r.days.filter((d) => ACTIVITY_FIGURES.some(([, k]) => d[k] !== 0)) : [];
   return (
     <section aria-labelledby="report-title">
@@ -1504,6 +1515,10 @@ function ReportView({ token, store }: { token: string; store: string }) {
         <>
           <Figures rows={totals} class="card" testid="report-totals" />
           <Figures rows={buyers} class="card" testid="report-buyers" />
+          <section class="card" aria-labelledby="benefits-title" data-testid="report-benefits">
+            <h3 id="benefits-title">{t('report_benefits')}</h3>
+            {benefits.length === 0 ? <p>{t('report_no_benefits')}</p> : <Figures rows={benefits} />}
+          </section>
           {busyDays.length === 0 && <p>{t('report_quiet')}</p>}
           {busyDays.length > 0 && (
             <table data-testid="report-days">

@@ -157,6 +157,17 @@ export interface ActivityReport {
     readonly lost_members: number;
   };
   readonly days: readonly (Activity & { readonly date: string })[];
+  /** The benefits members used, most used first (only those used). */
+  readonly benefits: readonly BenefitUse[];
+}
+
+export interface BenefitUse {
+  readonly benefit: 'points' | 'coupon' | 'membership';
+  /** A coupon's source (welcome, stamp_card, ..., issued); null for the others. */
+  readonly source: string | null;
+  readonly uses: number;
+  /** Minor units: the discounts, or the points' worth. */
+  readonly amount: number;
 }
 
 /** GET /reports/points: what the members hold at one moment. */

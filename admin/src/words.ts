@@ -83,6 +83,14 @@ const WORDS = {
   report_retained: { ko: '다시 구매한 회원 (유지)', en: 'Came back (retention)' },
   report_lost: { ko: '다시 구매하지 않은 회원 (이탈)', en: 'Did not come back (churn)' },
   report_quiet: { ko: '이 기간에는 활동이 없습니다.', en: 'Nothing happened in these days.' },
+  report_benefits: {
+    ko: '회원이 사용한 혜택 (많이 쓴 순)',
+    en: 'Benefits members used, most used first',
+  },
+  report_no_benefits: {
+    ko: '이 기간에 사용한 혜택이 없습니다.',
+    en: 'No points, coupons or member discounts were used in these days.',
+  },
   held_title: {
     ko: '지금 회원이 가진 포인트 (전체 매장)',
     en: 'What members hold now (all stores)',
@@ -245,6 +253,20 @@ const CONFLICT_KINDS: Record<string, Record<Locale, string>> = {
   duplicate_enrollment: { ko: '두 번 가입한 회원', en: 'Member enrolled twice' },
 };
 
+/** A benefit of the activity report: points, the membership discount, or a kind of coupon by its source. */
+const BENEFITS: Record<string, Record<Locale, string>> = {
+  points: { ko: '포인트 사용', en: 'Points' },
+  membership: { ko: '유료 멤버십 할인', en: 'Membership discount' },
+  tier: { ko: '등급 쿠폰', en: 'Tier coupons' },
+  welcome: { ko: '가입 환영 쿠폰', en: 'Welcome coupons' },
+  birthday: { ko: '생일 쿠폰', en: 'Birthday coupons' },
+  monthly_spend: { ko: '월 구매 금액 쿠폰', en: 'Monthly spend coupons' },
+  stamp_card: { ko: '스탬프 카드 쿠폰', en: 'Stamp card coupons' },
+  consultation: { ko: '상담 쿠폰', en: 'Consultation coupons' },
+  repurchase: { ko: '재구매 쿠폰', en: 'Come-back coupons' },
+  issued: { ko: '직접 발행한 쿠폰', en: 'Coupons issued by hand' },
+};
+
 const MOVEMENTS: Record<string, Record<Locale, string>> = {
   purchase: { ko: '구매 적립', en: 'Earned on a purchase' },
   redeem: { ko: '구매에 사용', en: 'Used on a purchase' },
@@ -289,6 +311,16 @@ export function phrases(locale: Locale, zone?: string) {
         ? `${formatPoints(points, locale)} (회원 ${formatNumber(members)}명)`
         : `${formatPoints(points, locale)} (${formatNumber(members)} member${members === 1 ? '' : 's'})`,
     conflict: (kind: string) => CONFLICT_KINDS[kind]?.[locale] ?? kind,
+    /** "Stamp card coupons", "Points": a benefit by its kind, a coupon by its source. */
+    benefit: (b: { benefit: string; source: string | null }) => {
+      const key = b.benefit === 'coupon' ? (b.source ?? 'issued') : b.benefit;
+      return BENEFITS[key]?.[locale] ?? key;
+    },
+    /** "3 times, worth ₩3,000". */
+    benefitUse: (uses: number, amount: number) =>
+      ko
+        ? `${formatNumber(uses)}회, ${formatWon(amount, locale)} 상당`
+        : `${formatNumber(uses)} time${uses === 1 ? '' : 's'}, worth ${formatWon(amount, locale)}`,
     movement: (kind: string) => MOVEMENTS[kind]?.[locale] ?? kind,
     /** "5 min ago", "3 h ago", "2 days ago". */
     ago(iso: string, now: number): string {

@@ -413,6 +413,15 @@ describe('admin console in Chromium', () => {
     expect(await buyer('retained_members')).toBe(
       `${before.retained_members} of the ${before.members_purchasing} member${before.members_purchasing === 1 ? '' : 's'} who bought from ${before.from} to ${before.to}`,
     );
+    // The benefits used: points, on both sales.
+    expect(activity.benefits).toEqual([
+      { benefit: 'points', source: null, uses: 2, amount: 2_000 },
+    ]);
+    const benefits = page.getByTestId('report-benefits');
+    expect(await benefits.locator('dt').allTextContents()).toEqual(['Points']);
+    expect(await benefits.locator('[data-field="points:"]').textContent()).toBe(
+      '2 times, worth ₩2,000',
+    );
     // The days with something in them, each on its own row.
     const days = await page.locator('[data-testid=report-days] tbody tr').count();
     expect(days).toBeGreaterThanOrEqual(1);
@@ -448,6 +457,9 @@ describe('admin console in Chromium', () => {
     await page.click('button[name=show-report]');
     await expect.poll(() => shown('new_members'), poll).toBe('0');
     expect(await page.getByText('Nothing happened in these days.').count()).toBe(1);
+    expect(await page.getByTestId('report-benefits').textContent()).toContain(
+      'No points, coupons or member discounts were used in these days.',
+    );
 
     // Feedback: 2 promoters and 1 detractor of 3 answers is an NPS of 33.
     await tab('feedback');

@@ -6,7 +6,47 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BenefitTally } from '../../server/api-reports';
+import { couponCode, DEFAULT_PROGRAM, programHistory } from '../../shared/rules';
 import { BACKENDS, TestDevice, purchase, startServer, type Running } from '../support/server';
+
+describe('benefits members used (the activity report counts them)', () => {
+  it('counts each benefit of a sale once, at the worth of the version it was made under', () => {
+    // Version 2 made a point worth 5 won.
+    const tally = new BenefitTally(
+      programHistory([
+        { program: DEFAULT_PROGRAM, effective_from: 0 },
+        { program: { ...DEFAULT_PROGRAM, version: 2, point_value: 5 }, effective_from: 1 },
+      ]),
+    );
+    const stamp = couponCode('stamp_card', 'm-1', '10:1');
+    tally.purchase(purchase('p-1', 20_000, { points_redeemed: 1_000 }), 1);
+    tally.purchase(purchase('p-2', 20_000, { points_redeemed: 1_000 }), 2);
+    tally.purchase(
+      purchase('p-3', 20_000, {
+        coupon_code: stamp.toLowerCase(),
+        coupon_discount: 5_000,
+        membership_discount: 2_000,
+        points_redeemed: 3_000,
+      }),
+      1,
+    );
+    tally.purchase(purchase('p-4', 20_000, { coupon_code: 'SUMMER10', coupon_discount: 7_000 }), 1);
+    tally.purchase(purchase('p-5', 20_000, { coupon_code: stamp, coupon_discount: 1_000 }), 1);
+    tally.add('coupon', 'issued', 0);
+    tally.purchase(purchase('p-6', 20_000, { membership_discount: 1_500 }), 1);
+    expect(tally.ranked()).toEqual([
+      { benefit: 'points', source: null, uses: 3, amount: 1_000 + 5_000 + 3_000 },
+      // Two uses each: the larger worth first.
+      { benefit: 'coupon', source: 'issued', uses: 2, amount: 7_000 },
+      { benefit: 'coupon', source: 'stamp_card', uses: 2, amount: 6_000 },
+      { benefit: 'membership', source: null, uses: 2, amount: 3_500 },
+    ]);
+    expect(
+      new BenefitTally(programHistory([{ program: DEFAULT_PROGRAM, effective_from: 0 }])).ranked(),
+    ).toEqual([]);
+  });
+});
 
 describe.each(BACKENDS)('activity report on %s', (backend) => {
   let s: Running;
@@ -111,6 +151,12 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
       lost_members: 0,
     });
     expect(first.coupon_discount).toBeGreaterThan(0);
+    // B's sale used a coupon and points, once each: the coupon, worth more, comes first.
+    expect(feb.benefits).toEqual([
+      { benefit: 'coupon', source: 'welcome', uses: 1, amount: first.coupon_discount },
+      { benefit: 'points', source: null, uses: 1, amount: 1_000 },
+    ]);
+    expect(first.coupon_discount).toBe(3_000);
     expect(refund.body.points_reversed).toBe(january.points_earned);
     expect(feb.days).toHaveLength(28);
     expect(feb.days[0]).toMatchObject({
@@ -142,8 +188,58 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
       returning_members: 0,
     });
     expect(store2.retention).toMatchObject({ members_purchasing: 0, retained_members: 0 });
+    expect(store2.benefits).toEqual([]);
     const none = await report('from=2025-02-01&to=2025-02-28');
     expect(none.totals).toMatchObject({ purchases: 0, average_purchase: null });
+  });
+
+  it('ranks the benefits members used, most used first', async () => {
+    const join = async (name: string, phone: string) =>
+      (await s.api('POST', '/customers', { name, phone, occurred_at: '2026-07-01T10:00:00+09:00' }))
+        .body.customer_id as string;
+    const welcome = async (who: string) =>
+      (await s.api('GET', `/customers/${who}/coupons?as_of=2026-07-02T09:00:00%2B09:00`)).body
+        .coupons[0].code as string;
+    const buy = async (who: string, at: string, body: Record<string, unknown>) => {
+      const res = await s.api('POST', `/customers/${who}/purchases`, {
+        store_id: 'store-1',
+        occurred_at: at,
+        ...body,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    };
+    const c = await join('C', '010-3300-0001');
+    const d = await join('D', '010-3300-0002');
+    // C: the welcome coupon on a large first sale, then points three times.
+    const first = await buy(c, '2026-07-02T12:00:00+09:00', {
+      amount: 100_000,
+      coupon_code: await welcome(c),
+    });
+    for (const day of ['03', '04', '05'])
+      await buy(c, `2026-07-${day}T12:00:00+09:00`, { amount: 10_000, redeem_points: 1_000 });
+    // D: the welcome coupon used at the counter, on no sale (a till's own event).
+    const till = await TestDevice.pair(s, 'store-1', 'cashier', 'benefits till');
+    const used = await till.sync([
+      await till.event(
+        'coupon_used',
+        d,
+        { code: await welcome(d) },
+        Date.parse('2026-07-06T12:00:00+09:00'),
+      ),
+    ]);
+    expect(used.body.acks[0]).toMatchObject({ status: 'applied' });
+
+    const july = await report('from=2026-07-01&to=2026-07-31');
+    // Points were used three times, the coupon twice though it was worth more.
+    expect(july.benefits).toEqual([
+      { benefit: 'points', source: null, uses: 3, amount: 3_000 },
+      { benefit: 'coupon', source: 'welcome', uses: 2, amount: first.coupon_discount },
+    ]);
+    expect(first.coupon_discount).toBe(10_000);
+    expect(july.totals).toMatchObject({ purchases: 4, coupons_used: 2, points_redeemed: 3_000 });
+    // The day of the counter's use counts it too.
+    expect(july.days[5]).toMatchObject({ date: '2026-07-06', coupons_used: 1, purchases: 0 });
   });
 
   it('tells returning, repeat, retained and lost buyers apart', async () => {
