@@ -69,6 +69,7 @@ interface Json {
   purchase_id: string;
   tier: string;
   points: { total_points: number };
+  coupons: { code: string; source: string; status: string }[];
 }
 const call = async (method: string, path: string, body?: unknown): Promise<Json> => {
   const res = await fetch(`${base}${path}`, {
@@ -101,8 +102,19 @@ for (const [i, name] of NAMES.entries()) {
   });
   members.push({ id: m.customer_id, name, code: m.referral_code, card: m.card_number });
 }
+/** Whether a sale would go through (the quote answers as the sale would), without recording it. */
+const quoteOk = async (memberId: string, body: unknown): Promise<boolean> => {
+  const res = await fetch(`${base}/customers/${memberId}/quote`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await res.body?.cancel();
+  return res.ok;
+};
 let purchases = 0;
 let refunds = 0;
+let couponsUsed = 0;
 for (const [i, m] of members.entries()) {
   // Big spenders first: tiers from PLATINUM down to BASIC.
   const visits = 4 + Math.floor(rnd() * 10) + (i < 3 ? 12 : 0);
@@ -125,14 +137,30 @@ for (const [i, m] of members.entries()) {
       profile.available_points >= 2_000 && rnd() < 0.3
         ? Math.min(profile.available_points, Math.floor(amount / 2))
         : 0;
-    const sale = await call('POST', `/customers/${m.id}/purchases`, {
+    const body = {
       store_id: boot.store_id,
       amount,
       lines,
       redeem_points: redeem >= 1_000 ? redeem : 0,
       occurred_at: at(t),
-    });
+    };
+    // Most members bring the welcome coupon to their first purchase, and some the coupons they
+    // get later (a stamp card's free drink, a tier's or a birthday's discount): the owner's
+    // report then shows which benefits are used most.
+    const { coupons } = await call(
+      'GET',
+      `/customers/${m.id}/coupons?as_of=${encodeURIComponent(at(t))}`,
+    );
+    const usable = coupons.filter(
+      (c) => c.status === 'active' && (c.source === 'welcome') === (v === 0),
+    );
+    const coupon = usable[Math.floor(rnd() * usable.length)];
+    const bring = v === 0 ? 0.8 : 0.5;
+    const withCoupon = coupon && rnd() < bring ? { ...body, coupon_code: coupon.code } : null;
+    const used = withCoupon !== null && (await quoteOk(m.id, withCoupon));
+    const sale = await call('POST', `/customers/${m.id}/purchases`, used ? withCoupon : body);
     purchases += 1;
+    if (used) couponsUsed += 1;
     if (rnd() < 0.08) {
       await call('POST', `/purchases/${sale.purchase_id}/refunds`, {
         occurred_at: at(t + 2 * 3_600_000),
@@ -145,7 +173,7 @@ for (const [i, m] of members.entries()) {
 }
 await db.run(`INSERT INTO meta (key, value) VALUES ('demo_seeded', ?)`, [new Date().toISOString()]);
 console.log(
-  `Seeded store ${boot.store_id}: ${members.length} members, ${purchases} purchases, ${refunds} refunds over four months.`,
+  `Seeded store ${boot.store_id}: ${members.length} members, ${purchases} purchases (${couponsUsed} with a coupon), ${refunds} refunds over four months.`,
 );
 for (const m of members.slice(0, 5)) {
   const p = await call('GET', `/customers/${m.id}`);

@@ -178,6 +178,9 @@ describe('the commands a newcomer runs', () => {
     const first = run('server/demo.ts', []);
     expect(first.code, first.err).toBe(0);
     expect(first.out).toMatch(/Seeded store \S+: 12 members, \d+ purchases/);
+    // Some sales used a coupon (the owner's report shows which benefits are used most).
+    const withCoupon = /\((\d+) with a coupon\)/.exec(first.out);
+    expect(Number(withCoupon?.[1] ?? 0)).toBeGreaterThan(0);
     expect(run('server/demo.ts', []).out).toContain('already');
   }, 120_000);
 
