@@ -75,6 +75,8 @@ const ActivityQuerySchema = v.strictObject({
   from: DateSchema,
   to: DateSchema,
   store_id: v.optional(id),
+  /** `csv`: the days and the span's totals as a file for a spreadsheet. */
+  format: v.optional(v.picklist(['json', 'csv'], 'must be json or csv')),
 });
 
 /** Only `as_of` (read by asOf, as on every read): anything else is refused, not ignored. */
@@ -326,6 +328,38 @@ async function boughtEarlier(
   return found;
 }
 
+/**
+ * The activity report as a CSV file: a line for each day of the span (quiet days too, so that a
+ * spreadsheet's dates run on), then the span's totals, under the JSON's field names.
+ */
+function activityFile(
+  days: readonly Activity[],
+  total: Activity,
+  first: number,
+  last: number,
+  store: string | null,
+): { status: number; body: null; raw: { type: string; text: string; filename: string } } {
+  const columns = Object.keys(total) as (keyof Activity)[];
+  const line = (label: string, a: Activity): string =>
+    [label, ...columns.map((c) => String(a[c]))].join(',');
+  const from = formatDate(civilDate(first));
+  const to = formatDate(civilDate(last));
+  const lines = [
+    `\uFEFFdate,${columns.join(',')}`,
+    ...days.map((a, i) => line(formatDate(civilDate(first + i)), a)),
+    line('total', total),
+  ];
+  return {
+    status: 200,
+    body: null,
+    raw: {
+      type: 'text/csv; charset=utf-8',
+      text: `${lines.join('\r\n')}\r\n`,
+      filename: `activity-${store ?? 'all'}-${from}-${to}.csv`,
+    },
+  };
+}
+
 export function reportRoutes(router: Router, ctx: AppContext, page: number = REPORT_PAGE): void {
   /** Members a query reads when it reads each one's whole history (points, members file, lookups). */
   const memberPage = Math.min(page, POINTS_REPORT_MEMBERS);
@@ -402,6 +436,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
         if (boughtBefore.has(member)) returning += 1;
         if (previous.has(member)) retained += 1;
       }
+      if (query.format === 'csv') return activityFile(days, total, first, last, store);
       return {
         status: 200,
         body: {

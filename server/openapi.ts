@@ -923,6 +923,16 @@ export function openApiDocument(version: string): Schema {
               schema: str('YYYY-MM-DD, the last day; at most 366 days from the first'),
             },
             { name: 'store_id', in: 'query', schema: str() },
+            {
+              name: 'format',
+              in: 'query',
+              schema: {
+                type: 'string',
+                enum: ['json', 'csv'],
+                description:
+                  'csv: a file for a spreadsheet (UTF-8 with a byte order mark, lines ending CRLF): a header, a line for each day of the span (quiet days too), then a line "total"; the columns are date and the fields of a day below',
+              },
+            },
           ],
           responses: {
             200: json(

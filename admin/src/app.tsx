@@ -1415,6 +1415,8 @@ function ReportView({ token, store }: { token: string; store: string }) {
     to: today(zone),
   }));
   const [asked, setAsked] = useState(span);
+  const file = useAction();
+  const [saved, setSaved] = useState<string | null>(null);
   const report = useLoad(
     () =>
       api<ActivityReport>(
@@ -1509,7 +1511,27 @@ function ReportView({ token, store }: { token: string; store: string }) {
         <button type="submit" name="show-report">
           {t('show')}
         </button>
+        <button
+          type="button"
+          name="download-activity"
+          class="secondary"
+          disabled={file.busy}
+          onClick={() =>
+            void file.run(async () => {
+              setSaved(
+                await download(
+                  token,
+                  `/reports/activity${query({ from: span.from, to: span.to, store_id: store, format: 'csv' })}`,
+                ),
+              );
+            })
+          }
+        >
+          {t('download_activity')}
+        </button>
       </form>
+      {saved && <p role="status">{say.downloaded(saved)}</p>}
+      {file.error && <Alert>{file.error}</Alert>}
       {report.error && <Alert>{report.error}</Alert>}
       {r && (
         <>

@@ -168,6 +168,7 @@ const WORDS = {
   edit_details: { ko: '정보 수정', en: 'Edit details' },
   change_pin: { ko: 'PIN 변경', en: 'Change PIN' },
   download_members: { ko: '전체 회원 내려받기 (CSV)', en: 'Download all members (CSV)' },
+  download_activity: { ko: '날짜별로 내려받기 (CSV)', en: 'Download by day (CSV)' },
   download_store_members: {
     ko: '이 매장 가입 회원 내려받기 (CSV)',
     en: "Download this store's members (CSV)",

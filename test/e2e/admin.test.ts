@@ -422,6 +422,22 @@ describe('admin console in Chromium', () => {
     expect(await benefits.locator('[data-field="points:"]').textContent()).toBe(
       '2 times, worth ₩2,000',
     );
+    // The same days as a file for a spreadsheet: a line a day, then the totals.
+    const [activityFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('button[name=download-activity]'),
+    ]);
+    expect(activityFile.suggestedFilename()).toMatch(
+      new RegExp(`^activity-(all|store-1)-${span.from}-${span.to}\\.csv$`),
+    );
+    const dayLines = readFileSync((await activityFile.path()) as string, 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(dayLines).toHaveLength(1 + 8 + 1);
+    expect(dayLines.at(-1)).toMatch(/^total,21,2,8000,/);
+    await expect
+      .poll(() => page.locator('[role=status]').first().textContent(), poll)
+      .toContain(activityFile.suggestedFilename());
     // The days with something in them, each on its own row.
     const days = await page.locator('[data-testid=report-days] tbody tr').count();
     expect(days).toBeGreaterThanOrEqual(1);

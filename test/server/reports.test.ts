@@ -170,6 +170,45 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
     // The days add up to the span.
     expect(feb.days.reduce((n: number, d: { purchases: number }) => n + d.purchases, 0)).toBe(3);
 
+    // The same as a file for a spreadsheet: every day of the span, quiet ones too, then the
+    // span's totals, under the JSON's names.
+    const res = await fetch(`${s.base}/reports/activity?from=2026-02-01&to=2026-02-28&format=csv`, {
+      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="activity-all-2026-02-01-2026-02-28.csv"',
+    );
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    expect(text.startsWith('\uFEFFdate,new_members,purchases,sales_amount,')).toBe(true);
+    const [head, ...lines] = parseCsv(text.slice(1)) as [string[], ...string[][]];
+    expect(lines).toHaveLength(29);
+    const asRecord = (line: string[]) =>
+      Object.fromEntries(head.map((h, i) => [h, h === 'date' ? line[i] : Number(line[i])]));
+    feb.days.forEach((day: Record<string, unknown>, i: number) => {
+      expect(asRecord(lines[i] as string[])).toEqual(day);
+    });
+    const { date, ...totalsInFile } = asRecord(lines[28] as string[]);
+    expect(date).toBe('total');
+    expect(totalsInFile).toEqual(
+      Object.fromEntries(Object.keys(totalsInFile).map((k) => [k, feb.totals[k]])),
+    );
+    expect(totalsInFile).toMatchObject({ purchases: 3, sales_amount: 60_000, refunds: 1 });
+    expect(asRecord(lines[4] as string[])).toMatchObject({ date: '2026-02-05', purchases: 1 });
+    const byStore = await fetch(
+      `${s.base}/reports/activity?from=2026-02-01&to=2026-02-28&store_id=store-2&format=csv`,
+      { headers: { authorization: 'Bearer test-admin-token-0123456789' } },
+    );
+    expect(byStore.headers.get('content-disposition')).toContain(
+      'activity-store-2-2026-02-01-2026-02-28.csv',
+    );
+    const storeTotal = asRecord(
+      parseCsv((await byStore.text()).replace(/^\uFEFF/, '')).at(-1) as string[],
+    );
+    expect(storeTotal).toMatchObject({ date: 'total', purchases: 1, sales_amount: 10_000 });
+
     const jan31 = await report('from=2026-01-31&to=2026-01-31');
     expect(jan31.totals).toMatchObject({ new_members: 1, purchases: 1, sales_amount: 50_000 });
     expect(jan31.days).toEqual([expect.objectContaining({ date: '2026-01-31', purchases: 1 })]);
@@ -302,6 +341,7 @@ describe.each(BACKENDS)('activity report on %s', (backend) => {
       'from=2026-01-01&to=2027-01-02',
       'from=1 Feb&to=2026-02-28',
       'from=2026-02-01&to=2026-02-28&limit=5',
+      'from=2026-02-01&to=2026-02-28&format=xml',
     ]) {
       const res = await s.api('GET', `/reports/activity?${bad}`);
       expect(res.status, bad).toBe(400);
