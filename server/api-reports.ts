@@ -338,24 +338,40 @@ function activityFile(
   first: number,
   last: number,
   store: string | null,
-): { status: number; body: null; raw: { type: string; text: string; filename: string } } {
+): CsvAnswer {
   const columns = Object.keys(total) as (keyof Activity)[];
   const line = (label: string, a: Activity): string =>
     [label, ...columns.map((c) => String(a[c]))].join(',');
   const from = formatDate(civilDate(first));
   const to = formatDate(civilDate(last));
-  const lines = [
-    `\uFEFFdate,${columns.join(',')}`,
-    ...days.map((a, i) => line(formatDate(civilDate(first + i)), a)),
-    line('total', total),
-  ];
+  return csvFile(
+    [
+      `date,${columns.join(',')}`,
+      ...days.map((a, i) => line(formatDate(civilDate(first + i)), a)),
+      line('total', total),
+    ],
+    `activity-${store ?? 'all'}-${from}-${to}.csv`,
+  );
+}
+
+interface CsvAnswer {
+  readonly status: number;
+  readonly body: null;
+  readonly raw: { readonly type: string; readonly text: string; readonly filename: string };
+}
+
+/**
+ * A CSV file as the answer: a byte order mark first (a spreadsheet then reads the text as UTF-8,
+ * Korean names included), lines ending CRLF (RFC 4180).
+ */
+function csvFile(lines: readonly string[], filename: string): CsvAnswer {
   return {
     status: 200,
     body: null,
     raw: {
       type: 'text/csv; charset=utf-8',
-      text: `${lines.join('\r\n')}\r\n`,
-      filename: `activity-${store ?? 'all'}-${from}-${to}.csv`,
+      text: `\uFEFF${lines.join('\r\n')}\r\n`,
+      filename,
     },
   };
 }
@@ -528,8 +544,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       const query = parse(MembersQuerySchema, Object.fromEntries(req.query), 'query');
       const at = asOf(req.query, ctx.now());
       const program = ctx.programs.programs().at(at);
-      // A byte order mark first: a spreadsheet then reads the names as UTF-8 (Korean included).
-      const lines = [`\uFEFF${MEMBER_COLUMNS.map(([heading]) => heading).join(',')}`];
+      const lines = [MEMBER_COLUMNS.map(([heading]) => heading).join(',')];
       await eachMemberState(ctx, at, memberPage, query.store_id ?? null, (m, state) => {
         // The numbers of the member's profile (GET /customers/{id}), as of the same moment.
         const c = summarize(state, program);
@@ -538,15 +553,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
         );
       });
       const day = formatInstant(program.time_zone, at).slice(0, 10);
-      return {
-        status: 200,
-        body: null,
-        raw: {
-          type: 'text/csv; charset=utf-8',
-          text: `${lines.join('\r\n')}\r\n`,
-          filename: `members-${query.store_id ?? 'all'}-${day}.csv`,
-        },
-      };
+      return csvFile(lines, `members-${query.store_id ?? 'all'}-${day}.csv`);
     },
   });
 }
