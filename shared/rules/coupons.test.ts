@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { BirthdaySchema, MAX_UNITS, PurchaseRecordedSchema } from './events';
 import { drink, goods, seoul, Till } from '../../test/support/ledger';
+import fc from 'fast-check';
 import { couponCode, couponSourceOf, usableCoupons } from './coupons';
 import { COUPON_SOURCES } from './state';
 import { RuleError } from './errors';
@@ -132,6 +133,24 @@ describe('coupons and vouchers (PROGRAM.md section 6)', () => {
     expect(couponSourceOf('ST-Z4DXNN082JX')).toBe('issued');
     expect(couponSourceOf('ST-Z4DXNN082I')).toBe('issued');
     expect(couponSourceOf('XX-Z4DXNN082J')).toBe('issued');
+  });
+
+  it('reads back the source of any code the rules make, and of no other code', () => {
+    const runs = { numRuns: Number(process.env.FC_RUNS ?? 200) };
+    fc.assert(
+      fc.property(fc.constantFrom(...COUPON_SOURCES), fc.string(), fc.string(), (source, m, k) => {
+        expect(couponSourceOf(couponCode(source, m, k))).toBe(source);
+      }),
+      runs,
+    );
+    // A text that is not a rule's code is a code a person chose, whatever it looks like.
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (text) => {
+        const ruleLike = /^\s*[A-Za-z]{2}-[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{10}\s*$/.test(text);
+        if (!ruleLike) expect(couponSourceOf(text)).toBe('issued');
+      }),
+      runs,
+    );
   });
 
   it('keeps the codes it has already printed: the derivation never changes', () => {
