@@ -303,7 +303,8 @@ function count(
  * Of `members`, those with an applied purchase (at `store`, when one is given) whose text date is
  * before `day`: every one of them was made before the shop's `day + 1` began (an event's own
  * offset is within a day of the shop's). A page of members a query, the endpoint's other work
- * between pages.
+ * between pages. Each member's history is read only up to the first such purchase (EXISTS):
+ * a member of three years is found at their first sale, not after all of them.
  */
 async function boughtEarlier(
   ctx: AppContext,
@@ -316,10 +317,12 @@ async function boughtEarlier(
   for (let i = 0; i < members.length; i += perPage) {
     const ids = members.slice(i, i + perPage);
     const rows = await ctx.db.all<{ member_id: string }>(
-      `SELECT DISTINCT member_id FROM events
-        WHERE member_id IN (${ids.map(() => '?').join(', ')})
-          AND type = 'purchase_recorded' AND status = 'applied' AND occurred_at < ?` +
-        (store === null ? '' : ` AND store_id = ?`),
+      `SELECT m.member_id FROM members AS m
+        WHERE m.member_id IN (${ids.map(() => '?').join(', ')})
+          AND EXISTS (SELECT 1 FROM events AS e WHERE e.member_id = m.member_id
+            AND e.type = 'purchase_recorded' AND e.status = 'applied' AND e.occurred_at < ?` +
+        (store === null ? '' : ` AND e.store_id = ?`) +
+        `)`,
       [...ids, formatDate(civilDate(day)), ...(store === null ? [] : [store])],
     );
     for (const r of rows) found.push(r.member_id);
