@@ -303,8 +303,8 @@ function count(
  * Of `members`, those with an applied purchase (at `store`, when one is given) whose text date is
  * before `day`: every one of them was made before the shop's `day + 1` began (an event's own
  * offset is within a day of the shop's). A page of members a query, the endpoint's other work
- * between pages. Each member's history is read only up to the first such purchase (EXISTS):
- * a member of three years is found at their first sale, not after all of them.
+ * between pages. Each member's history is read only up to the first such purchase: a member of
+ * three years is found at their first sale, not after all of them.
  */
 async function boughtEarlier(
   ctx: AppContext,
@@ -316,13 +316,16 @@ async function boughtEarlier(
   const found: string[] = [];
   for (let i = 0; i < members.length; i += perPage) {
     const ids = members.slice(i, i + perPage);
+    // A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL may turn an EXISTS into a join
+    // that reads the whole events table when it expects few earlier sales; this one it runs per
+    // member, on the events_member index.
     const rows = await ctx.db.all<{ member_id: string }>(
       `SELECT m.member_id FROM members AS m
         WHERE m.member_id IN (${ids.map(() => '?').join(', ')})
-          AND EXISTS (SELECT 1 FROM events AS e WHERE e.member_id = m.member_id
+          AND (SELECT 1 FROM events AS e WHERE e.member_id = m.member_id
             AND e.type = 'purchase_recorded' AND e.status = 'applied' AND e.occurred_at < ?` +
         (store === null ? '' : ` AND e.store_id = ?`) +
-        `)`,
+        ` LIMIT 1) IS NOT NULL`,
       [...ids, formatDate(civilDate(day)), ...(store === null ? [] : [store])],
     );
     for (const r of rows) found.push(r.member_id);
