@@ -224,7 +224,7 @@ export class BenefitTally {
   constructor(private readonly programs: Programs) {}
 
   add(benefit: BenefitUse['benefit'], source: CouponSource | null, amount: number): void {
-    const key = `${benefit}:${source ?? ''}`;
+    const key = benefitKey(benefit, source);
     let use = this.used.get(key);
     if (use === undefined) {
       use = { benefit, source, uses: 0, amount: 0 };
@@ -252,9 +252,14 @@ export class BenefitTally {
       (a, b) =>
         b.uses - a.uses ||
         b.amount - a.amount ||
-        `${a.benefit}:${a.source ?? ''}`.localeCompare(`${b.benefit}:${b.source ?? ''}`),
+        benefitKey(a.benefit, a.source).localeCompare(benefitKey(b.benefit, b.source)),
     );
   }
+}
+
+/** One name for a benefit: `points:`, `coupon:stamp_card`. */
+function benefitKey(benefit: BenefitUse['benefit'], source: CouponSource | null): string {
+  return `${benefit}:${source ?? ''}`;
 }
 
 /**
@@ -446,6 +451,8 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
         after = Number((rows[rows.length - 1] as { server_seq: number }).server_seq);
         await otherWork();
       }
+      // The file holds the days and the totals only: no lookup of earlier buyers for it.
+      if (query.format === 'csv') return activityFile(days, total, first, last, store);
       // The span's buyers not seen buying in the two spans: did they buy any time before?
       const unknown = [...buyers.keys()].filter((m) => !boughtBefore.has(m));
       for (const m of await boughtEarlier(ctx, unknown, before - 1, store, memberPage))
@@ -458,7 +465,6 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
         if (boughtBefore.has(member)) returning += 1;
         if (previous.has(member)) retained += 1;
       }
-      if (query.format === 'csv') return activityFile(days, total, first, last, store);
       return {
         status: 200,
         body: {

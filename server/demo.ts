@@ -103,15 +103,11 @@ for (const [i, name] of NAMES.entries()) {
   members.push({ id: m.customer_id, name, code: m.referral_code, card: m.card_number });
 }
 /** Whether a sale would go through (the quote answers as the sale would), without recording it. */
-const quoteOk = async (memberId: string, body: unknown): Promise<boolean> => {
-  const res = await fetch(`${base}/customers/${memberId}/quote`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  await res.body?.cancel();
-  return res.ok;
-};
+const quoteOk = (memberId: string, body: unknown): Promise<boolean> =>
+  call('POST', `/customers/${memberId}/quote`, body).then(
+    () => true,
+    () => false,
+  );
 let purchases = 0;
 let refunds = 0;
 let couponsUsed = 0;
