@@ -1,9 +1,15 @@
 /**
  * Rules benchmark: a member with 10,000 events (three years of purchases, redemptions, refunds
  * and adjustments). Prints replay time and quote time on the replayed state.
+ *
+ * Ids are made as the tills make them: uuidv7 at the moment of the sale (shared/protocol), so a
+ * member's purchase ids grow with time. A second replay line gives the same history with
+ * purchase ids in no order (another channel's receipt numbers, say), which the purchase index
+ * cannot keep as a sorted run (docs/decisions/0033).
  */
 import {
   DEFAULT_PROGRAM,
+  balanceOf,
   formatInstant,
   quoteCheckout,
   replay,
@@ -11,11 +17,16 @@ import {
   type LedgerEvent,
   type Payload,
 } from '../shared/rules';
+import { uuidv7 } from '../shared/protocol';
 import { report, time } from './stats';
+
+/** How the history's purchase ids are made: by the tills (uuidv7, in time order) or in no order. */
+type PurchaseIds = 'tills' | 'shuffled';
 
 export function memberHistory(
   count: number,
   memberId = 'bench-member',
+  purchaseIds: PurchaseIds = 'tills',
 ): { events: LedgerEvent[]; end: number } {
   const events: LedgerEvent[] = [];
   let t = Date.parse('2023-01-02T09:00:00+09:00');
@@ -24,7 +35,7 @@ export function memberHistory(
   const push = (type: LedgerEvent['type'], payload: unknown): void => {
     seq += 1;
     events.push({
-      event_id: `e-${seq}`,
+      event_id: uuidv7(t),
       member_id: memberId,
       occurred_at: formatInstant('Asia/Seoul', t),
       store_id: 'store-1',
@@ -46,6 +57,26 @@ export function memberHistory(
     consent: true,
   } satisfies Payload<'member_enrolled'>);
   let purchase = 0;
+  // In no order: the same ids, each purchase's taken from a shuffled list (a fixed shuffle).
+  const shuffled: string[] = [];
+  let lastId = '';
+  const idOf = (n: number): string => {
+    if (purchaseIds === 'tills') {
+      lastId = uuidv7(t);
+      return lastId;
+    }
+    if (shuffled.length === 0) {
+      for (let i = 0; i < count; i += 1) shuffled.push(uuidv7(t + i));
+      let seed = 12_345;
+      for (let i = shuffled.length - 1; i > 0; i -= 1) {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        const j = seed % (i + 1);
+        [shuffled[i], shuffled[j]] = [shuffled[j] as string, shuffled[i] as string];
+      }
+    }
+    lastId = shuffled[n] as string;
+    return lastId;
+  };
   while (events.length < count) {
     t += step;
     purchase += 1;
@@ -56,7 +87,7 @@ export function memberHistory(
       { sku: 'goods', category: 'goods', quantity: 1, unit_price: amount - 5_000 },
     ];
     push('purchase_recorded', {
-      purchase_id: `p-${purchase}`,
+      purchase_id: idOf(purchase),
       receipt_id: null,
       amount,
       lines,
@@ -72,8 +103,8 @@ export function memberHistory(
     if (purchase % 10 === 0 && events.length < count) {
       t += 1_000;
       push('purchase_refunded', {
-        refund_id: `r-${purchase}`,
-        purchase_id: `p-${purchase}`,
+        refund_id: uuidv7(t),
+        purchase_id: lastId,
         amount: 5_000,
         lines: [{ sku: 'latte', quantity: 1 }],
         amount_refunded: 0,
@@ -124,5 +155,25 @@ export function benchRules(): void {
   if (sink === 0) throw new Error('quote benchmark computed nothing');
   console.log(
     `  (member: ${state.lots.length} lots, ${state.purchases.size} purchases, tier ${state.tier})`,
+  );
+  // The same history with its purchase ids in no order: the index's fallback (decision 0033).
+  const other = memberHistory(10_000, 'bench-member', 'shuffled');
+  const otherEvents = JSON.parse(JSON.stringify(other.events)) as LedgerEvent[];
+  const otherState = replay('bench-member', otherEvents, programs, other.end);
+  const points = (st: typeof state): number => balanceOf(st, DEFAULT_PROGRAM).available;
+  if (points(otherState) !== points(state) || otherState.purchases.size !== state.purchases.size)
+    throw new Error(
+      'the shuffled ids changed the replay: the benchmark would compare two histories',
+    );
+  // No target of its own: tills and the endpoint make uuidv7 ids, so this is the worst case.
+  report(
+    'replay, purchase ids in no order (worst case)',
+    time(
+      200,
+      () => {
+        replay('bench-member', otherEvents, programs, other.end);
+      },
+      50,
+    ),
   );
 }
