@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { uuidv7 } from '../protocol';
 import { DEFAULT_PROGRAM } from './default-program';
@@ -34,10 +35,13 @@ function record(purchaseId: string, n: number): PurchaseRecord {
   );
 }
 
-describe('PurchaseIndex (a member purchases by id, in many small maps)', () => {
-  it('finds every purchase by its id, whatever its shape, and lists them in the order added', () => {
+describe('PurchaseIndex (a member purchases by id: a sorted run, the rest in maps)', () => {
+  it('finds every purchase by its id, whatever its shape and order, and lists them in the order added', () => {
+    const t0 = Date.parse('2026-11-01T00:00:00Z');
     const ids = [
-      ...Array.from({ length: 6_000 }, () => uuidv7()),
+      // The tills' ids, one a second: each after the last (the sorted run).
+      ...Array.from({ length: 6_000 }, (_, i) => uuidv7(t0 + i * 1_000)),
+      // Shorter ids come before the run's last: into the maps (one, then 64 past 2,048).
       ...Array.from({ length: 3_000 }, (_, i) => `p-${i}`),
       // Short and odd ids, whose characters before the start are read as nothing.
       '',
@@ -45,32 +49,66 @@ describe('PurchaseIndex (a member purchases by id, in many small maps)', () => {
       'ab',
       'R-0001',
       '영수증-7',
+      // Later tills' ids again: back onto the run, after a uuid made in the same millisecond
+      // (its random part may put it before the other: then it goes to the maps).
+      ...Array.from({ length: 100 }, (_, i) => uuidv7(t0 + 10_000_000 + Math.floor(i / 2))),
     ];
     const index = new PurchaseIndex();
-    // One map up to 2,048 purchases, then 64: every purchase found before and after the split.
     const allFound = (count: number) => {
       expect(index.size).toBe(count);
       for (const [n, id] of ids.slice(0, count).entries()) {
         expect(index.has(id)).toBe(true);
         expect(index.get(id)?.id).toBe(n);
       }
-      expect(index.has(ids[count] as string)).toBe(false);
+      if (count < ids.length) expect(index.has(ids[count] as string)).toBe(false);
     };
+    // At the run's end, at the first id out of order, and as the maps split in 64.
+    const checks = new Set([6_000, 6_001, 6_000 + 2_048, 6_000 + 2_049]);
     for (const [n, id] of ids.entries()) {
       index.add(record(id, n));
-      if (n + 1 === 2_048 || n + 1 === 2_049) allFound(n + 1);
+      if (checks.has(n + 1)) allFound(n + 1);
     }
-    expect(index.size).toBe(ids.length);
-    for (const [n, id] of ids.entries()) {
-      expect(index.has(id)).toBe(true);
-      expect(index.get(id)?.id).toBe(n);
-    }
+    allFound(ids.length);
     expect([...index.values()].map((r) => r.purchase_id)).toEqual(ids);
-    // Ids never added, including ones that differ from an added id only in an early character.
-    for (const id of ['p-3000', 'q-1', 'b', `x${ids[0]?.slice(1) ?? ''}`]) {
+    // Ids never added: after the last, between two of the run, before the first, one that
+    // differs from an added id only in an early character.
+    const between = `${(ids[10] as string).slice(0, -1)}${(ids[10] as string).endsWith('0') ? '1' : '0'}`;
+    for (const id of [
+      uuidv7(t0 + 20_000_000),
+      between,
+      'p-3000',
+      'q-1',
+      'b',
+      `x${ids[0]?.slice(1) ?? ''}`,
+    ]) {
+      if (ids.includes(id)) continue;
       expect(index.has(id)).toBe(false);
       expect(index.get(id)).toBeUndefined();
     }
+  });
+
+  it('finds exactly the ids added, in any order and any mix (fast-check)', () => {
+    const byRun = (a: string, b: string): number =>
+      a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 12 }), { maxLength: 300 }),
+        fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 12 }), { maxLength: 50 }),
+        fc.nat(),
+        (some, others, cut) => {
+          // Part of the ids in the run's order, then the rest as they came.
+          const at = some.length === 0 ? 0 : cut % (some.length + 1);
+          const ids = [...some.slice(0, at).sort(byRun), ...some.slice(at)];
+          const index = new PurchaseIndex();
+          for (const [n, id] of ids.entries()) index.add(record(id, n));
+          expect(index.size).toBe(ids.length);
+          for (const [n, id] of ids.entries()) expect(index.get(id)?.id).toBe(n);
+          for (const id of others) if (!ids.includes(id)) expect(index.has(id)).toBe(false);
+          expect([...index.values()].map((r) => r.purchase_id)).toEqual(ids);
+        },
+      ),
+      { numRuns: Number(process.env.FC_RUNS ?? 200) },
+    );
   });
 });
 

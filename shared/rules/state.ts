@@ -280,62 +280,118 @@ export class MovementLog implements Iterable<Movement> {
   }
 }
 
-/** Maps a purchase index splits into, each small (see PurchaseIndex). A power of two. */
+/** Maps a PurchaseMap splits into, each small (see PurchaseMap). A power of two. */
 const PURCHASE_SHARDS = 64;
-/** Purchases a PurchaseIndex holds in one Map (its table stays under one V8 heap page). */
+/** Purchases a PurchaseMap holds in one Map (its table stays under one V8 heap page). */
 const ONE_MAP_LIMIT = 2_048;
 
 /**
- * A member's purchases by id, in the order they were recorded.
+ * The order PurchaseIndex keeps its run in: shorter ids first, then by UTF-16 code units. Ids
+ * made one after another come in this order: counters (`p-9` before `p-10`) and uuidv7 ids (the
+ * time first), which is how the tills name their sales.
+ */
+function idOrder(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A member's purchases by id, in the order they were recorded (docs/decisions/0033).
  *
- * One Map while the member has up to 2,048 purchases (nearly every member), then 64: V8 gives a
- * Map whose table outgrows about 4,000 entries a fresh, zeroed block outside its young
- * generation at every growth, and on this kind of (virtual) machine the page faults of those
- * blocks cost more than the rest of the map's work. 10,000 purchase ids took 2.4-2.8 ms in one
- * Map and 0.6-0.7 ms in 64 smaller ones (a quarter of a 10,000-event replay). A purchase id
- * picks its map by its last three characters (ids end in random or counting characters:
- * uuidv7, receipt numbers).
+ * A replay adds a member's purchases in time order, and the tills' ids (uuidv7) grow with time,
+ * so nearly every purchase's id comes after every id before it. Those are kept in a sorted run:
+ * a new purchase is found new by one comparison with the run's last id, and a refund finds its
+ * sale by halves. No table is built for them; 10,000 ids in Maps took most of a millisecond of
+ * a replay, and their tables a seventh of what it allocated. An id that comes out of that order
+ * (another channel's receipt number, tills whose clocks disagree) goes to a PurchaseMap.
  */
 export class PurchaseIndex {
-  private one: Map<string, PurchaseRecord> | null = new Map();
-  private shards: (Map<string, PurchaseRecord> | undefined)[] = [];
   private readonly list: PurchaseRecord[] = [];
+  /** The records whose ids came in increasing idOrder; null while that is every record. */
+  private run: PurchaseRecord[] | null = null;
+  /** The others: each came with an id before the run's last, so every one stays before it. */
+  private others: PurchaseMap | null = null;
 
   get size(): number {
     return this.list.length;
   }
 
   has(purchaseId: string): boolean {
-    if (this.one !== null) return this.one.has(purchaseId);
-    return this.shards[shardOf(purchaseId)]?.has(purchaseId) ?? false;
+    return this.get(purchaseId) !== undefined;
   }
+
+  get(purchaseId: string): PurchaseRecord | undefined {
+    const run = this.run ?? this.list;
+    let hi = run.length - 1;
+    if (hi < 0) return undefined;
+    const last = run[hi] as PurchaseRecord;
+    const after = idOrder(purchaseId, last.purchase_id);
+    // After the run's last id: after every id added (the others are all before it).
+    if (after > 0) return undefined;
+    if (after === 0) return last;
+    let lo = 0;
+    hi -= 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const record = run[mid] as PurchaseRecord;
+      const order = idOrder(purchaseId, record.purchase_id);
+      if (order === 0) return record;
+      if (order < 0) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    return this.others?.get(purchaseId);
+  }
+
+  /** Adds a purchase not in the index yet (replay checks `has` first). */
+  add(record: PurchaseRecord): void {
+    const run = this.run ?? this.list;
+    const n = run.length;
+    if (n === 0 || idOrder(record.purchase_id, (run[n - 1] as PurchaseRecord).purchase_id) > 0) {
+      if (this.run !== null) this.run.push(record);
+    } else {
+      // The first id out of order: the run is no longer the whole list.
+      if (this.run === null) this.run = this.list.slice();
+      (this.others ??= new PurchaseMap()).set(record);
+    }
+    this.list.push(record);
+  }
+
+  /** Every purchase, in the order they were added. */
+  values(): IterableIterator<PurchaseRecord> {
+    return this.list.values();
+  }
+}
+
+/**
+ * Purchases by id in Maps: one Map up to 2,048 purchases, then 64. V8 gives a Map whose table
+ * outgrows about 4,000 entries a fresh, zeroed block outside its young generation at every
+ * growth, and on this kind of (virtual) machine the page faults of those blocks cost more than
+ * the rest of the map's work (docs/decisions/0020). A purchase id picks its map by its last
+ * three characters (ids end in random or counting characters: uuidv7, receipt numbers).
+ */
+class PurchaseMap {
+  private one: Map<string, PurchaseRecord> | null = new Map();
+  private shards: (Map<string, PurchaseRecord> | undefined)[] = [];
 
   get(purchaseId: string): PurchaseRecord | undefined {
     if (this.one !== null) return this.one.get(purchaseId);
     return this.shards[shardOf(purchaseId)]?.get(purchaseId);
   }
 
-  /** Adds a purchase not in the index yet (replay checks `has` first). */
-  add(record: PurchaseRecord): void {
-    this.list.push(record);
+  set(record: PurchaseRecord): void {
     if (this.one !== null) {
       if (this.one.size < ONE_MAP_LIMIT) {
         this.one.set(record.purchase_id, record);
         return;
       }
+      const all = this.one;
       this.one = null;
       this.shards = new Array<Map<string, PurchaseRecord> | undefined>(PURCHASE_SHARDS).fill(
         undefined,
       );
-      for (const r of this.list) this.addToShard(r);
-      return;
+      for (const r of all.values()) this.addToShard(r);
     }
     this.addToShard(record);
-  }
-
-  /** Every purchase, in the order they were added. */
-  values(): IterableIterator<PurchaseRecord> {
-    return this.list.values();
   }
 
   private addToShard(record: PurchaseRecord): void {
