@@ -96,6 +96,35 @@ describe('refunds (PROGRAM.md section 8)', () => {
     expect(!tooMany.ok && tooMany.error.code).toBe('refund_exceeds_purchase');
   });
 
+  it('counts the refunded units of any sku, one named __proto__ too', () => {
+    const till = member();
+    const sale = till.sell(seoul('2026-03-05T10:00:00'), {
+      lines: [drink(2, 4_500, '__proto__'), goods(1, 20_000)],
+    });
+    const one = { purchase_id: sale.purchase_id, lines: [{ sku: '__proto__', quantity: 1 }] };
+    expect(till.refund(seoul('2026-03-06T10:00:00'), one)).toMatchObject({
+      amount: 4_500,
+      stamps_removed: 1,
+    });
+    const state = till.state(seoul('2026-03-06T12:00:00'));
+    expect(state.purchases.get(sale.purchase_id)?.refunded_qty?.['__proto__']).toBe(1);
+    const again = quoteRefund(
+      state,
+      DEFAULT_PROGRAM,
+      one,
+      Date.parse(seoul('2026-03-06T12:00:00')),
+    );
+    expect(again.ok && again.value.amount).toBe(4_500);
+    till.refund(seoul('2026-03-07T10:00:00'), one);
+    const third = quoteRefund(
+      till.state(seoul('2026-03-07T12:00:00')),
+      DEFAULT_PROGRAM,
+      one,
+      Date.parse(seoul('2026-03-07T12:00:00')),
+    );
+    expect(!third.ok && third.error.code).toBe('refund_exceeds_purchase');
+  });
+
   it('gives redeemed points back into their lots with their expiry: an expired lot comes back expired', () => {
     const till = new Till();
     till.enroll(seoul('2026-01-10T10:00:00')); // 1,000 expiring 2027-01-10

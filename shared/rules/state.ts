@@ -115,11 +115,16 @@ export class AllocationPart implements Allocation {
 
 const NO_REFUNDS: readonly string[] = Object.freeze([]) as readonly string[];
 
-/** What refunds have taken back from one purchase so far. */
+/**
+ * What refunds have taken back from one purchase so far. Its array and its object are made by
+ * Array.of and Object.create, not literals: a replay keeps them all, and V8 gives a literal whose
+ * objects all live on old-generation memory from then on (decision 0033; classes are not
+ * followed so, decision 0020).
+ */
 class Refunded {
-  readonly ids: string[] = [];
+  readonly ids: string[] = Array.of<string>();
   gross = 0;
-  /** Units refunded by sku (null until a refund by lines). */
+  /** Units refunded by sku (null until a refund by lines); no prototype, so any sku is a key. */
   qty: Record<string, number> | null = null;
   stamps = 0;
 }
@@ -175,7 +180,7 @@ export class PurchaseRecord implements Lot {
     r.ids.push(refundId);
     r.gross += gross;
     if (lines.length > 0) {
-      const qty = (r.qty ??= {});
+      const qty = (r.qty ??= Object.create(null) as Record<string, number>);
       for (const line of lines) qty[line.sku] = (qty[line.sku] ?? 0) + line.quantity;
     }
     r.stamps += stamps;
