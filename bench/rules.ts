@@ -23,6 +23,18 @@ import { report, time } from './stats';
 /** How the history's purchase ids are made: by the tills (uuidv7, in time order) or in no order. */
 type PurchaseIds = 'tills' | 'shuffled';
 
+/** `count` uuidv7 ids from `t` on, in an order fixed by a seeded shuffle. */
+function shuffledIds(count: number, t: number): string[] {
+  const ids = Array.from({ length: count }, (_, i) => uuidv7(t + i));
+  let seed = 12_345;
+  for (let i = ids.length - 1; i > 0; i -= 1) {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    const j = seed % (i + 1);
+    [ids[i], ids[j]] = [ids[j] as string, ids[i] as string];
+  }
+  return ids;
+}
+
 export function memberHistory(
   count: number,
   memberId = 'bench-member',
@@ -57,26 +69,9 @@ export function memberHistory(
     consent: true,
   } satisfies Payload<'member_enrolled'>);
   let purchase = 0;
-  // In no order: the same ids, each purchase's taken from a shuffled list (a fixed shuffle).
-  const shuffled: string[] = [];
-  let lastId = '';
-  const idOf = (n: number): string => {
-    if (purchaseIds === 'tills') {
-      lastId = uuidv7(t);
-      return lastId;
-    }
-    if (shuffled.length === 0) {
-      for (let i = 0; i < count; i += 1) shuffled.push(uuidv7(t + i));
-      let seed = 12_345;
-      for (let i = shuffled.length - 1; i > 0; i -= 1) {
-        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-        const j = seed % (i + 1);
-        [shuffled[i], shuffled[j]] = [shuffled[j] as string, shuffled[i] as string];
-      }
-    }
-    lastId = shuffled[n] as string;
-    return lastId;
-  };
+  // In no order: as many ids, each purchase's taken from a list in a fixed shuffle.
+  const shuffled = purchaseIds === 'shuffled' ? shuffledIds(count, t) : null;
+  let purchaseId = '';
   while (events.length < count) {
     t += step;
     purchase += 1;
@@ -86,8 +81,9 @@ export function memberHistory(
       { sku: 'latte', category: 'drink', quantity: 1, unit_price: 5_000 },
       { sku: 'goods', category: 'goods', quantity: 1, unit_price: amount - 5_000 },
     ];
+    purchaseId = shuffled ? (shuffled[purchase] as string) : uuidv7(t);
     push('purchase_recorded', {
-      purchase_id: idOf(purchase),
+      purchase_id: purchaseId,
       receipt_id: null,
       amount,
       lines,
@@ -104,7 +100,7 @@ export function memberHistory(
       t += 1_000;
       push('purchase_refunded', {
         refund_id: uuidv7(t),
-        purchase_id: lastId,
+        purchase_id: purchaseId,
         amount: 5_000,
         lines: [{ sku: 'latte', quantity: 1 }],
         amount_refunded: 0,

@@ -248,12 +248,9 @@ export class BenefitTally {
 
   /** Most used first; of two used as often, the one worth more. */
   ranked(): BenefitUse[] {
-    return [...this.used.values()].sort(
-      (a, b) =>
-        b.uses - a.uses ||
-        b.amount - a.amount ||
-        benefitKey(a.benefit, a.source).localeCompare(benefitKey(b.benefit, b.source)),
-    );
+    return [...this.used]
+      .sort(([ka, a], [kb, b]) => b.uses - a.uses || b.amount - a.amount || ka.localeCompare(kb))
+      .map(([, use]) => use);
   }
 }
 
@@ -331,7 +328,7 @@ async function boughtEarlier(
             AND e.type = 'purchase_recorded' AND e.status = 'applied' AND e.occurred_at < ?` +
         (store === null ? '' : ` AND e.store_id = ?`) +
         ` LIMIT 1) IS NOT NULL`,
-      [...ids, formatDate(civilDate(day)), ...(store === null ? [] : [store])],
+      [...ids, dayText(day), ...(store === null ? [] : [store])],
     );
     for (const r of rows) found.push(r.member_id);
     if (i + perPage < members.length) await otherWork();
@@ -353,16 +350,21 @@ function activityFile(
   const columns = Object.keys(total) as (keyof Activity)[];
   const line = (label: string, a: Activity): string =>
     [label, ...columns.map((c) => String(a[c]))].join(',');
-  const from = formatDate(civilDate(first));
-  const to = formatDate(civilDate(last));
+  const from = dayText(first);
+  const to = dayText(last);
   return csvFile(
     [
       `date,${columns.join(',')}`,
-      ...days.map((a, i) => line(formatDate(civilDate(first + i)), a)),
+      ...days.map((a, i) => line(dayText(first + i), a)),
       line('total', total),
     ],
     `activity-${store ?? 'all'}-${from}-${to}.csv`,
   );
+}
+
+/** A day number as the shop writes the date (YYYY-MM-DD). */
+function dayText(day: number): string {
+  return formatDate(civilDate(day));
 }
 
 interface CsvAnswer {
@@ -428,12 +430,7 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
               AND occurred_at >= ? AND occurred_at < ?` +
             (store === null ? '' : ` AND store_id = ?`) +
             ` ORDER BY server_seq LIMIT ${page}`,
-          [
-            after,
-            formatDate(civilDate(before - 1)),
-            formatDate(civilDate(last + 2)),
-            ...(store === null ? [] : [store]),
-          ],
+          [after, dayText(before - 1), dayText(last + 2), ...(store === null ? [] : [store])],
         );
         for (const row of rows) {
           const e = JSON.parse(row.body) as Counted;
@@ -468,8 +465,8 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
       return {
         status: 200,
         body: {
-          from: formatDate(civilDate(first)),
-          to: formatDate(civilDate(last)),
+          from: dayText(first),
+          to: dayText(last),
           time_zone: zone,
           store_id: store,
           totals: {
@@ -481,14 +478,14 @@ export function reportRoutes(router: Router, ctx: AppContext, page: number = REP
             returning_members: returning,
           },
           retention: {
-            from: formatDate(civilDate(before)),
-            to: formatDate(civilDate(first - 1)),
+            from: dayText(before),
+            to: dayText(first - 1),
             members_purchasing: previous.size,
             retained_members: retained,
             lost_members: previous.size - retained,
           },
           benefits: benefits.ranked(),
-          days: days.map((a, i) => ({ date: formatDate(civilDate(first + i)), ...a })),
+          days: days.map((a, i) => ({ date: dayText(first + i), ...a })),
         },
       };
     },

@@ -61,8 +61,8 @@ const SOURCE_OF_PREFIX = new Map(
   (Object.entries(PREFIX) as [CouponSource, string][]).map(([source, prefix]) => [prefix, source]),
 );
 
-/** A code couponCode() makes: two letters, a dash, ten Crockford base-32 digits. */
-const RULE_CODE = /^([A-Z]{2})-[0-9A-HJKMNP-TV-Z]{10}$/;
+/** A code couponCode() makes: two letters, a dash, ten digits of ALPHABET. */
+const RULE_CODE = new RegExp(`^([A-Z]{2})-[${ALPHABET}]{10}$`);
 
 /**
  * What issued a coupon, read from its code: the rules' codes start with their source's prefix
