@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addMonthsClamped,
   civilDate,
   dayNumber,
+  daysInMonth,
   formatInstant,
   isIsoInstant,
   localDate,
@@ -90,6 +92,54 @@ describe('calendar arithmetic in the program zone', () => {
     }
     expect(() => parseInstant('2026-02-30T10:00:00+09:00')).toThrow();
     expect(parseInstant('2026-03-31T23:30+09:00')).toBe(Date.parse('2026-03-31T23:30:00+09:00'));
+  });
+
+  it('parses a run of times, days repeating and impossible dates among them, as Date.parse', () => {
+    // parseInstant remembers the last date it read: a date it refused must not be remembered,
+    // and one it remembered must not answer for another.
+    const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+    const written = fc.record({
+      ms: fc.integer({ min: 0, max: Date.UTC(2999, 11, 31) }),
+      // Whole minutes from -12:00 to +14:00, as zones have.
+      offset: fc.integer({ min: -12 * 60, max: 14 * 60 }),
+      fraction: fc.boolean(),
+      // A day past the month's end (the 29th of February in a common year, the 31st of April).
+      impossible: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(written, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (list, same) => {
+          const texts = list.map(({ ms, offset, fraction, impossible }, i) => {
+            // Several on one day: each time after the first on the first's date when `same`.
+            const local = new Date((same ? (list[0]?.ms ?? ms) : ms) + offset * 60_000);
+            if (same) local.setUTCHours(i % 24, (i * 7) % 60, (i * 13) % 60);
+            const year = local.getUTCFullYear();
+            const month = local.getUTCMonth() + 1;
+            const day = impossible ? daysInMonth(year, month) + 1 : local.getUTCDate();
+            const sign = offset < 0 ? '-' : '+';
+            const abs = Math.abs(offset);
+            return (
+              `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(local.getUTCHours())}:` +
+              `${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
+              (fraction ? `.${pad(local.getUTCMilliseconds(), 3)}` : '') +
+              `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+            );
+          });
+          for (const [i, text] of texts.entries()) {
+            const expected = Date.parse(text);
+            const inRange = expected >= 0 && expected < Date.UTC(3000, 0, 1);
+            if (list[i]?.impossible || !inRange) {
+              expect(isIsoInstant(text), text).toBe(false);
+            } else {
+              expect(parseInstant(text), text).toBe(expected);
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('refuses times without an offset', () => {

@@ -283,6 +283,20 @@ function digits(text: string, from: number, count: number): number {
   return n;
 }
 
+/** Two decimal digits at `at` as a number, or -1. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * parseCommon's last date (year, month and day as one number) and its midnight UTC: a member's
+ * events come in time order, several a day, so most share the one before's date.
+ */
+let lastDateKey = -1;
+let lastDateMs = 0;
+
 /**
  * Epoch ms of YYYY-MM-DDTHH:MM:SS±HH:MM (or Z), the form events are written in, without
  * Date.parse (a replay parses every event's time); NaN when the text is not of that form.
@@ -301,29 +315,33 @@ function parseCommon(text: string): number {
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84)
     return Number.NaN;
   if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return Number.NaN;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2);
-  const minute = digits(text, 14, 2);
-  const second = digits(text, 17, 2);
-  if (
-    year < 0 ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    (day > 28 && day > daysInMonth(year, month))
-  )
-    return Number.NaN;
+  const century = twoDigits(text, 0);
+  const yy = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (century < 0 || yy < 0 || month < 0 || day < 0) return Number.NaN;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
     return Number.NaN;
+  const year = century * 100 + yy;
+  const dateKey = (year * 100 + month) * 100 + day;
+  let dateMs = lastDateMs;
+  if (dateKey !== lastDateKey) {
+    if (month < 1 || month > 12 || day < 1 || (day > 28 && day > daysInMonth(year, month)))
+      return Number.NaN;
+    dateMs = dayNumber(year, month, day) * MS_PER_DAY;
+    lastDateKey = dateKey;
+    lastDateMs = dateMs;
+  }
   let offset = 0;
   if (length === 1) {
     if (text.charCodeAt(zoneAt) !== 90) return Number.NaN;
   } else {
     const sign = text.charCodeAt(zoneAt);
-    const oh = digits(text, zoneAt + 1, 2);
-    const om = digits(text, zoneAt + 4, 2);
+    const oh = twoDigits(text, zoneAt + 1);
+    const om = twoDigits(text, zoneAt + 4);
     if (
       (sign !== 43 && sign !== 45) ||
       text.charCodeAt(zoneAt + 3) !== 58 ||
@@ -335,11 +353,7 @@ function parseCommon(text: string): number {
       return Number.NaN;
     offset = (oh * 60 + om) * 60_000 * (sign === 45 ? -1 : 1);
   }
-  const ms =
-    dayNumber(year, month, day) * MS_PER_DAY +
-    ((hour * 60 + minute) * 60 + second) * 1000 +
-    millis -
-    offset;
+  const ms = dateMs + ((hour * 60 + minute) * 60 + second) * 1000 + millis - offset;
   return ms >= EARLIEST_INSTANT && ms <= LATEST_INSTANT ? ms : Number.NaN;
 }
 
