@@ -147,8 +147,9 @@ export function consume(
 ): { allocation: Allocation[]; shortfall: number } {
   // Array.of, not a literal: V8 follows what each array literal makes, and one whose arrays all
   // live on (every redemption's parts are kept) is given old-generation memory from then on;
-  // the replay's state then filled the old generation at each scavenge (decision 0033).
-  const allocation: Allocation[] = Array.of<Allocation>();
+  // the replay's state then filled the old generation at each scavenge (decision 0033). Made
+  // with its first part: an empty array's first push grows it to 17 slots, most take one or two.
+  let allocation: Allocation[] | null = null;
   let left = amount;
   const lots = state.lots;
   // Existing debt is owed before anything else: available = lots - debt.
@@ -170,11 +171,13 @@ export function consume(
     if (take === 0) continue;
     lot.remaining -= take;
     left -= take;
-    allocation.push(new AllocationPart(lot, take));
+    const part = new AllocationPart(lot, take);
+    if (allocation === null) allocation = Array.of<Allocation>(part);
+    else allocation.push(part);
   }
   state.debt += left;
   move(state, at, kind, -amount, ref, eventId);
-  return { allocation, shortfall: left };
+  return { allocation: allocation ?? Array.of<Allocation>(), shortfall: left };
 }
 
 /**

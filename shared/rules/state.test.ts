@@ -132,4 +132,31 @@ describe('MovementLog (a member movements, in chunks)', () => {
       all.filter((m) => m.kind === 'redeem' && m.at > 8_190 && m.at < 8_200),
     );
   });
+
+  it('holds exactly what was pushed at each edge of its arrays (the first of 256, then 4,096)', () => {
+    const move = (i: number): Movement => ({
+      at: i,
+      kind: 'purchase',
+      points: i + 1,
+      ref: `r-${i}`,
+      event_id: `e-${i}`,
+    });
+    for (const n of [1, 255, 256, 257, 4_351, 4_352, 4_353, 8_447, 8_448, 8_449]) {
+      const log = new MovementLog();
+      for (let i = 0; i < n; i += 1) log.push(move(i));
+      const ats = Array.from({ length: n }, (_, i) => i);
+      expect(log.length, `${n}`).toBe(n);
+      expect(
+        [...log].map((m) => m.at),
+        `${n}`,
+      ).toEqual(ats);
+      expect(
+        log.map((m) => m.at),
+        `${n}`,
+      ).toEqual(ats);
+      expect(log.filter(() => true).length, `${n}`).toBe(n);
+      // No empty slot is read as a movement, and none is left out.
+      expect(log.filter((m) => m.points === m.at + 1).length, `${n}`).toBe(n);
+    }
+  });
 });
