@@ -589,7 +589,6 @@ async function insertDirect(
           e.store_id,
           p.consent ? 1 : 0,
           e.occurred_at,
-          n,
         );
       }
     }
@@ -605,7 +604,7 @@ async function insertDirect(
         );
       if (members.length > 0)
         await tx.run(
-          `INSERT INTO members (member_id, card_number, referral_code, phone, phone_hash, name, birthday, pin_hash, pin_failures, pin_locked_until_ms, referred_by, store_id, consent, enrolled_at, last_seq) VALUES ${values(members.length / 15, 15)}`,
+          `INSERT INTO members (member_id, card_number, referral_code, phone, phone_hash, name, birthday, pin_hash, pin_failures, pin_locked_until_ms, referred_by, store_id, consent, enrolled_at) VALUES ${values(members.length / 14, 14)}`,
           members,
         );
     });
@@ -627,7 +626,7 @@ async function pointsLatency(backend: Backend, members: number, events: number):
           const id = `m-${m}`;
           ids.push(id);
           await tx.run(
-            `INSERT INTO members (member_id, card_number, referral_code, name, phone, store_id, enrolled_at, last_seq) VALUES (?, ?, ?, ?, ?, 'store-1', ?, ?)`,
+            `INSERT INTO members (member_id, card_number, referral_code, name, phone, store_id, enrolled_at) VALUES (?, ?, ?, ?, ?, 'store-1', ?)`,
             [
               id,
               `card-${m}`,
@@ -635,7 +634,6 @@ async function pointsLatency(backend: Backend, members: number, events: number):
               `Member ${m}`,
               `010${String(m).padStart(8, '0')}`,
               formatInstant('Asia/Seoul', enrolledAt),
-              0,
             ],
           );
           for (let k = 0; k < perMember; k += 1) {
@@ -692,7 +690,6 @@ async function pointsLatency(backend: Backend, members: number, events: number):
               [seq, event.event_id, seq, event.type, id, at, canonicalJson(event), event.hash, at],
             );
           }
-          await tx.run(`UPDATE members SET last_seq = ? WHERE member_id = ?`, [seq, id]);
         }
       });
     }

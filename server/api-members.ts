@@ -18,7 +18,7 @@ import { digits, hashPin, normalizePhone, phoneHash, referralCode, verifyPin } f
 import { ApiError, notFound } from './errors';
 import type { Caller, Router } from './http';
 import { updateDetails } from './api-sync';
-import { memberState, withWriter, type MemberRow } from './ledger';
+import { MEMBER_ROW, memberState, withWriter, type MemberRow } from './ledger';
 import { asOf, id, instant, occurredAt, parse } from './validate';
 
 const PhoneSchema = v.pipe(
@@ -143,7 +143,7 @@ async function uniqueValue(
  */
 async function memberByPhone(ctx: AppContext, hashes: string[]): Promise<MemberRow | undefined> {
   const rows = await ctx.db.all<MemberRow>(
-    `SELECT * FROM members WHERE phone_hash IN (${hashes.map(() => '?').join(', ')})`,
+    `SELECT ${MEMBER_ROW} FROM members WHERE phone_hash IN (${hashes.map(() => '?').join(', ')})`,
     hashes,
   );
   for (const hash of hashes) {
@@ -189,9 +189,10 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       }
       let referrer: MemberRow | undefined;
       if (body.referral_code) {
-        referrer = await ctx.db.get<MemberRow>(`SELECT * FROM members WHERE referral_code = ?`, [
-          body.referral_code,
-        ]);
+        referrer = await ctx.db.get<MemberRow>(
+          `SELECT ${MEMBER_ROW} FROM members WHERE referral_code = ?`,
+          [body.referral_code],
+        );
         if (!referrer)
           throw new ApiError(
             422,
@@ -358,9 +359,10 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
             .map((p) => phoneHash(ctx.phoneKey, p)),
         );
       } else if (card !== null) {
-        row = await ctx.db.get<MemberRow>(`SELECT * FROM members WHERE card_number = ?`, [
-          card.trim(),
-        ]);
+        row = await ctx.db.get<MemberRow>(
+          `SELECT ${MEMBER_ROW} FROM members WHERE card_number = ?`,
+          [card.trim()],
+        );
       } else {
         throw new ApiError(400, 'invalid_input', 'give ?phone= or ?card_number=');
       }

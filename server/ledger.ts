@@ -28,6 +28,13 @@ import { hashEnvelope } from './crypto';
 import type { Database, Queryable } from './db/database';
 import type { ProgramRegistry } from './programs';
 
+/**
+ * A member's row as the ledger reads it (SELECT ${MEMBER_ROW} FROM members): its columns, and
+ * `last_seq`, the server_seq of the member's latest stored event, which the member cache is
+ * keyed by. It is read from the events' (member_id, server_seq) index, not kept in the row: a
+ * column updated for every member at every batch wrote one page of the members table a member
+ * (decision 0034).
+ */
 export interface MemberRow {
   member_id: string;
   card_number: string;
@@ -45,6 +52,9 @@ export interface MemberRow {
   enrolled_at: string;
   last_seq: number;
 }
+
+/** The select list of a MemberRow: every column, and `last_seq` from the events. */
+export const MEMBER_ROW = `members.*, COALESCE((SELECT MAX(server_seq) FROM events WHERE events.member_id = members.member_id), 0) AS last_seq`;
 
 /**
  * A member's state after all its events, as replay() would make it at the time of the last one,
@@ -133,6 +143,12 @@ export class MemberCache {
     this.map.clear();
     this.withState.clear();
   }
+
+  /** Drops one member (events and state). */
+  forget(memberId: string): void {
+    this.map.delete(memberId);
+    this.withState.delete(memberId);
+  }
 }
 
 export interface LedgerContext {
@@ -143,7 +159,7 @@ export interface LedgerContext {
 }
 
 export async function memberRow(q: Queryable, memberId: string): Promise<MemberRow | undefined> {
-  return q.get<MemberRow>(`SELECT * FROM members WHERE member_id = ?`, [memberId]);
+  return q.get<MemberRow>(`SELECT ${MEMBER_ROW} FROM members WHERE member_id = ?`, [memberId]);
 }
 
 /** A member's applied events (from the cache when it is current). */
@@ -187,7 +203,6 @@ interface Pending {
   events: unknown[][];
   purchases: unknown[][];
   conflicts: unknown[][];
-  lastSeq: Map<string, number>;
 }
 
 const EVENT_COLUMNS =
@@ -207,7 +222,6 @@ const MEMBER_COLUMNS = [
   'store_id',
   'consent',
   'enrolled_at',
-  'last_seq',
 ] as const;
 
 /** Events whose effect can overdraw a balance or reuse a coupon (and so make a conflict). */
@@ -262,7 +276,6 @@ export class Writer {
     events: [],
     purchases: [],
     conflicts: [],
-    lastSeq: new Map(),
   };
 
   private constructor(
@@ -308,7 +321,7 @@ export class Writer {
     for (const chunk of chunks(fresh(ids.cards, this.cards))) {
       for (const c of chunk) this.cards.set(c, null);
       const rows = await this.tx.all<MemberRow>(
-        `SELECT * FROM members WHERE card_number IN (${marks(chunk.length)})`,
+        `SELECT ${MEMBER_ROW} FROM members WHERE card_number IN (${marks(chunk.length)})`,
         chunk,
       );
       for (const r of rows) {
@@ -321,7 +334,7 @@ export class Writer {
     for (const chunk of chunks(fresh(ids.members, this.members))) {
       for (const id of chunk) this.members.set(id, null);
       const rows = await this.tx.all<MemberRow>(
-        `SELECT * FROM members WHERE member_id IN (${marks(chunk.length)})`,
+        `SELECT ${MEMBER_ROW} FROM members WHERE member_id IN (${marks(chunk.length)})`,
         chunk,
       );
       for (const r of rows) this.members.set(r.member_id, r);
@@ -515,6 +528,11 @@ export class Writer {
       new Date(now).toISOString(),
     ]);
     this.eventHashes.set(event.event_id, { hash: event.hash, status, reason });
+    if (status === 'rejected') {
+      // A member's key is their latest stored event, whatever its verdict (MEMBER_ROW).
+      const mine = this.touched.get(event.member_id);
+      if (mine) mine.last_seq = serverSeq;
+    }
     if (status === 'applied' && row) {
       const firstPurchase = before?.purchase_count === 0;
       const referralBack =
@@ -540,7 +558,6 @@ export class Writer {
         state: base ? { state: base, programs } : null,
       });
       row.last_seq = serverSeq;
-      this.pending.lastSeq.set(row.member_id, serverSeq);
       if (event.type === 'purchase_recorded') {
         this.purchases.set(event.payload.purchase_id, row.member_id);
         this.pending.purchases.push([
@@ -696,9 +713,7 @@ export class Writer {
     for (const chunk of chunks(p.members, 50)) {
       await this.tx.run(
         `INSERT INTO members (${MEMBER_COLUMNS.join(', ')}) VALUES ${rowMarks(chunk.length, MEMBER_COLUMNS.length)}`,
-        chunk.flatMap((m) =>
-          MEMBER_COLUMNS.map((c) => (c === 'last_seq' ? (p.lastSeq.get(m.member_id) ?? 0) : m[c])),
-        ),
+        chunk.flatMap((m) => MEMBER_COLUMNS.map((c) => m[c])),
       );
     }
     for (const chunk of chunks(p.events, 100)) {
@@ -727,24 +742,6 @@ export class Writer {
         [m.name, m.phone, m.phone_hash, m.birthday, id],
       );
     }
-    const inserted = new Set(p.members.map((m) => m.member_id));
-    const updates = [...p.lastSeq].filter(([id]) => !inserted.has(id));
-    if (this.ctx.db.kind === 'postgres') {
-      for (const chunk of chunks(updates, 500)) {
-        await this.tx.run(
-          `UPDATE members AS m SET last_seq = v.s FROM (VALUES ${chunk.map(() => '(?::text, ?::bigint)').join(', ')}) AS v(id, s) WHERE m.member_id = v.id`,
-          chunk.flat(),
-        );
-      }
-    } else {
-      // SQLite names a VALUES list's columns column1, column2.
-      for (const chunk of chunks(updates, 400)) {
-        await this.tx.run(
-          `UPDATE members SET last_seq = v.column2 FROM (VALUES ${rowMarks(chunk.length, 2)}) AS v WHERE members.member_id = v.column1`,
-          chunk.flat(),
-        );
-      }
-    }
     await this.tx.run(`UPDATE counters SET value = ? WHERE name = 'server_seq'`, [this.seq]);
   }
 
@@ -752,6 +749,16 @@ export class Writer {
   committed(): void {
     for (const [memberId, m] of this.touched)
       this.ctx.cache.set(memberId, m.events, m.last_seq, m.state);
+  }
+
+  /**
+   * After a rollback: the cache forgets every member this writer read. What it loaded inside the
+   * transaction went into the cache keyed by the transaction's own latest event, and a rollback
+   * hands that server_seq out again: a later event of the member could match the key of events
+   * the database no longer holds.
+   */
+  abandoned(): void {
+    for (const memberId of this.members.keys()) this.ctx.cache.forget(memberId);
   }
 }
 
@@ -790,12 +797,18 @@ function rowMarks(rows: number, width: number): string {
 /** Runs `fn` with a Writer in one transaction; the cache learns the result only after commit. */
 export async function withWriter<T>(ctx: LedgerContext, fn: (w: Writer) => Promise<T>): Promise<T> {
   let writer: Writer | undefined;
-  const result = await ctx.db.transaction(async (tx) => {
-    writer = await Writer.open(ctx, tx);
-    const value = await fn(writer);
-    await writer.close();
-    return value;
-  });
+  let result: T;
+  try {
+    result = await ctx.db.transaction(async (tx) => {
+      writer = await Writer.open(ctx, tx);
+      const value = await fn(writer);
+      await writer.close();
+      return value;
+    });
+  } catch (error) {
+    writer?.abandoned();
+    throw error;
+  }
   writer?.committed();
   return result;
 }

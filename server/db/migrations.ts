@@ -141,6 +141,13 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: readonly
     // A lost or retired till or kiosk is revoked: its tokens stop working, its events stay.
     sql: [`ALTER TABLE devices ADD COLUMN revoked_at TEXT`],
   },
+  {
+    version: 6,
+    name: 'member key from the events',
+    // A member's latest event is read from the events' (member_id, server_seq) index (MEMBER_ROW
+    // in ledger.ts); the column every batch updated is gone (decision 0034).
+    sql: [`ALTER TABLE members DROP COLUMN last_seq`],
+  },
 ];
 
 /** Runs the migrations not run yet, up to `upTo` (tests make an older database with it). */

@@ -17,7 +17,7 @@ import {
   type LedgerEvent,
 } from '../../shared/rules';
 import type { EventEnvelope } from '../../shared/protocol';
-import { MemberCache } from '../../server/ledger';
+import { MemberCache, memberRow } from '../../server/ledger';
 import {
   BACKENDS,
   TestDevice,
@@ -173,12 +173,17 @@ describe.each(BACKENDS)('member states held between events on %s', (backend) => 
           acks.map((a) => a.status),
           JSON.stringify(acks.filter((a) => a.status !== 'applied')),
         ).toEqual(events.map(() => 'applied'));
-        // The member row points at the member's latest event (what the cache is keyed by).
-        const seqs = await s.app.ctx.db.get<{ last_seq: number; latest: number }>(
-          `SELECT m.last_seq AS last_seq, (SELECT MAX(server_seq) FROM events e WHERE e.member_id = m.member_id AND e.status = 'applied') AS latest FROM members m WHERE m.member_id = ?`,
+        // The member's row, as the ledger reads it, names the member's latest event, and the
+        // cache holds the member under that key with exactly the events stored.
+        const row = await memberRow(s.app.ctx.db, member);
+        const latest = await s.app.ctx.db.get<{ latest: number }>(
+          `SELECT MAX(server_seq) AS latest FROM events WHERE member_id = ?`,
           [member],
         );
-        expect(Number(seqs?.last_seq)).toBe(Number(seqs?.latest));
+        expect(Number(row?.last_seq)).toBe(Number(latest?.latest));
+        expect(s.app.ctx.cache.get(member, Number(row?.last_seq))?.map((e) => e.event_id)).toEqual(
+          events.map((e) => e.event_id),
+        );
 
         // What a replay from scratch says at each event.
         const now = Date.now();
