@@ -871,10 +871,10 @@ export async function benchServer(): Promise<void> {
     if (cpu) {
       const us = (n: number): string => `${n.toFixed(0)} µs`;
       // What the machine's cores can give an event at the SQLite target's rate.
-      const budget = (availableParallelism() * 1e6) / 20_000;
+      const cores = availableParallelism();
       const against =
         backend === 'sqlite'
-          ? `. At 20,000/s, ${availableParallelism()} cores give ${us(budget)} an event in all`
+          ? `. At 20,000/s, ${cores} cores give ${us((cores * 1e6) / 20_000)} an event in all`
           : '';
       console.log(
         `  ${''.padEnd(8)} (CPU an event: endpoint ${us(cpu.main + cpu.others)}: main thread ${us(cpu.main)}, other threads ${us(cpu.others)}; load ${us(cpu.client)}${against})`,

@@ -18,7 +18,7 @@ import { digits, hashPin, normalizePhone, phoneHash, referralCode, verifyPin } f
 import { ApiError, notFound } from './errors';
 import type { Caller, Router } from './http';
 import { updateDetails } from './api-sync';
-import { MEMBER_ROW, memberState, withWriter, type MemberRow } from './ledger';
+import { MEMBER_ROW, memberState, withWriter, type MemberColumns, type MemberRow } from './ledger';
 import { asOf, id, instant, occurredAt, parse } from './validate';
 
 const PhoneSchema = v.pipe(
@@ -187,10 +187,10 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
           field: 'card_number',
         });
       }
-      let referrer: MemberRow | undefined;
+      let referrer: { member_id: string } | undefined;
       if (body.referral_code) {
-        referrer = await ctx.db.get<MemberRow>(
-          `SELECT ${MEMBER_ROW} FROM members WHERE referral_code = ?`,
+        referrer = await ctx.db.get<{ member_id: string }>(
+          `SELECT member_id FROM members WHERE referral_code = ?`,
           [body.referral_code],
         );
         if (!referrer)
@@ -301,7 +301,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       const [written = '', ...earlier] = phoneLike
         ? ctx.programs.phonesOf(digitsOnly, ctx.now())
         : [];
-      const rows = await ctx.db.all<MemberRow>(
+      const rows = await ctx.db.all<MemberColumns>(
         `SELECT * FROM members
           WHERE ? = ''
              OR LOWER(name) LIKE ? ESCAPE '\\'

@@ -31,7 +31,7 @@ import {
   type Programs,
 } from '../shared/rules';
 import type { AppContext } from './context';
-import type { MemberRow } from './ledger';
+import type { MemberColumns } from './ledger';
 import { badRequest } from './errors';
 import type { Router } from './http';
 import { asOf, id, parse } from './validate';
@@ -98,11 +98,11 @@ async function eachMemberState(
   at: number,
   perPage: number,
   store: string | null,
-  visit: (row: MemberRow, state: MemberState) => void,
+  visit: (row: MemberColumns, state: MemberState) => void,
 ): Promise<void> {
   const programs = ctx.programs.programs();
   for (let after = ''; ;) {
-    const members = await ctx.db.all<MemberRow>(
+    const members = await ctx.db.all<MemberColumns>(
       `SELECT * FROM members WHERE member_id > ? AND (? = '' OR store_id = ?)
         ORDER BY member_id LIMIT ${perPage}`,
       [after, store ?? '', store ?? ''],
@@ -146,7 +146,7 @@ export function csvField(value: string | number | null, typed = false): string {
  */
 const MEMBER_COLUMNS: readonly (readonly [
   heading: string,
-  value: (m: MemberRow, c: MemberSummary) => string | number | null,
+  value: (m: MemberColumns, c: MemberSummary) => string | number | null,
   typed?: boolean,
 ])[] = [
   ['customer_id', (m) => m.member_id],

@@ -28,14 +28,8 @@ import { hashEnvelope } from './crypto';
 import type { Database, Queryable } from './db/database';
 import type { ProgramRegistry } from './programs';
 
-/**
- * A member's row as the ledger reads it (SELECT ${MEMBER_ROW} FROM members): its columns, and
- * `last_seq`, the server_seq of the member's latest stored event, which the member cache is
- * keyed by. It is read from the events' (member_id, server_seq) index, not kept in the row: a
- * column updated for every member at every batch wrote one page of the members table a member
- * (decision 0034).
- */
-export interface MemberRow {
+/** A member's row as the members table stores it (SELECT * FROM members). */
+export interface MemberColumns {
   member_id: string;
   card_number: string;
   referral_code: string;
@@ -50,6 +44,16 @@ export interface MemberRow {
   store_id: string;
   consent: number;
   enrolled_at: string;
+}
+
+/**
+ * A member's row as the ledger reads it (SELECT ${MEMBER_ROW} FROM members): its columns, and
+ * `last_seq`, the server_seq of the member's latest stored event, which the member cache is
+ * keyed by. It is read from the events' (member_id, server_seq) index, not kept in the row: a
+ * column updated for every member at every batch wrote one page of the members table a member
+ * (decision 0034).
+ */
+export interface MemberRow extends MemberColumns {
   last_seq: number;
 }
 

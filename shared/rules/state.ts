@@ -266,10 +266,10 @@ export class MovementLog implements Iterable<Movement> {
   private readonly chunks: Movement[][] = [[]];
   /** Movements in the last array. */
   private filled = 0;
-  private count = 0;
 
   get length(): number {
-    return this.count;
+    const full = this.chunks.length - 1;
+    return full === 0 ? this.filled : FIRST_CHUNK + (full - 1) * MOVEMENT_CHUNK + this.filled;
   }
 
   push(movement: Movement): void {
@@ -281,43 +281,34 @@ export class MovementLog implements Iterable<Movement> {
     }
     last[this.filled] = movement;
     this.filled += 1;
-    this.count += 1;
   }
 
-  /** How many movements array `c` holds. */
-  private sizeOf(c: number): number {
-    if (c === this.chunks.length - 1) return this.filled;
-    return c === 0 ? FIRST_CHUNK : MOVEMENT_CHUNK;
-  }
-
-  *[Symbol.iterator](): Iterator<Movement> {
-    for (let c = 0; c < this.chunks.length; c += 1) {
+  /** Calls `visit` with every movement, in order (the arrays' empty slots left out). */
+  private each(visit: (movement: Movement) => void): void {
+    const lastChunk = this.chunks.length - 1;
+    for (let c = 0; c <= lastChunk; c += 1) {
       const chunk = this.chunks[c] as Movement[];
-      const n = this.sizeOf(c);
-      for (let i = 0; i < n; i += 1) yield chunk[i] as Movement;
+      const n = c === lastChunk ? this.filled : c === 0 ? FIRST_CHUNK : MOVEMENT_CHUNK;
+      for (let i = 0; i < n; i += 1) visit(chunk[i] as Movement);
     }
+  }
+
+  /** Over a copy taken now (its readers are tests and lists, not replay). */
+  [Symbol.iterator](): Iterator<Movement> {
+    return this.map((m) => m)[Symbol.iterator]();
   }
 
   filter(keep: (movement: Movement) => boolean): Movement[] {
     const out: Movement[] = [];
-    for (let c = 0; c < this.chunks.length; c += 1) {
-      const chunk = this.chunks[c] as Movement[];
-      const n = this.sizeOf(c);
-      for (let i = 0; i < n; i += 1) {
-        const m = chunk[i] as Movement;
-        if (keep(m)) out.push(m);
-      }
-    }
+    this.each((m) => {
+      if (keep(m)) out.push(m);
+    });
     return out;
   }
 
   map<T>(to: (movement: Movement) => T): T[] {
     const out: T[] = [];
-    for (let c = 0; c < this.chunks.length; c += 1) {
-      const chunk = this.chunks[c] as Movement[];
-      const n = this.sizeOf(c);
-      for (let i = 0; i < n; i += 1) out.push(to(chunk[i] as Movement));
-    }
+    this.each((m) => out.push(to(m)));
     return out;
   }
 }
