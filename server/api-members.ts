@@ -17,7 +17,7 @@ import { caller, requireMember, storeFor, type AppContext } from './context';
 import { digits, hashPin, normalizePhone, phoneHash, referralCode, verifyPin } from './crypto';
 import { ApiError, notFound } from './errors';
 import type { Caller, Router } from './http';
-import { updateDetails } from './api-sync';
+import { changeFor, updateDetails } from './api-sync';
 import { MEMBER_ROW, memberState, withWriter, type MemberColumns, type MemberRow } from './ledger';
 import { asOf, id, instant, occurredAt, parse } from './validate';
 
@@ -151,6 +151,31 @@ async function memberByPhone(ctx: AppContext, hashes: string[]): Promise<MemberR
     if (row) return row;
   }
   return undefined;
+}
+
+/**
+ * The member a device's search names, as the device searches its own store: a card number, else
+ * a member code (referral code, as written or in capitals), else (`byPhone`) a phone number
+ * (nine digits or more).
+ */
+async function memberBySearch(
+  ctx: AppContext,
+  q: string,
+  byPhone: boolean,
+): Promise<MemberColumns | undefined> {
+  const byCard = await ctx.db.get<MemberColumns>(`SELECT * FROM members WHERE card_number = ?`, [
+    q,
+  ]);
+  if (byCard) return byCard;
+  const byCode = await ctx.db.get<MemberColumns>(
+    `SELECT * FROM members WHERE referral_code IN (?, ?)`,
+    [q, q.toUpperCase()],
+  );
+  if (byCode || !byPhone || q.replace(/\D/g, '').length < 9) return byCode;
+  return memberByPhone(
+    ctx,
+    ctx.programs.phonesOf(normalizePhone(q), ctx.now()).map((p) => phoneHash(ctx.phoneKey, p)),
+  );
 }
 
 async function loadProfile(ctx: AppContext, memberId: string, at: number) {
@@ -370,6 +395,41 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       const at = asOf(req.query, ctx.now());
       const state = await memberState(ctx, ctx.db, row, at);
       return { status: 200, body: profile(row, state, ctx.programs.programs().at(at), who) };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    path: '/sync/member',
+    allow: ['device'],
+    roles: ['cashier', 'kiosk'],
+    handler: async (req) => {
+      const who = caller(req.caller);
+      const q = (req.query.get('q') ?? '').trim();
+      if (!q || q.length > 100 || q.includes('\u0000'))
+        throw new ApiError(
+          400,
+          'invalid_input',
+          'give ?q= a card number, a member code or a phone number',
+        );
+      if (!ctx.lookups.take(`lookup:${who.token_hash}`, ctx.now())) {
+        throw new ApiError(429, 'rate_limited', 'too many lookups; try again in a minute');
+      }
+      // A kiosk is a public screen: a phone number finds a member there only with their PIN.
+      const row = await memberBySearch(ctx, q, who.role === 'cashier');
+      if (!row) throw notFound('customer');
+      const rows = await ctx.db.all<{ server_seq: number; member_id: string; body: string }>(
+        `SELECT server_seq, member_id, body FROM events WHERE member_id = ? AND status = 'applied' ORDER BY server_seq`,
+        [row.member_id],
+      );
+      return {
+        status: 200,
+        body: {
+          member_id: row.member_id,
+          changes: rows.map((r) => changeFor(who, r)),
+          ledger_id: ctx.ledgerId,
+        },
+      };
     },
   });
 

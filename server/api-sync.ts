@@ -507,17 +507,22 @@ async function pull(
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const changes: Change[] = [];
-  for (const r of page) {
-    if (r.status !== 'applied') continue;
-    const event = JSON.parse(r.body) as EventEnvelope;
-    changes.push({
-      server_seq: Number(r.server_seq),
-      member_id: r.member_id,
-      event: who.role === 'kiosk' ? maskForKiosk(withoutPin(event)) : withoutPin(event),
-    });
-  }
+  for (const r of page) if (r.status === 'applied') changes.push(changeFor(who, r));
   const last = page[page.length - 1];
   return { changes, cursor: last ? Number(last.server_seq) : cursor, more };
+}
+
+/** A stored applied event as a device receives it (pulled, or fetched with its member). */
+export function changeFor(
+  who: Caller,
+  r: { server_seq: number; member_id: string; body: string },
+): Change {
+  const event = JSON.parse(r.body) as EventEnvelope;
+  return {
+    server_seq: Number(r.server_seq),
+    member_id: r.member_id,
+    event: who.role === 'kiosk' ? maskForKiosk(withoutPin(event)) : withoutPin(event),
+  };
 }
 
 /** A member's PIN hash stays on the endpoint: no device receives it. */

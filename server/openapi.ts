@@ -1136,6 +1136,40 @@ export function openApiDocument(version: string): Schema {
           responses: { 200: json({ type: 'object' }), ...errors(400, 401, 403, 404) },
         },
       },
+      '/sync/member': {
+        get: {
+          summary:
+            "Devices: one member's applied events, for a member this device has not pulled yet (rate limited with lookups)",
+          description:
+            'A till searching for a member it does not hold yet (newly paired, or pulling again after a restore) gets that member at once instead of after its rounds of pulls. The changes are those POST /sync would pull for the member (a kiosk gets them masked).',
+          parameters: [
+            {
+              name: 'q',
+              in: 'query',
+              required: true,
+              schema: str(
+                'a card number, else a member code, else (a till, not a kiosk) a phone number (9+ digits)',
+              ),
+            },
+          ],
+          responses: {
+            200: json(
+              obj({
+                member_id: str(),
+                changes: {
+                  type: 'array',
+                  items: obj({ server_seq: int(), member_id: str(), event: ref('EventEnvelope') }),
+                },
+                ledger_id: str(
+                  'as on a sync answer: a device that knows another ledger syncs first',
+                ),
+              }),
+            ),
+            ...reads,
+            ...errors(429),
+          },
+        },
+      },
       '/sync': {
         post: {
           summary: 'Devices: push events and pull changes in one round trip',

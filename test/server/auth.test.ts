@@ -87,6 +87,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     staffRemove: ['DELETE', () => '/staff/staff-unknown'],
     staffChange: ['PATCH', () => '/staff/staff-unknown', () => ({ pin: '1234' })],
     sync: ['POST', () => '/sync', () => ({ protocol: 1, device_id: 'x', events: [], cursor: 0 })],
+    syncMember: ['GET', () => '/sync/member?q=01040404040'],
   };
   const call = (name: string, token: string | null) => {
     const [method, path, body] = calls[name] as Call;
@@ -145,6 +146,9 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
 
   it('keeps sync for devices', async () => {
     expect((await call('sync', integration)).status).toBe(403);
+    expect((await call('syncMember', integration)).status).toBe(403);
+    expect((await call('syncMember', ADMIN_TOKEN)).status).toBe(403);
+    expect((await call('syncMember', cashier.token)).status).toBe(200);
   });
 
   it('refuses a device writing for another store', async () => {

@@ -461,6 +461,53 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     expect(new Set(all).size).toBe(all.length);
   });
 
+  it("hands a device one member's events by card, member code or phone, as a pull would", async () => {
+    const { hashPinSync } = await import('../../shared/protocol');
+    const id = await member(till, {
+      name: 'Kang Minji',
+      phone: '01031415926',
+      pin_hash: hashPinSync('2718'),
+    });
+    const sale = await till.event('purchase_recorded', id, purchase(randomUUID(), 20_000));
+    const refused = await till.event('purchase_recorded', randomUUID(), purchase(randomUUID(), 1));
+    expect(
+      (await till.sync([sale, refused])).body.acks.map((a: { status: string }) => a.status),
+    ).toEqual(['applied', 'rejected']);
+    const card = (await s.api('GET', `/customers/${id}`)).body.card_number as string;
+    const newcomer = await TestDevice.pair(s, 'store-1', 'cashier', 'Newcomer');
+    const pulled = (await newcomer.pullAll()).filter((c) => c.member_id === id);
+    expect(pulled.map((c) => c.event.type)).toEqual(['member_enrolled', 'purchase_recorded']);
+    const code = pulled[0].event.payload.referral_code as string;
+    const ledger = (await newcomer.sync([])).body.ledger_id as string;
+    expect(ledger).toMatch(/^[0-9a-f-]{36}$/);
+    for (const q of [card, ` ${card} `, code, '010-3141-5926', '+82 10 3141 5926']) {
+      const res = await s.api(
+        'GET',
+        `/sync/member?q=${encodeURIComponent(q)}`,
+        undefined,
+        newcomer.token,
+      );
+      expect(res.status, q).toBe(200);
+      expect(res.body, q).toEqual({ member_id: id, changes: pulled, ledger_id: ledger });
+    }
+    expect(pulled[0].event.payload.pin_hash).toBeNull();
+    const masked = await s.api('GET', `/sync/member?q=${card}`, undefined, kiosk.token);
+    expect(masked.body.changes[0].event.payload).toMatchObject({ name: 'K*********', phone: null });
+    // A kiosk is a public screen: there a phone number finds a member only with the PIN.
+    const byPhone = await s.api('GET', '/sync/member?q=01031415926', undefined, kiosk.token);
+    expect(byPhone.status).toBe(404);
+    for (const [q, status] of [
+      ['no-such-card', 404],
+      ['010-0000-0001', 404],
+      ['', 400],
+      ['x'.repeat(101), 400],
+    ] as const) {
+      const res = await s.api('GET', `/sync/member?q=${q}`, undefined, newcomer.token);
+      expect(res.status, q).toBe(status);
+      expect(res.body.error.code).toBe(status === 404 ? 'not_found' : 'invalid_input');
+    }
+  });
+
   it('soon after a restore, keeps out of the chain an event naming a member it lacks', async () => {
     const waiter = await TestDevice.pair(s, 'store-1', 'cashier', 'Waiter');
     const enroller = await TestDevice.pair(s, 'store-1', 'cashier', 'Enroller');
