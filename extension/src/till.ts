@@ -146,11 +146,18 @@ async function hereOrAfterSync<T>(look: () => Promise<T | null | undefined>): Pr
 }
 
 /**
- * Finds a member by card number, member code (referral code) or phone number: on this till, or
- * else after one sync (caughtUp).
+ * Finds a member by card number, member code (referral code) or phone number: on this till;
+ * else on the endpoint, which hands over the member's events (a member this till has not pulled
+ * yet: a new till in a shop with a long history, or pulling everything again after a restore);
+ * else, when the endpoint could not be asked, after one sync (caughtUp).
  */
 export async function find(search: string): Promise<string | null> {
-  return search.trim() ? hereOrAfterSync(() => findHere(search)) : null;
+  if (!search.trim()) return null;
+  const here = await findHere(search);
+  if (here !== null) return here;
+  const fetched = await syncClient().fetchMember(search);
+  if (fetched.found) return fetched.member_id;
+  return !fetched.answered && (await caughtUp()) ? findHere(search) : null;
 }
 
 async function findHere(search: string): Promise<string | null> {

@@ -110,7 +110,12 @@ export async function identifyByCode(text: string): Promise<Outcome<string>> {
   if (code.length < 4) return fail('not_found');
   const found = await byCode(code);
   if (found) return { ok: true, value: found };
-  // Enrolled at a till a minute ago? One sync, then look again (offline this fails at once).
+  // Enrolled at a till a minute ago, or this kiosk has not pulled everyone yet (new, or pulling
+  // again after a restore)? The endpoint hands over that member (GET /sync/member). When it
+  // cannot be asked, one sync, then look again (offline this fails at once).
+  const fetched = await syncClient().fetchMember(code);
+  if (fetched.found) return { ok: true, value: fetched.member_id };
+  if (fetched.answered) return fail('not_found');
   await catchUp();
   const again = await byCode(code);
   return again ? { ok: true, value: again } : fail('not_found');

@@ -38,4 +38,4 @@ export {
   type Draft,
   type Pairing,
 } from './device-store';
-export { applySyncResponse, type SyncResponse } from './pull';
+export { applyMemberChanges, applySyncResponse, type SyncResponse } from './pull';

@@ -53,12 +53,7 @@ export async function applySyncResponse(
     program: parseStoredProgram(p.program),
     effective_from: Date.parse(p.effective_from),
   }));
-  const byMember = new Map<string, { seq: number; event: LedgerEvent }[]>();
-  for (const c of response.changes) {
-    const list = byMember.get(c.member_id) ?? [];
-    list.push({ seq: c.server_seq, event: c.event as LedgerEvent });
-    byMember.set(c.member_id, list);
-  }
+  const byMember = byMemberOf(response.changes);
   const serverTime = Date.parse(response.server_time);
   const offset = Number.isNaN(serverTime) ? 0 : Math.round(serverTime - (sentAt + receivedAt) / 2);
 
@@ -99,44 +94,7 @@ export async function applySyncResponse(
         await db.members.clear();
         byMember.clear();
       }
-      const ids = [...byMember.keys()];
-      const existing = await db.members.bulkGet(ids);
-      const rows: MemberRow[] = [];
-      ids.forEach((id, i) => {
-        const incoming = byMember.get(id) ?? [];
-        const row: MemberRow = existing[i] ?? {
-          member_id: id,
-          card_number: `unknown:${id}`,
-          referral_code: '',
-          phone_hash: null,
-          name: null,
-          events: [],
-          last_server_seq: 0,
-        };
-        const have = new Set(row.events.map((e) => e.event_id));
-        const events = [...row.events];
-        for (const { seq, event } of incoming) {
-          if (seq <= row.last_server_seq || have.has(event.event_id)) continue;
-          events.push(event);
-          have.add(event.event_id);
-          if (event.type === 'member_enrolled') {
-            row.card_number = event.payload.card_number;
-            row.referral_code = event.payload.referral_code;
-            row.phone_hash = event.payload.phone_hash;
-            row.name = event.payload.name;
-          }
-          if (event.type === 'member_updated') {
-            if (event.payload.phone_hash !== undefined) row.phone_hash = event.payload.phone_hash;
-            if (event.payload.name !== undefined) row.name = event.payload.name;
-          }
-        }
-        rows.push({
-          ...row,
-          events,
-          last_server_seq: Math.max(row.last_server_seq, ...incoming.map((x) => x.seq)),
-        });
-      });
-      if (rows.length > 0) await db.members.bulkPut(rows);
+      await mergeChanges(db, byMember);
       for (const p of programs)
         await db.programs.put({
           version: p.program.version,
@@ -166,6 +124,78 @@ export async function applySyncResponse(
       return { restored: resent !== null, moved };
     },
   );
+}
+
+/** Changes grouped by member, in the order received. */
+function byMemberOf(
+  changes: readonly Change[],
+): Map<string, { seq: number; event: LedgerEvent }[]> {
+  const byMember = new Map<string, { seq: number; event: LedgerEvent }[]>();
+  for (const c of changes) {
+    const list = byMember.get(c.member_id) ?? [];
+    list.push({ seq: c.server_seq, event: c.event as LedgerEvent });
+    byMember.set(c.member_id, list);
+  }
+  return byMember;
+}
+
+/**
+ * Adds pulled events to the members' snapshots (inside a transaction on db.members). An event
+ * the snapshot has (by server_seq or by id) is skipped, so the same change may come twice: by a
+ * pull, and by fetchMember before the pull reached it.
+ */
+async function mergeChanges(
+  db: DeviceDb,
+  byMember: ReadonlyMap<string, readonly { seq: number; event: LedgerEvent }[]>,
+): Promise<void> {
+  const ids = [...byMember.keys()];
+  const existing = await db.members.bulkGet(ids);
+  const rows: MemberRow[] = [];
+  ids.forEach((id, i) => {
+    const incoming = byMember.get(id) ?? [];
+    const row: MemberRow = existing[i] ?? {
+      member_id: id,
+      card_number: `unknown:${id}`,
+      referral_code: '',
+      phone_hash: null,
+      name: null,
+      events: [],
+      last_server_seq: 0,
+    };
+    const have = new Set(row.events.map((e) => e.event_id));
+    const events = [...row.events];
+    for (const { seq, event } of incoming) {
+      if (seq <= row.last_server_seq || have.has(event.event_id)) continue;
+      events.push(event);
+      have.add(event.event_id);
+      if (event.type === 'member_enrolled') {
+        row.card_number = event.payload.card_number;
+        row.referral_code = event.payload.referral_code;
+        row.phone_hash = event.payload.phone_hash;
+        row.name = event.payload.name;
+      }
+      if (event.type === 'member_updated') {
+        if (event.payload.phone_hash !== undefined) row.phone_hash = event.payload.phone_hash;
+        if (event.payload.name !== undefined) row.name = event.payload.name;
+      }
+    }
+    rows.push({
+      ...row,
+      events,
+      last_server_seq: Math.max(row.last_server_seq, ...incoming.map((x) => x.seq)),
+    });
+  });
+  if (rows.length > 0) await db.members.bulkPut(rows);
+}
+
+/**
+ * One member's events, fetched from the endpoint for a member this device has not pulled yet
+ * (GET /sync/member): into the member's snapshot, as a pull would put them. The pull that
+ * reaches them later skips them.
+ */
+export async function applyMemberChanges(db: DeviceDb, changes: readonly Change[]): Promise<void> {
+  const byMember = byMemberOf(changes);
+  await db.transaction('rw', db.members, () => mergeChanges(db, byMember));
 }
 
 /**

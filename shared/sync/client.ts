@@ -6,6 +6,7 @@
  */
 import { MAX_SYNC_BATCH, PROTOCOL_VERSION } from '../protocol';
 import {
+  applyMemberChanges,
   applySyncResponse,
   deviceOf,
   pendingEvents,
@@ -38,6 +39,17 @@ export interface SyncOptions {
    */
   readonly owner?: string;
 }
+
+/**
+ * What the endpoint said of a member this device searched for (fetchMember): found (and now
+ * stored here), unknown there too, or not asked (offline, paused, refused, too many lookups).
+ */
+export type FetchedMember =
+  | { readonly found: true; readonly member_id: string }
+  | { readonly found: false; readonly answered: boolean };
+
+/** How long a customer at the till waits for the endpoint to find a member. */
+const FETCH_MEMBER_TIMEOUT_MS = 5_000;
 
 export type SyncOutcome =
   | {
@@ -112,6 +124,43 @@ export class SyncClient {
     return outcome;
   }
 
+  /**
+   * A member this device has not pulled yet (newly paired in a shop with a long history, or
+   * pulling everything again after a restore), found on the endpoint by what the cashier typed:
+   * a card number, member code or phone number (GET /sync/member). The member's events are
+   * stored as a pull stores them, so the till shows and sells to the member at once; the pull
+   * that reaches them later skips them.
+   */
+  async fetchMember(search: string): Promise<FetchedMember> {
+    const q = search.trim();
+    const state = await syncStateOf(this.db);
+    if (!q || state.paused) return { found: false, answered: false };
+    const device = await deviceOf(this.db);
+    let status: number;
+    let json: unknown;
+    try {
+      const res = await this.request(
+        `${device.endpoint}/api/v1/sync/member?q=${encodeURIComponent(q)}`,
+        { method: 'GET', headers: { authorization: `Bearer ${device.token}` } },
+        FETCH_MEMBER_TIMEOUT_MS,
+      );
+      status = res.status;
+      json = await res.json().catch(() => null);
+    } catch {
+      return { found: false, answered: false };
+    }
+    if (status === 404) return { found: false, answered: true };
+    const body = json as { member_id?: unknown; changes?: unknown; ledger_id?: unknown } | null;
+    if (status !== 200 || typeof body?.member_id !== 'string' || !Array.isArray(body.changes))
+      return { found: false, answered: false };
+    // An endpoint restored since this device last synced numbers its events anew: the next
+    // sync finds that out and pulls everything again; its numbers are not mixed in before.
+    if (state.ledger_id !== null && body.ledger_id !== state.ledger_id)
+      return { found: false, answered: false };
+    await applyMemberChanges(this.db, body.changes as SyncResponse['changes']);
+    return { found: true, member_id: body.member_id };
+  }
+
   /** The online probe: GET /health (navigator.onLine is only a hint). */
   async probe(): Promise<boolean> {
     try {
@@ -129,11 +178,10 @@ export class SyncClient {
   private async request(
     url: string,
     init: { method: string; headers: Record<string, string>; body?: string },
+    timeoutMs = this.options.timeoutMs ?? 30_000,
   ) {
     const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-    const timer = controller
-      ? setTimeout(() => controller.abort(), this.options.timeoutMs ?? 30_000)
-      : undefined;
+    const timer = controller ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
     try {
       return await this.fetch(url, {
         ...init,

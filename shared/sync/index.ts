@@ -5,6 +5,7 @@ export {
   BACKOFF_MIN_MS,
   BACKOFF_MAX_MS,
   type Fetch,
+  type FetchedMember,
   type SyncOptions,
   type SyncOutcome,
 } from './client';

@@ -209,8 +209,9 @@ describe('cashier extension in Chromium', () => {
       .toBe('Lee Seo-jun');
     expect(await panel.getByTestId('card').textContent()).toBe(newCard);
     // Customers who joined at the kiosk a moment ago, after the till's last pull (it pulls every
-    // minute): the till looks again after one sync when it finds nobody. Jung's number cannot
-    // be enrolled a second time; Choi is found at the first search.
+    // minute): the till asks the endpoint when it finds nobody, and gets the member's events
+    // (GET /sync/member). Jung's number cannot be enrolled a second time; Choi is found at the
+    // first search, with one question to the endpoint (counted where it takes a lookup).
     expect(await messenger(panel)({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
     await server.api('POST', '/customers', { name: 'Jung Hana', phone: '01077778888' });
     await panel.click('button[name=show-enroll]');
@@ -223,9 +224,18 @@ describe('cashier extension in Chromium', () => {
     const choi = (
       await server.api('POST', '/customers', { name: 'Choi Yuna', phone: '01055556666' })
     ).body;
+    const lookups = server.app.ctx.lookups;
+    const asked: string[] = [];
+    const take = lookups.take.bind(lookups);
+    lookups.take = (key, now) => {
+      asked.push(key);
+      return take(key, now);
+    };
     await panel.fill('input[name=search]', choi.card_number);
     await panel.press('input[name=search]', 'Enter');
     await expect.poll(async () => panel.getByTestId('name').textContent(), poll).toBe('Choi Yuna');
+    expect(asked).toHaveLength(1);
+    lookups.take = take;
     // She spends her points at another till (here the API) a moment later: found again, the
     // till shows the points she has left once its sync is back, not the ones she spent.
     expect(await points(panel)).toBe('1,000P');

@@ -328,7 +328,8 @@ describe('kiosk PWA in Chromium', () => {
     ).body;
     await page.goto(`${origin}/kiosk/`);
     await expect.poll(screen, poll).toBe('start');
-    // A card the kiosk does not know yet makes it sync once: now it knows her phone hash too.
+    // A card the kiosk does not hold yet: the endpoint hands her over (GET /sync/member, masked
+    // for a kiosk), and now the kiosk knows her phone hash too.
     await page.fill('#code', choi.card_number);
     await page.press('#code', 'Enter');
     await expect.poll(screen, poll).toBe('member');

@@ -381,6 +381,68 @@ describe('device store and sync client', () => {
     }
   });
 
+  it('fetches a member it has not pulled yet from the endpoint, and the pull that reaches them adds nothing twice', async () => {
+    const first = await DeviceUnderTest.pair(s);
+    const kang = await first.enroll({ phone: '01098765432' });
+    await first.sell(kang, { amount: 40_000 });
+    await first.sell(kang, { amount: 12_000 });
+    expect(await first.client.sync()).toMatchObject({ ok: true, pushed: 3 });
+    const card = (await first.db.members.get(kang))?.card_number as string;
+    // A till paired this morning has pulled nothing yet (in a shop with a long history that
+    // takes minutes): the cashier types Kang's card number.
+    const fresh = await DeviceUnderTest.pair(s);
+    expect(await fresh.db.members.get(kang)).toBeUndefined();
+    expect(await fresh.client.fetchMember(` ${card} `)).toEqual({ found: true, member_id: kang });
+    expect((await fresh.db.members.get(kang))?.events.map((e) => e.type)).toEqual([
+      'member_enrolled',
+      'purchase_recorded',
+      'purchase_recorded',
+    ]);
+    expect(await fresh.balance(kang)).toBe(await serverBalance(kang));
+    expect((await syncStateOf(fresh.db)).cursor).toBe(0);
+    // By phone too, and the till sells to Kang before its first pull.
+    expect(await fresh.client.fetchMember('010-9876-5432')).toEqual({
+      found: true,
+      member_id: kang,
+    });
+    expect(await fresh.sell(kang, { amount: 25_000 })).not.toBeNull();
+    // Its sync then pulls the whole ledger: Kang's events are there once each.
+    expect(await fresh.client.sync()).toMatchObject({ ok: true, pushed: 1, rejected: 0 });
+    const ids = (await fresh.db.members.get(kang))?.events.map((e) => e.event_id) ?? [];
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+    expect(await fresh.balance(kang)).toBe(await serverBalance(kang));
+    // Nobody by that number there either: answered, nothing stored. Offline: not asked.
+    expect(await fresh.client.fetchMember('card-nobody-has')).toEqual({
+      found: false,
+      answered: true,
+    });
+    fresh.fault = 'offline';
+    expect(await fresh.client.fetchMember(card)).toEqual({ found: false, answered: false });
+  });
+
+  it('fetches no member from an endpoint restored since its last sync until that sync', async () => {
+    await BackedUp.with(async (own) => {
+      const till = await DeviceUnderTest.pair(own.server);
+      const kim = await till.enroll();
+      expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 1 });
+      await own.takeBackup();
+      await own.restore();
+      const reader = await DeviceUnderTest.pair(own.server);
+      expect(await reader.client.sync()).toMatchObject({ ok: true });
+      await reader.db.members.clear();
+      const card = (await till.db.members.get(kim))?.card_number as string;
+      // The restored endpoint numbers its events anew; the reader knows the new ledger, the
+      // till still the old one.
+      expect(await reader.client.fetchMember(card)).toEqual({ found: true, member_id: kim });
+      await till.db.members.clear();
+      expect(await till.client.fetchMember(card)).toEqual({ found: false, answered: false });
+      expect(await till.db.members.get(kim)).toBeUndefined();
+      expect(await till.client.sync()).toMatchObject({ ok: true });
+      expect(await till.client.fetchMember(card)).toEqual({ found: true, member_id: kim });
+    });
+  });
+
   it('sends again what an endpoint restored from a backup lost, without pairing again (restore command)', async () => {
     await BackedUp.with(async (own) => {
       const till = await DeviceUnderTest.pair(own.server);
