@@ -76,6 +76,8 @@ const PinSchema = v.strictObject({
   pin: v.pipe(v.string(), v.regex(/^\d{4,6}$/, 'must be 4 to 6 digits')),
 });
 
+const PhonePinSchema = v.strictObject({ phone: PhoneSchema, pin: PinSchema.entries.pin });
+
 const count = (max: number) =>
   v.pipe(
     v.string(),
@@ -151,6 +153,65 @@ async function memberByPhone(ctx: AppContext, hashes: string[]): Promise<MemberR
     if (row) return row;
   }
   return undefined;
+}
+
+/** A member's applied events as a device pulls them, and the ledger's id (GET|POST /sync/member). */
+async function memberChanges(ctx: AppContext, who: Caller, memberId: string) {
+  const rows = await ctx.db.all<{ server_seq: number; member_id: string; body: string }>(
+    `SELECT server_seq, member_id, body FROM events WHERE member_id = ? AND status = 'applied' ORDER BY server_seq`,
+    [memberId],
+  );
+  return {
+    member_id: memberId,
+    changes: rows.map((r) => changeFor(who, r)),
+    ledger_id: ctx.ledgerId,
+  };
+}
+
+/**
+ * A member's PIN, checked with its limit: five wrong tries lock it for 15 minutes. Throws the
+ * answer's error (pin_not_set, pin_locked, pin_wrong); returns when the PIN is right.
+ */
+async function checkPin(ctx: AppContext, row: MemberColumns, pin: string): Promise<void> {
+  if (!row.pin_hash) throw new ApiError(422, 'pin_not_set', 'this member has no PIN');
+  const now = ctx.now();
+  // The attempt is counted before the PIN is checked, in one statement: requests sent at
+  // once (a script guessing) each get their own number, so at most five guesses are checked
+  // before the lock. Counting after the check let them all read the same count.
+  const counted = await ctx.db.get<{ pin_failures: number | string }>(
+    `UPDATE members SET pin_failures = pin_failures + 1
+       WHERE member_id = ? AND pin_locked_until_ms <= ? RETURNING pin_failures`,
+    [row.member_id, now],
+  );
+  if (!counted) {
+    const until = Number((await requireMember(ctx.db, row.member_id)).pin_locked_until_ms);
+    throw new ApiError(429, 'pin_locked', 'too many wrong PINs; try again later', {
+      retry_after_seconds: Math.max(1, Math.ceil((until - now) / 1000)),
+    });
+  }
+  const attempt = Number(counted.pin_failures);
+  const lock = async (): Promise<never> => {
+    await ctx.db.run(
+      `UPDATE members SET pin_failures = 0, pin_locked_until_ms = ? WHERE member_id = ?`,
+      [now + PIN_LOCK_MS, row.member_id],
+    );
+    throw new ApiError(429, 'pin_locked', 'too many wrong PINs; locked for 15 minutes', {
+      retry_after_seconds: PIN_LOCK_MS / 1000,
+    });
+  };
+  // More attempts at once than are allowed: the ones past the fifth are not checked.
+  if (attempt > PIN_MAX_FAILURES) await lock();
+  if (await verifyPin(pin, row.pin_hash)) {
+    await ctx.db.run(
+      `UPDATE members SET pin_failures = 0, pin_locked_until_ms = 0 WHERE member_id = ?`,
+      [row.member_id],
+    );
+    return;
+  }
+  if (attempt >= PIN_MAX_FAILURES) await lock();
+  throw new ApiError(422, 'pin_wrong', 'wrong PIN', {
+    attempts_left: PIN_MAX_FAILURES - attempt,
+  });
 }
 
 /**
@@ -418,18 +479,30 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       // A kiosk is a public screen: a phone number finds a member there only with their PIN.
       const row = await memberBySearch(ctx, q, who.role === 'cashier');
       if (!row) throw notFound('customer');
-      const rows = await ctx.db.all<{ server_seq: number; member_id: string; body: string }>(
-        `SELECT server_seq, member_id, body FROM events WHERE member_id = ? AND status = 'applied' ORDER BY server_seq`,
-        [row.member_id],
+      return { status: 200, body: await memberChanges(ctx, who, row.member_id) };
+    },
+  });
+
+  router.add({
+    method: 'POST',
+    path: '/sync/member',
+    allow: ['device'],
+    roles: ['cashier', 'kiosk'],
+    handler: async (req) => {
+      const who = caller(req.caller);
+      const body = parse(PhonePinSchema, req.body);
+      if (!ctx.lookups.take(`lookup:${who.token_hash}`, ctx.now())) {
+        throw new ApiError(429, 'rate_limited', 'too many lookups; try again in a minute');
+      }
+      // Phone number + PIN, as at a kiosk: the PIN is checked (and limited) as by
+      // POST /customers/{id}/pin/verify before anything of the member is handed over.
+      const row = await memberByPhone(
+        ctx,
+        ctx.programs.phonesOf(body.phone, ctx.now()).map((p) => phoneHash(ctx.phoneKey, p)),
       );
-      return {
-        status: 200,
-        body: {
-          member_id: row.member_id,
-          changes: rows.map((r) => changeFor(who, r)),
-          ledger_id: ctx.ledgerId,
-        },
-      };
+      if (!row) throw notFound('customer');
+      await checkPin(ctx, row, body.pin);
+      return { status: 200, body: await memberChanges(ctx, who, row.member_id) };
     },
   });
 
@@ -513,46 +586,8 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
     allow: ['admin', 'integration', 'device'],
     handler: async (req) => {
       const body = parse(PinSchema, req.body);
-      const row = await requireMember(ctx.db, req.params.id as string);
-      if (!row.pin_hash) throw new ApiError(422, 'pin_not_set', 'this member has no PIN');
-      const now = ctx.now();
-      // The attempt is counted before the PIN is checked, in one statement: requests sent at
-      // once (a script guessing) each get their own number, so at most five guesses are checked
-      // before the lock. Counting after the check let them all read the same count.
-      const counted = await ctx.db.get<{ pin_failures: number | string }>(
-        `UPDATE members SET pin_failures = pin_failures + 1
-         WHERE member_id = ? AND pin_locked_until_ms <= ? RETURNING pin_failures`,
-        [row.member_id, now],
-      );
-      if (!counted) {
-        const until = Number((await requireMember(ctx.db, row.member_id)).pin_locked_until_ms);
-        throw new ApiError(429, 'pin_locked', 'too many wrong PINs; try again later', {
-          retry_after_seconds: Math.max(1, Math.ceil((until - now) / 1000)),
-        });
-      }
-      const attempt = Number(counted.pin_failures);
-      const lock = async (): Promise<never> => {
-        await ctx.db.run(
-          `UPDATE members SET pin_failures = 0, pin_locked_until_ms = ? WHERE member_id = ?`,
-          [now + PIN_LOCK_MS, row.member_id],
-        );
-        throw new ApiError(429, 'pin_locked', 'too many wrong PINs; locked for 15 minutes', {
-          retry_after_seconds: PIN_LOCK_MS / 1000,
-        });
-      };
-      // More attempts at once than are allowed: the ones past the fifth are not checked.
-      if (attempt > PIN_MAX_FAILURES) await lock();
-      if (await verifyPin(body.pin, row.pin_hash)) {
-        await ctx.db.run(
-          `UPDATE members SET pin_failures = 0, pin_locked_until_ms = 0 WHERE member_id = ?`,
-          [row.member_id],
-        );
-        return { status: 200, body: { ok: true } };
-      }
-      if (attempt >= PIN_MAX_FAILURES) await lock();
-      throw new ApiError(422, 'pin_wrong', 'wrong PIN', {
-        attempts_left: PIN_MAX_FAILURES - attempt,
-      });
+      await checkPin(ctx, await requireMember(ctx.db, req.params.id as string), body.pin);
+      return { status: 200, body: { ok: true } };
     },
   });
 }

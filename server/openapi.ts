@@ -1169,6 +1169,39 @@ export function openApiDocument(version: string): Schema {
             ...errors(429),
           },
         },
+        post: {
+          summary:
+            "Devices: a member found by phone number and PIN (a kiosk's way in), with the member's applied events as GET gives them",
+          description:
+            "The PIN is checked and limited as by POST /customers/{customer_id}/pin/verify (five wrong tries lock it for 15 minutes); nothing of the member is handed over before it is right. Takes one of the token's lookups.",
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: obj({
+                  phone: str('any usual way of writing it'),
+                  pin: str('4 to 6 digits'),
+                }),
+              },
+            },
+          },
+          responses: {
+            200: json(
+              obj({
+                member_id: str(),
+                changes: {
+                  type: 'array',
+                  items: obj({ server_seq: int(), member_id: str(), event: ref('EventEnvelope') }),
+                },
+                ledger_id: str(
+                  'as on a sync answer: a device that knows another ledger syncs first',
+                ),
+              }),
+            ),
+            ...reads,
+            ...errors(422, 429),
+          },
+        },
       },
       '/sync': {
         post: {

@@ -88,6 +88,7 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     staffChange: ['PATCH', () => '/staff/staff-unknown', () => ({ pin: '1234' })],
     sync: ['POST', () => '/sync', () => ({ protocol: 1, device_id: 'x', events: [], cursor: 0 })],
     syncMember: ['GET', () => '/sync/member?q=01040404040'],
+    syncMemberPin: ['POST', () => '/sync/member', () => ({ phone: '01040404040', pin: '1234' })],
   };
   const call = (name: string, token: string | null) => {
     const [method, path, body] = calls[name] as Call;
@@ -149,6 +150,9 @@ describe.each(BACKENDS)('authorization on %s', (backend) => {
     expect((await call('syncMember', integration)).status).toBe(403);
     expect((await call('syncMember', ADMIN_TOKEN)).status).toBe(403);
     expect((await call('syncMember', cashier.token)).status).toBe(200);
+    expect((await call('syncMemberPin', integration)).status).toBe(403);
+    expect((await call('syncMemberPin', ADMIN_TOKEN)).status).toBe(403);
+    expect((await call('syncMemberPin', kiosk.token)).body.error.code).toBe('pin_not_set');
   });
 
   it('refuses a device writing for another store', async () => {

@@ -508,6 +508,46 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
     }
   });
 
+  it('hands a device a member by phone number and PIN, once the PIN is right, limited as the PIN check', async () => {
+    const { hashPinSync } = await import('../../shared/protocol');
+    const id = await member(till, {
+      name: 'Yoon Jia',
+      phone: '01027182818',
+      pin_hash: hashPinSync('1618'),
+    });
+    await member(till, { name: 'Lim Dana', phone: '01014142135' }); // no PIN
+    const ask = (body: unknown, token = kiosk.token) => s.api('POST', '/sync/member', body, token);
+    const right = await ask({ phone: '010 2718 2818', pin: '1618' });
+    expect(right.status).toBe(200);
+    const card = (await s.api('GET', `/customers/${id}`)).body.card_number as string;
+    expect(right.body).toEqual(
+      (await s.api('GET', `/sync/member?q=${card}`, undefined, kiosk.token)).body,
+    );
+    expect(right.body.changes[0].event.payload).toMatchObject({
+      name: 'Y*******',
+      phone: null,
+      pin_hash: null,
+    });
+    const wrong = await ask({ phone: '01027182818', pin: '0000' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error).toMatchObject({ code: 'pin_wrong', details: { attempts_left: 4 } });
+    expect(wrong.body.changes).toBeUndefined();
+    expect((await ask({ phone: '01014142135', pin: '1234' })).body.error.code).toBe('pin_not_set');
+    expect((await ask({ phone: '01000000000', pin: '1234' })).status).toBe(404);
+    for (const bad of [
+      { phone: '01027182818' },
+      { phone: 'x', pin: '1618' },
+      { phone: '01027182818', pin: '12' },
+    ])
+      expect((await ask(bad)).status, JSON.stringify(bad)).toBe(400);
+    // The same five tries as POST /customers/{id}/pin/verify, counted together: then locked.
+    for (let i = 0; i < 3; i += 1)
+      expect((await ask({ phone: '01027182818', pin: '0000' })).status).toBe(422);
+    const locked = await s.api('POST', `/customers/${id}/pin/verify`, { pin: '0000' });
+    expect(locked.status).toBe(429);
+    expect((await ask({ phone: '01027182818', pin: '1618' })).body.error.code).toBe('pin_locked');
+  });
+
   it('soon after a restore, keeps out of the chain an event naming a member it lacks', async () => {
     const waiter = await TestDevice.pair(s, 'store-1', 'cashier', 'Waiter');
     const enroller = await TestDevice.pair(s, 'store-1', 'cashier', 'Enroller');
