@@ -153,10 +153,12 @@ export async function identifyByPhone(phone: string, pin: string): Promise<Outco
   const byPhone = () => memberByPhoneHash(db, hashes);
   let memberId = await byPhone();
   if (!memberId) {
-    await catchUp();
-    memberId = await byPhone();
+    // Not held here (joined at a till a moment ago, or this kiosk has not pulled everyone yet):
+    // the endpoint checks the PIN and hands the member over (POST /sync/member, decision 0035).
+    const fetched = await syncClient().fetchMember({ phone, pin });
+    if (fetched.found) return { ok: true, value: fetched.member_id };
+    return pinRefusal(fetched.answered ? fetched : { status: 0 });
   }
-  if (!memberId) return fail('phone_or_pin_wrong');
   let answer = await verifyPin(device.endpoint, device.token, memberId, pin);
   if (answer.status === 404) {
     // Enrolled here a moment ago: send it, then ask again.
@@ -164,9 +166,16 @@ export async function identifyByPhone(phone: string, pin: string): Promise<Outco
     memberId = (await byPhone()) ?? memberId;
     answer = await verifyPin(device.endpoint, device.token, memberId, pin);
   }
+  return answer.status === 200 ? { ok: true, value: memberId } : pinRefusal(answer);
+}
+
+/** What the customer is told when the endpoint did not take their phone number and PIN. */
+function pinRefusal(answer: {
+  status: number;
+  code?: string;
+  retry_after?: number;
+}): Outcome<string> {
   switch (answer.status) {
-    case 200:
-      return { ok: true, value: memberId };
     case 0:
       return fail('pin_needs_network');
     case 429:

@@ -42,11 +42,21 @@ export interface SyncOptions {
 
 /**
  * What the endpoint said of a member this device searched for (fetchMember): found (and now
- * stored here), unknown there too, or not asked (offline, paused, refused, too many lookups).
+ * stored here), or not: `answered` when the endpoint said so (`status` and `code` say why: 404
+ * nobody, 422 a wrong PIN or none, 429 `pin_locked` with `retry_after` seconds), not when it
+ * could not be asked (offline, paused, too many lookups; another ledger: `status` 0).
  */
 export type FetchedMember =
   | { readonly found: true; readonly member_id: string }
-  | { readonly found: false; readonly answered: boolean };
+  | {
+      readonly found: false;
+      readonly answered: boolean;
+      readonly status: number;
+      readonly code?: string;
+      readonly retry_after?: number;
+    };
+
+const NOT_ASKED: FetchedMember = { found: false, answered: false, status: 0 };
 
 /** How long a customer at the till waits for the endpoint to find a member. */
 const FETCH_MEMBER_TIMEOUT_MS = 5_000;
@@ -126,37 +136,59 @@ export class SyncClient {
 
   /**
    * A member this device has not pulled yet (newly paired in a shop with a long history, or
-   * pulling everything again after a restore), found on the endpoint by what the cashier typed:
-   * a card number, member code or phone number (GET /sync/member). The member's events are
-   * stored as a pull stores them, so the till shows and sells to the member at once; the pull
-   * that reaches them later skips them.
+   * pulling everything again after a restore), found on the endpoint by what the cashier typed
+   * (a card number, member code or phone number: GET /sync/member) or by a phone number and the
+   * member's PIN (the kiosk's way in: POST /sync/member). The member's events are stored as a
+   * pull stores them, so the device shows the member at once; the pull that reaches them later
+   * skips them.
    */
-  async fetchMember(search: string): Promise<FetchedMember> {
-    const q = search.trim();
+  async fetchMember(search: string | { phone: string; pin: string }): Promise<FetchedMember> {
+    const q = typeof search === 'string' ? search.trim() : null;
     const state = await syncStateOf(this.db);
-    if (!q || state.paused) return { found: false, answered: false };
+    if (q === '' || state.paused) return NOT_ASKED;
     const device = await deviceOf(this.db);
+    const headers = { authorization: `Bearer ${device.token}` };
+    const url = `${device.endpoint}/api/v1/sync/member`;
     let status: number;
     let json: unknown;
     try {
       const res = await this.request(
-        `${device.endpoint}/api/v1/sync/member?q=${encodeURIComponent(q)}`,
-        { method: 'GET', headers: { authorization: `Bearer ${device.token}` } },
+        q === null ? url : `${url}?q=${encodeURIComponent(q)}`,
+        q === null
+          ? {
+              method: 'POST',
+              headers: { ...headers, 'content-type': 'application/json' },
+              body: JSON.stringify(search),
+            }
+          : { method: 'GET', headers },
         FETCH_MEMBER_TIMEOUT_MS,
       );
       status = res.status;
       json = await res.json().catch(() => null);
     } catch {
-      return { found: false, answered: false };
+      return NOT_ASKED;
     }
-    if (status === 404) return { found: false, answered: true };
-    const body = json as { member_id?: unknown; changes?: unknown; ledger_id?: unknown } | null;
-    if (status !== 200 || typeof body?.member_id !== 'string' || !Array.isArray(body.changes))
-      return { found: false, answered: false };
+    const body = json as {
+      member_id?: unknown;
+      changes?: unknown;
+      ledger_id?: unknown;
+      error?: { code?: unknown; details?: { retry_after_seconds?: unknown } };
+    } | null;
+    if (status !== 200) {
+      const code = body?.error?.code;
+      const retry = body?.error?.details?.retry_after_seconds;
+      return {
+        found: false,
+        answered: status === 404 || status === 422 || code === 'pin_locked',
+        status,
+        ...(typeof code === 'string' ? { code } : {}),
+        ...(typeof retry === 'number' ? { retry_after: retry } : {}),
+      };
+    }
+    if (typeof body?.member_id !== 'string' || !Array.isArray(body.changes)) return NOT_ASKED;
     // An endpoint restored since this device last synced numbers its events anew: the next
     // sync finds that out and pulls everything again; its numbers are not mixed in before.
-    if (state.ledger_id !== null && body.ledger_id !== state.ledger_id)
-      return { found: false, answered: false };
+    if (state.ledger_id !== null && body.ledger_id !== state.ledger_id) return NOT_ASKED;
     await applyMemberChanges(this.db, body.changes as SyncResponse['changes']);
     return { found: true, member_id: body.member_id };
   }

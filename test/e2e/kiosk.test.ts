@@ -363,6 +363,44 @@ describe('kiosk PWA in Chromium', () => {
     expect(check.status).toBe(429);
   }, 120_000);
 
+  it('finds by phone and PIN a member it does not hold yet: the endpoint checks the PIN first', async () => {
+    const seo = (
+      await server.api('POST', '/customers', {
+        name: 'Seo Yeon',
+        phone: '01066664444',
+        pin: '2580',
+      })
+    ).body;
+    // The kiosk cannot pull her (its syncs fail): she is not held here.
+    await page.route('**/api/v1/sync', (route) => route.abort('connectionrefused'));
+    await page.goto(`${origin}/kiosk/`);
+    await expect.poll(screen, poll).toBe('start');
+    const phoneAndPin = async (pin: string) => {
+      await page.getByRole('button', { name: '전화번호 + PIN으로 조회' }).click();
+      for (const d of '01066664444') await page.click(`.keypad button[data-key="${d}"]`);
+      await page.getByTestId('phone-next').click();
+      for (const d of pin) await page.click(`.keypad button[data-key="${d}"]`);
+      await page.getByTestId('phone-next').click();
+    };
+    // A wrong PIN: refused by the endpoint, and nothing of her is on the kiosk.
+    await phoneAndPin('1111');
+    await expect.poll(() => text('error'), poll).toContain('올바르지 않습니다');
+    expect(
+      (await server.api('POST', `/customers/${seo.customer_id}/pin/verify`, { pin: '1111' })).body
+        .error.details.attempts_left,
+    ).toBe(3);
+    await page
+      .getByRole('button', { name: '처음으로' })
+      .click()
+      .catch(() => undefined);
+    await expect.poll(screen, poll).toBe('start');
+    await phoneAndPin('2580');
+    await expect.poll(screen, poll).toBe('member');
+    await expectServerNumbers(seo.customer_id);
+    expect(await page.content()).not.toContain('Seo Yeon');
+    await page.unroute('**/api/v1/sync');
+  }, 120_000);
+
   it('applies a new version of the app only once the outbox is empty, with one reload', async () => {
     await page.goto(`${origin}/kiosk/`);
     await expect.poll(screen, poll).toBe('start');

@@ -416,9 +416,48 @@ describe('device store and sync client', () => {
     expect(await fresh.client.fetchMember('card-nobody-has')).toEqual({
       found: false,
       answered: true,
+      status: 404,
+      code: 'not_found',
     });
     fresh.fault = 'offline';
-    expect(await fresh.client.fetchMember(card)).toEqual({ found: false, answered: false });
+    expect(await fresh.client.fetchMember(card)).toEqual({
+      found: false,
+      answered: false,
+      status: 0,
+    });
+  });
+
+  it('fetches a member by phone and PIN for a kiosk, masked, only with the right PIN', async () => {
+    const { hashPinSync } = await import('../../shared/protocol');
+    const till = await DeviceUnderTest.pair(s);
+    const han = await till.enroll({
+      name: 'Han Sora',
+      phone: '01033334444',
+      pin_hash: hashPinSync('4321'),
+    });
+    await till.sell(han, { amount: 30_000 });
+    expect(await till.client.sync()).toMatchObject({ ok: true, pushed: 2 });
+    const kiosk = await DeviceUnderTest.pair(s, 'kiosk');
+    expect(await kiosk.client.fetchMember({ phone: '010-3333-4444', pin: '1234' })).toMatchObject({
+      found: false,
+      answered: true,
+      status: 422,
+      code: 'pin_wrong',
+    });
+    expect(await kiosk.db.members.get(han)).toBeUndefined();
+    // A kiosk finds no one by a phone number alone.
+    expect(await kiosk.client.fetchMember('01033334444')).toMatchObject({
+      found: false,
+      status: 404,
+    });
+    expect(await kiosk.client.fetchMember({ phone: '010-3333-4444', pin: '4321' })).toEqual({
+      found: true,
+      member_id: han,
+    });
+    const row = await kiosk.db.members.get(han);
+    expect(row?.name).toBe('H*******');
+    expect(row?.events.map((e) => e.type)).toEqual(['member_enrolled', 'purchase_recorded']);
+    expect(await kiosk.balance(han)).toBe(await serverBalance(han));
   });
 
   it('fetches no member from an endpoint restored since its last sync until that sync', async () => {
@@ -436,7 +475,11 @@ describe('device store and sync client', () => {
       // till still the old one.
       expect(await reader.client.fetchMember(card)).toEqual({ found: true, member_id: kim });
       await till.db.members.clear();
-      expect(await till.client.fetchMember(card)).toEqual({ found: false, answered: false });
+      expect(await till.client.fetchMember(card)).toEqual({
+        found: false,
+        answered: false,
+        status: 0,
+      });
       expect(await till.db.members.get(kim)).toBeUndefined();
       expect(await till.client.sync()).toMatchObject({ ok: true });
       expect(await till.client.fetchMember(card)).toEqual({ found: true, member_id: kim });
