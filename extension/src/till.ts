@@ -138,26 +138,34 @@ async function caughtUp(): Promise<boolean> {
   return (await syncClient().syncWithin(CATCH_UP_WAIT_MS))?.ok === true;
 }
 
-/** `look` on this till, or else once more after one sync (caughtUp). */
-async function hereOrAfterSync<T>(look: () => Promise<T | null | undefined>): Promise<T | null> {
+/**
+ * `look` on this till; else the member `search` names (a card number, member code or phone
+ * number) is fetched from the endpoint with their events (fetchMember: a member who joined at
+ * the kiosk a moment ago, or whom this till has not pulled yet) and `look` runs again, or
+ * `found` with the member's id; only when the endpoint could not be asked, `look` once more
+ * after one sync (caughtUp).
+ */
+async function hereOrFetched<T>(
+  search: string,
+  look: () => Promise<T | null | undefined>,
+  found: (memberId: string) => Promise<T | null | undefined> = look,
+): Promise<T | null> {
   const here = await look();
   if (here !== null && here !== undefined) return here;
-  return (await caughtUp()) ? ((await look()) ?? null) : null;
+  const fetched = await syncClient().fetchMember(search);
+  if (fetched.found) return (await found(fetched.member_id)) ?? null;
+  return !fetched.answered && (await caughtUp()) ? ((await look()) ?? null) : null;
 }
 
-/**
- * Finds a member by card number, member code (referral code) or phone number: on this till;
- * else on the endpoint, which hands over the member's events (a member this till has not pulled
- * yet: a new till in a shop with a long history, or pulling everything again after a restore);
- * else, when the endpoint could not be asked, after one sync (caughtUp).
- */
+/** Finds a member by card number, member code (referral code) or phone number (hereOrFetched). */
 export async function find(search: string): Promise<string | null> {
-  if (!search.trim()) return null;
-  const here = await findHere(search);
-  if (here !== null) return here;
-  const fetched = await syncClient().fetchMember(search);
-  if (fetched.found) return fetched.member_id;
-  return !fetched.answered && (await caughtUp()) ? findHere(search) : null;
+  return search.trim()
+    ? hereOrFetched(
+        search,
+        () => findHere(search),
+        async (memberId) => memberId,
+      )
+    : null;
 }
 
 async function findHere(search: string): Promise<string | null> {
@@ -255,8 +263,8 @@ export const sell = oneAtATime(sellNow);
 /**
  * A phone number as typed: as events carry it (the way the program in force writes it), its
  * hash, and the member who has it already, written any way the program's versions write it.
- * Not on this till, the holder is looked for again after one sync (caughtUp): a number given at
- * the kiosk a moment ago is taken.
+ * Not on this till, the holder is asked of the endpoint (hereOrFetched): a number given at the
+ * kiosk a moment ago, or a member this till has not pulled yet, is taken.
  */
 async function numberOf(
   db: DeviceDb,
@@ -265,7 +273,7 @@ async function numberOf(
 ): Promise<{ phone: string; phone_hash: string; holder: string | null }> {
   const writings = await phoneWritingsOf(db, typed);
   const hashes = writings.map((w) => phoneHashOf(phoneKey, w));
-  const holder = await hereOrAfterSync(() => memberByPhoneHash(db, hashes));
+  const holder = await hereOrFetched(typed, () => memberByPhoneHash(db, hashes));
   return { phone: writings[0] as string, phone_hash: hashes[0] as string, holder };
 }
 
@@ -283,7 +291,7 @@ async function enrollNow(input: EnrollInput): Promise<Outcome<string>> {
   const device = await deviceOf(db);
   const referral = input.referral.trim();
   const referrer = referral
-    ? await hereOrAfterSync(() => memberRow(db, { referral_code: referral }))
+    ? await hereOrFetched(referral, () => memberRow(db, { referral_code: referral }))
     : null;
   if (referral && !referrer) return fail('referral_unknown');
   if (!input.name.trim()) return fail('name');

@@ -235,7 +235,24 @@ describe('cashier extension in Chromium', () => {
     await panel.press('input[name=search]', 'Enter');
     await expect.poll(async () => panel.getByTestId('name').textContent(), poll).toBe('Choi Yuna');
     expect(asked).toHaveLength(1);
+    // A friend of a member this till does not hold yet joins with that member's code: the till
+    // gets the referrer from the endpoint (and asks it whether the new number is anyone's).
+    const kang = (
+      await server.api('POST', '/customers', { name: 'Kang Dae', phone: '01044443333' })
+    ).body;
+    await panel.click('button[name=show-enroll]');
+    await panel.fill('input[name=enroll-name]', 'Baek Ara');
+    await panel.fill('input[name=enroll-phone]', '010-4444-2222');
+    await panel.fill('input[name=enroll-referral]', kang.referral_code);
+    await panel.click('button[name=enroll]');
+    await expect.poll(async () => panel.getByTestId('name').textContent(), poll).toBe('Baek Ara');
+    expect(asked).toHaveLength(3);
     lookups.take = take;
+    expect(await messenger(panel)({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
+    const baek = await server.app.ctx.db.get<{ referred_by: string | null }>(
+      `SELECT referred_by FROM members WHERE name = 'Baek Ara'`,
+    );
+    expect(baek?.referred_by).toBe(kang.customer_id);
     // She spends her points at another till (here the API) a moment later: found again, the
     // till shows the points she has left once its sync is back, not the ones she spent.
     expect(await points(panel)).toBe('1,000P');
