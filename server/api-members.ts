@@ -155,6 +155,12 @@ async function memberByPhone(ctx: AppContext, hashes: string[]): Promise<MemberR
   return undefined;
 }
 
+/** One of the caller's lookups (60 a minute a token), or a 429. */
+function takeLookup(ctx: AppContext, who: Caller): void {
+  if (!ctx.lookups.take(`lookup:${who.token_hash}`, ctx.now()))
+    throw new ApiError(429, 'rate_limited', 'too many lookups; try again in a minute');
+}
+
 /** A member's applied events as a device pulls them, and the ledger's id (GET|POST /sync/member). */
 async function memberChanges(ctx: AppContext, who: Caller, memberId: string) {
   const rows = await ctx.db.all<{ server_seq: number; member_id: string; body: string }>(
@@ -431,9 +437,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
     allow: ['admin', 'integration', 'device'],
     handler: async (req) => {
       const who = caller(req.caller);
-      if (!ctx.lookups.take(`lookup:${who.token_hash}`, ctx.now())) {
-        throw new ApiError(429, 'rate_limited', 'too many lookups; try again in a minute');
-      }
+      takeLookup(ctx, who);
       const phone = req.query.get('phone');
       const card = req.query.get('card_number');
       let row: MemberRow | undefined;
@@ -473,9 +477,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
           'invalid_input',
           'give ?q= a card number, a member code or a phone number',
         );
-      if (!ctx.lookups.take(`lookup:${who.token_hash}`, ctx.now())) {
-        throw new ApiError(429, 'rate_limited', 'too many lookups; try again in a minute');
-      }
+      takeLookup(ctx, who);
       // A kiosk is a public screen: a phone number finds a member there only with their PIN.
       const row = await memberBySearch(ctx, q, who.role === 'cashier');
       if (!row) throw notFound('customer');
@@ -491,9 +493,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
     handler: async (req) => {
       const who = caller(req.caller);
       const body = parse(PhonePinSchema, req.body);
-      if (!ctx.lookups.take(`lookup:${who.token_hash}`, ctx.now())) {
-        throw new ApiError(429, 'rate_limited', 'too many lookups; try again in a minute');
-      }
+      takeLookup(ctx, who);
       // Phone number + PIN, as at a kiosk: the PIN is checked (and limited) as by
       // POST /customers/{id}/pin/verify before anything of the member is handed over.
       const row = await memberByPhone(

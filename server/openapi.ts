@@ -331,6 +331,15 @@ const responses = Object.fromEntries(
 
 export function openApiDocument(version: string): Schema {
   const reads = errors(400, 401, 403, 404);
+  /** GET and POST /sync/member: one member's applied events, as a pull gives them. */
+  const memberChanges = obj({
+    member_id: str(),
+    changes: {
+      type: 'array',
+      items: obj({ server_seq: int(), member_id: str(), event: ref('EventEnvelope') }),
+    },
+    ledger_id: str('as on a sync answer: a device that knows another ledger syncs first'),
+  });
   return {
     openapi: '3.1.0',
     info: {
@@ -1153,18 +1162,7 @@ export function openApiDocument(version: string): Schema {
             },
           ],
           responses: {
-            200: json(
-              obj({
-                member_id: str(),
-                changes: {
-                  type: 'array',
-                  items: obj({ server_seq: int(), member_id: str(), event: ref('EventEnvelope') }),
-                },
-                ledger_id: str(
-                  'as on a sync answer: a device that knows another ledger syncs first',
-                ),
-              }),
-            ),
+            200: json(memberChanges),
             ...reads,
             ...errors(429),
           },
@@ -1186,18 +1184,7 @@ export function openApiDocument(version: string): Schema {
             },
           },
           responses: {
-            200: json(
-              obj({
-                member_id: str(),
-                changes: {
-                  type: 'array',
-                  items: obj({ server_seq: int(), member_id: str(), event: ref('EventEnvelope') }),
-                },
-                ledger_id: str(
-                  'as on a sync answer: a device that knows another ledger syncs first',
-                ),
-              }),
-            ),
+            200: json(memberChanges),
             ...reads,
             ...errors(422, 429),
           },
