@@ -1,7 +1,14 @@
 /** The HTTP contract of API.md against the real server, on SQLite and on PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESTORED_AT, writeMeta } from '../../server/context';
-import { ADMIN_TOKEN, BACKENDS, iso, startServer, type Running } from '../support/server';
+import {
+  ADMIN_TOKEN,
+  BACKENDS,
+  TestDevice,
+  iso,
+  startServer,
+  type Running,
+} from '../support/server';
 import { recordBackup } from '../../server/api-admin';
 import { devicesText } from '../../server/reports';
 
@@ -654,6 +661,18 @@ describe('lookups are rate limited', () => {
       for (let i = 0; i < 5; i += 1)
         codes.push((await s.api('GET', '/customers/lookup?phone=01000000000')).status);
       expect(codes).toEqual([404, 404, 404, 429, 429]);
+      // A device's searches for members it does not hold take from the same limit.
+      const till = await TestDevice.pair(s, 'store-1', 'cashier', 'Till');
+      const asks = [
+        () => s.api('GET', '/sync/member?q=01000000000', undefined, till.token),
+        () => s.api('POST', '/sync/member', { phone: '01000000000', pin: '1234' }, till.token),
+        () => s.api('GET', '/customers/lookup?card_number=0000', undefined, till.token),
+        () => s.api('GET', '/sync/member?q=card-0000', undefined, till.token),
+        () => s.api('POST', '/sync/member', { phone: '01000000000', pin: '1234' }, till.token),
+      ];
+      const answers = [];
+      for (const ask of asks) answers.push((await ask()).status);
+      expect(answers).toEqual([404, 404, 404, 429, 429]);
     } finally {
       await s.close();
     }
