@@ -191,11 +191,22 @@ async function mergeChanges(
 /**
  * One member's events, fetched from the endpoint for a member this device has not pulled yet
  * (GET /sync/member): into the member's snapshot, as a pull would put them. The pull that
- * reaches them later skips them.
+ * reaches them later skips them. Only from the ledger this device syncs with (or before its
+ * first sync): a restored endpoint numbers its events anew, and its numbers mixed into the old
+ * snapshots could make the pull that follows the restore skip events. Whether they were stored.
  */
-export async function applyMemberChanges(db: DeviceDb, changes: readonly Change[]): Promise<void> {
+export async function applyMemberChanges(
+  db: DeviceDb,
+  changes: readonly Change[],
+  ledgerId: unknown,
+): Promise<boolean> {
   const byMember = byMemberOf(changes);
-  await db.transaction('rw', db.members, () => mergeChanges(db, byMember));
+  return db.transaction('rw', [db.members, db.sync], async () => {
+    const known = (await syncStateOf(db)).ledger_id;
+    if (known !== null && ledgerId !== known) return false;
+    await mergeChanges(db, byMember);
+    return true;
+  });
 }
 
 /**

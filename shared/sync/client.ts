@@ -186,11 +186,14 @@ export class SyncClient {
       };
     }
     if (typeof body?.member_id !== 'string' || !Array.isArray(body.changes)) return NOT_ASKED;
-    // An endpoint restored since this device last synced numbers its events anew: the next
-    // sync finds that out and pulls everything again; its numbers are not mixed in before.
-    if (state.ledger_id !== null && body.ledger_id !== state.ledger_id) return NOT_ASKED;
-    await applyMemberChanges(this.db, body.changes as SyncResponse['changes']);
-    return { found: true, member_id: body.member_id };
+    // From an endpoint restored since this device last synced, nothing is stored: the next
+    // sync finds the restore and pulls everything again (applyMemberChanges).
+    const stored = await applyMemberChanges(
+      this.db,
+      body.changes as SyncResponse['changes'],
+      body.ledger_id,
+    );
+    return stored ? { found: true, member_id: body.member_id } : NOT_ASKED;
   }
 
   /** The online probe: GET /health (navigator.onLine is only a hint). */
