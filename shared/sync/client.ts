@@ -172,14 +172,16 @@ export class SyncClient {
       member_id?: unknown;
       changes?: unknown;
       ledger_id?: unknown;
-      error?: { code?: unknown; details?: { retry_after_seconds?: unknown } };
+      error?: { code?: unknown; message?: unknown; details?: { retry_after_seconds?: unknown } };
     } | null;
     if (status !== 200) {
       const code = body?.error?.code;
       const retry = body?.error?.details?.retry_after_seconds;
+      // An endpoint older than GET /sync/member says it has no such route: not an answer.
+      const noRoute = String(body?.error?.message ?? '').startsWith('no endpoint');
       return {
         found: false,
-        answered: status === 404 || status === 422 || code === 'pin_locked',
+        answered: (status === 404 && !noRoute) || status === 422 || code === 'pin_locked',
         status,
         ...(typeof code === 'string' ? { code } : {}),
         ...(typeof retry === 'number' ? { retry_after: retry } : {}),
