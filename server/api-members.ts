@@ -155,6 +155,14 @@ async function memberByPhone(ctx: AppContext, hashes: string[]): Promise<MemberR
   return undefined;
 }
 
+/** The member with this phone number, typed any usual way (memberByPhone over its writings). */
+function memberWithNumber(ctx: AppContext, typed: string): Promise<MemberRow | undefined> {
+  return memberByPhone(
+    ctx,
+    ctx.programs.phonesOf(normalizePhone(typed), ctx.now()).map((p) => phoneHash(ctx.phoneKey, p)),
+  );
+}
+
 /** One of the caller's lookups (60 a minute a token), or a 429. */
 function takeLookup(ctx: AppContext, who: Caller): void {
   if (!ctx.lookups.take(`lookup:${who.token_hash}`, ctx.now()))
@@ -239,10 +247,7 @@ async function memberBySearch(
     [q, q.toUpperCase()],
   );
   if (byCode || !byPhone || q.replace(/\D/g, '').length < 9) return byCode;
-  return memberByPhone(
-    ctx,
-    ctx.programs.phonesOf(normalizePhone(q), ctx.now()).map((p) => phoneHash(ctx.phoneKey, p)),
-  );
+  return memberWithNumber(ctx, q);
 }
 
 async function loadProfile(ctx: AppContext, memberId: string, at: number) {
@@ -442,12 +447,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       const card = req.query.get('card_number');
       let row: MemberRow | undefined;
       if (phone !== null) {
-        row = await memberByPhone(
-          ctx,
-          ctx.programs
-            .phonesOf(normalizePhone(phone), ctx.now())
-            .map((p) => phoneHash(ctx.phoneKey, p)),
-        );
+        row = await memberWithNumber(ctx, phone);
       } else if (card !== null) {
         row = await ctx.db.get<MemberRow>(
           `SELECT ${MEMBER_ROW} FROM members WHERE card_number = ?`,
@@ -496,10 +496,7 @@ export function memberRoutes(router: Router, ctx: AppContext): void {
       takeLookup(ctx, who);
       // Phone number + PIN, as at a kiosk: the PIN is checked (and limited) as by
       // POST /customers/{id}/pin/verify before anything of the member is handed over.
-      const row = await memberByPhone(
-        ctx,
-        ctx.programs.phonesOf(body.phone, ctx.now()).map((p) => phoneHash(ctx.phoneKey, p)),
-      );
+      const row = await memberWithNumber(ctx, body.phone);
       if (!row) throw notFound('customer');
       await checkPin(ctx, row, body.pin);
       return { status: 200, body: await memberChanges(ctx, who, row.member_id) };

@@ -147,22 +147,23 @@ export class SyncClient {
     const state = await syncStateOf(this.db);
     if (q === '' || state.paused) return NOT_ASKED;
     const device = await deviceOf(this.db);
-    const headers = { authorization: `Bearer ${device.token}` };
     const url = `${device.endpoint}/api/v1/sync/member`;
+    const authorization = `Bearer ${device.token}`;
+    const [target, init] =
+      q === null
+        ? [
+            url,
+            {
+              method: 'POST',
+              headers: { authorization, 'content-type': 'application/json' },
+              body: JSON.stringify(search),
+            },
+          ]
+        : [`${url}?q=${encodeURIComponent(q)}`, { method: 'GET', headers: { authorization } }];
     let status: number;
     let json: unknown;
     try {
-      const res = await this.request(
-        q === null ? url : `${url}?q=${encodeURIComponent(q)}`,
-        q === null
-          ? {
-              method: 'POST',
-              headers: { ...headers, 'content-type': 'application/json' },
-              body: JSON.stringify(search),
-            }
-          : { method: 'GET', headers },
-        FETCH_MEMBER_TIMEOUT_MS,
-      );
+      const res = await this.request(target, init, FETCH_MEMBER_TIMEOUT_MS);
       status = res.status;
       json = await res.json().catch(() => null);
     } catch {

@@ -58,6 +58,15 @@ describe('kiosk PWA in Chromium', () => {
   const screen = () => page.locator('main').getAttribute('data-screen');
   const text = async (id: string) => (await page.getByTestId(id).textContent()) ?? '';
 
+  /** Phone number and PIN on the keypad, from the start screen. */
+  async function phoneAndPin(phone: string, pin: string): Promise<void> {
+    await page.getByRole('button', { name: '전화번호 + PIN으로 조회' }).click();
+    for (const d of phone) await page.click(`.keypad button[data-key="${d}"]`);
+    await page.getByTestId('phone-next').click();
+    for (const d of pin) await page.click(`.keypad button[data-key="${d}"]`);
+    await page.getByTestId('phone-next').click();
+  }
+
   async function identify(code: string): Promise<void> {
     await page.fill('#code', code);
     await page.press('#code', 'Enter');
@@ -221,11 +230,7 @@ describe('kiosk PWA in Chromium', () => {
       amount: 25_000,
     });
     expect(leeBought.status).toBe(201);
-    await page.getByRole('button', { name: '전화번호 + PIN으로 조회' }).click();
-    for (const d of '01098765432') await page.click(`.keypad button[data-key="${d}"]`);
-    await page.getByTestId('phone-next').click();
-    for (const d of '2468') await page.click(`.keypad button[data-key="${d}"]`);
-    await page.getByTestId('phone-next').click();
+    await phoneAndPin('01098765432', '2468');
     await expect.poll(screen, poll).toBe('member');
     const leeNow = (await server.api('GET', `/customers/${lee.customer_id}`)).body.points;
     await expect.poll(() => text('available'), poll).toBe(formatPoints(leeNow.available_points));
@@ -339,11 +344,7 @@ describe('kiosk PWA in Chromium', () => {
         .click()
         .catch(() => undefined);
       await expect.poll(screen, poll).toBe('start');
-      await page.getByRole('button', { name: '전화번호 + PIN으로 조회' }).click();
-      for (const d of '01077778888') await page.click(`.keypad button[data-key="${d}"]`);
-      await page.getByTestId('phone-next').click();
-      for (const d of pin) await page.click(`.keypad button[data-key="${d}"]`);
-      await page.getByTestId('phone-next').click();
+      await phoneAndPin('01077778888', pin);
       await expect
         .poll(
           async () =>
@@ -375,15 +376,8 @@ describe('kiosk PWA in Chromium', () => {
     await page.route('**/api/v1/sync', (route) => route.abort('connectionrefused'));
     await page.goto(`${origin}/kiosk/`);
     await expect.poll(screen, poll).toBe('start');
-    const phoneAndPin = async (pin: string) => {
-      await page.getByRole('button', { name: '전화번호 + PIN으로 조회' }).click();
-      for (const d of '01066664444') await page.click(`.keypad button[data-key="${d}"]`);
-      await page.getByTestId('phone-next').click();
-      for (const d of pin) await page.click(`.keypad button[data-key="${d}"]`);
-      await page.getByTestId('phone-next').click();
-    };
     // A wrong PIN: refused by the endpoint, and nothing of her is on the kiosk.
-    await phoneAndPin('1111');
+    await phoneAndPin('01066664444', '1111');
     await expect.poll(() => text('error'), poll).toContain('올바르지 않습니다');
     expect(
       (await server.api('POST', `/customers/${seo.customer_id}/pin/verify`, { pin: '1111' })).body
@@ -394,7 +388,7 @@ describe('kiosk PWA in Chromium', () => {
       .click()
       .catch(() => undefined);
     await expect.poll(screen, poll).toBe('start');
-    await phoneAndPin('2580');
+    await phoneAndPin('01066664444', '2580');
     await expect.poll(screen, poll).toBe('member');
     await expectServerNumbers(seo.customer_id);
     expect(await page.content()).not.toContain('Seo Yeon');
