@@ -10,14 +10,22 @@ import type { Coupon, CouponSource, MemberState } from './state';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
 
-function fnv1a(text: string, seed: number): number {
-  let h = seed >>> 0;
+/** FNV-1a over `text`, continuing from `h` (hashing two texts one after the other = hashing both). */
+function fnv1a(text: string, h: number): number {
   for (let i = 0; i < text.length; i += 1) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h;
 }
+
+/** FNV-1a of the one character `code`, continuing from `h`. */
+function fnv1aChar(code: number, h: number): number {
+  return Math.imul(h ^ code, 0x01000193) >>> 0;
+}
+
+const BAR = 0x7c; // '|'
+const DASH = 0x2d; // '-'
 
 const PREFIX: Record<CouponSource, string> = {
   tier: 'TR',
@@ -32,27 +40,33 @@ const PREFIX: Record<CouponSource, string> = {
 
 /**
  * The code of a coupon the rules issue: the same on every replica (it is derived from the member
- * and what issued it), short enough to type, unambiguous to read aloud.
+ * and what issued it), short enough to type, unambiguous to read aloud. Two FNV-1a hashes of
+ * `${memberId}|${source}|${key}`, each taken over the three parts in turn (a replay makes many
+ * codes: no joined text is built), five base-32 digits of each, lowest first.
  */
 export function couponCode(source: CouponSource, memberId: string, key: string): string {
-  const text = `${memberId}|${source}|${key}`;
-  const a = fnv1a(text, 0x811c9dc5);
-  const b = fnv1a(text, 0x01234567);
-  // Five base-32 digits of each hash, lowest first, in one string (a replay makes many codes).
-  return (
-    `${PREFIX[source]}-` +
-    String.fromCharCode(
-      digit(a),
-      digit(a >>> 5),
-      digit(a >>> 10),
-      digit(a >>> 15),
-      digit(a >>> 20),
-      digit(b),
-      digit(b >>> 5),
-      digit(b >>> 10),
-      digit(b >>> 15),
-      digit(b >>> 20),
-    )
+  let a = fnv1aChar(BAR, fnv1a(memberId, 0x811c9dc5));
+  let b = fnv1aChar(BAR, fnv1a(memberId, 0x01234567));
+  a = fnv1aChar(BAR, fnv1a(source, a));
+  b = fnv1aChar(BAR, fnv1a(source, b));
+  a = fnv1a(key, a);
+  b = fnv1a(key, b);
+  const prefix = PREFIX[source];
+  // One flat string: prefix, dash and digits (a joined one would be a rope the Map flattens).
+  return String.fromCharCode(
+    prefix.charCodeAt(0),
+    prefix.charCodeAt(1),
+    DASH,
+    digit(a),
+    digit(a >>> 5),
+    digit(a >>> 10),
+    digit(a >>> 15),
+    digit(a >>> 20),
+    digit(b),
+    digit(b >>> 5),
+    digit(b >>> 10),
+    digit(b >>> 15),
+    digit(b >>> 20),
   );
 }
 

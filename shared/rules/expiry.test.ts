@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seoul, Till } from '../../test/support/ledger';
 import { DEFAULT_PROGRAM } from './default-program';
 import { balanceOf } from './lots';
-import { parseProgram } from './program';
+import { parseProgram, programHistory } from './program';
 
 const total = (till: Till, at: string): number =>
   balanceOf(till.state(seoul(at)), till.program).total;
@@ -116,5 +116,31 @@ describe('expiry and balance (PROGRAM.md section 4)', () => {
       total: -1_000,
       debt: 1_000,
     });
+  });
+
+  it('expires on its day a lot that expires before every lot held (a later, shorter expiry)', () => {
+    // Version 2 keeps points one month: a June sale's lot expires before January's signup lot.
+    const v2 = parseProgram({
+      ...DEFAULT_PROGRAM,
+      version: 2,
+      expiry: { months: 1, expiring_soon_days: 7 },
+    });
+    const history = programHistory([
+      { program: DEFAULT_PROGRAM, effective_from: 0 },
+      { program: v2, effective_from: Date.parse(seoul('2026-06-01T00:00:00')) },
+    ]);
+    const first = new Till('member-1', DEFAULT_PROGRAM, 'till-1', history);
+    first.enroll(seoul('2026-01-05T10:00:00')); // 1,000 to 2027-01-05
+    const till = new Till('member-1', v2, 'till-2', history);
+    till.events.push(...first.events);
+    const june = till.sell(seoul('2026-06-10T10:00:00'), { amount: 40_000 });
+    expect(june.points_earned).toBeGreaterThan(0);
+    expect(total(till, '2026-07-09T23:59:59')).toBe(1_000 + june.points_earned);
+    expect(total(till, '2026-07-10T00:00:00')).toBe(1_000);
+    const state = till.state(seoul('2026-08-01T00:00:00'));
+    expect(state.totals.expired).toBe(june.points_earned);
+    expect(state.movements.filter((m) => m.kind === 'expired').map((m) => m.at)).toEqual([
+      Date.parse(seoul('2026-07-10T00:00:00')),
+    ]);
   });
 });

@@ -121,10 +121,10 @@ function play(
       if (!record || record.refunded_gross >= record.amount) continue;
       if (op.byLines && record.lines.length > 0) {
         const line = record.lines[op.pick % record.lines.length] as Line;
-        const left = line.quantity - (record.refunded_qty?.[line.sku] ?? 0);
+        const left = line.quantity - record.refundedUnits(line.sku);
         const mine =
           record.lines.filter((l) => l.sku === line.sku).reduce((s, l) => s + l.quantity, 0) -
-          (record.refunded_qty?.[line.sku] ?? 0);
+          record.refundedUnits(line.sku);
         const quantity = Math.min(Math.max(1, Math.ceil((left * op.share) / 100)), mine);
         if (quantity > 0 && record.refunded_gross + quantity * line.unit_price <= record.amount) {
           tryRefund({ purchase_id: id, lines: [{ sku: line.sku, quantity }] });

@@ -54,6 +54,7 @@ function insertSorted(state: MemberState, lot: Lot): number {
   const last = lots[hi - 1];
   if (!last || last.expires_at <= lot.expires_at) {
     lots.push(lot);
+    if (hi === state.expiry_cursor) state.next_expiry = lot.expires_at;
     return hi;
   }
   while (lo < hi) {
@@ -64,6 +65,7 @@ function insertSorted(state: MemberState, lot: Lot): number {
   lots.splice(lo, 0, lot);
   if (lo < state.live_cursor) state.live_cursor = lo;
   if (lo < state.expiry_cursor) state.expiry_cursor += 1;
+  else if (lo === state.expiry_cursor) state.next_expiry = lot.expires_at;
   return lo;
 }
 
@@ -145,11 +147,12 @@ export function consume(
   ref: string,
   eventId: string | null,
 ): { allocation: Allocation[]; shortfall: number } {
-  // Array.of, not a literal: V8 follows what each array literal makes, and one whose arrays all
-  // live on (every redemption's parts are kept) is given old-generation memory from then on;
-  // the replay's state then filled the old generation at each scavenge (decision 0033). Made
-  // with its first part: an empty array's first push grows it to 17 slots, most take one or two.
-  let allocation: Allocation[] | null = null;
+  // The parts are gathered in one array kept for the purpose and copied out at the end: the
+  // copy (slice) is of the exact length, where an array grown by pushes takes 17 slots at its
+  // second part, and V8 does not follow what slice makes as it follows an array literal (one
+  // whose arrays all live on is given old-generation memory from then on: decision 0033).
+  const parts = scratchParts;
+  parts.length = 0;
   let left = amount;
   const lots = state.lots;
   // Existing debt is owed before anything else: available = lots - debt.
@@ -171,14 +174,17 @@ export function consume(
     if (take === 0) continue;
     lot.remaining -= take;
     left -= take;
-    const part = new AllocationPart(lot, take);
-    if (allocation === null) allocation = Array.of<Allocation>(part);
-    else allocation.push(part);
+    parts.push(new AllocationPart(lot, take));
   }
   state.debt += left;
   move(state, at, kind, -amount, ref, eventId);
-  return { allocation: allocation ?? Array.of<Allocation>(), shortfall: left };
+  const allocation = parts.slice();
+  parts.length = 0;
+  return { allocation, shortfall: left };
 }
+
+/** consume()'s parts while it gathers them (emptied when it returns: it keeps no lot alive). */
+const scratchParts: Allocation[] = [];
 
 /**
  * Takes back points credited by one lot (a refunded purchase, a reversed referral). They come out
@@ -263,16 +269,21 @@ export function restore(
 
 /** Moves lots that expired by `at` out of the balance, recording what expired unused. */
 export function expireLots(state: MemberState, at: number): void {
+  if (state.next_expiry > at) return;
   const lots = state.lots;
   while (state.expiry_cursor < lots.length) {
     const lot = lots[state.expiry_cursor] as Lot;
-    if (lot.expires_at > at) break;
+    if (lot.expires_at > at) {
+      state.next_expiry = lot.expires_at;
+      return;
+    }
     if (lot.remaining > 0) {
       state.totals.expired += lot.remaining;
       state.movements.push(new Expiry(lot, -lot.remaining));
     }
     state.expiry_cursor += 1;
   }
+  state.next_expiry = Number.POSITIVE_INFINITY;
 }
 
 export interface Balance {

@@ -107,7 +107,7 @@ describe('refunds (PROGRAM.md section 8)', () => {
       stamps_removed: 1,
     });
     const state = till.state(seoul('2026-03-06T12:00:00'));
-    expect(state.purchases.get(sale.purchase_id)?.refunded_qty?.['__proto__']).toBe(1);
+    expect(state.purchases.get(sale.purchase_id)?.refundedUnits('__proto__')).toBe(1);
     const again = quoteRefund(
       state,
       DEFAULT_PROGRAM,

@@ -54,7 +54,7 @@ function share(total: number, remaining: number, whole: number): number {
 export function refundableQuantity(purchase: PurchaseRecord, sku: string): number {
   let bought = 0;
   for (const line of purchase.lines) if (line.sku === sku) bought += line.quantity;
-  return bought - (purchase.refunded_qty?.[sku] ?? 0);
+  return bought - purchase.refundedUnits(sku);
 }
 
 function linesValue(
@@ -80,7 +80,7 @@ function linesValue(
       );
     }
     // Units already refunded came off the sku's lines in order; these come off the next ones.
-    let skip = purchase.refunded_qty?.[sku] ?? 0;
+    let skip = purchase.refundedUnits(sku);
     let left = quantity;
     for (const line of purchase.lines) {
       if (line.sku !== sku || left === 0) continue;

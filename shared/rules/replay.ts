@@ -373,14 +373,12 @@ function purchase(
     earned > 0 ? availableFrom(program, at) : at,
     earned,
     earned,
-    event.event_id,
     event,
     month,
     first,
-    null,
-    allocation,
     stamps,
   );
+  record.allocation = allocation;
   if (earned > 0) addLot(state, record);
   if (referralBonus > 0)
     record.referral_lot = credit(

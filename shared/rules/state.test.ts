@@ -17,22 +17,7 @@ function record(purchaseId: string, n: number): PurchaseRecord {
     type: 'purchase_recorded',
     payload: { purchase_id: purchaseId },
   } as unknown as EventOf<'purchase_recorded'>;
-  return new PurchaseRecord(
-    n,
-    purchaseId,
-    n,
-    n,
-    n,
-    0,
-    0,
-    event.event_id,
-    event,
-    0,
-    false,
-    null,
-    [],
-    0,
-  );
+  return new PurchaseRecord(n, purchaseId, n, n, n, 0, 0, event, 0, false, 0);
 }
 
 describe('PurchaseIndex (a member purchases by id: a sorted run, the rest in maps)', () => {

@@ -113,36 +113,50 @@ export class AllocationPart implements Allocation {
   ) {}
 }
 
+/**
+ * An array of one item. Not a literal (V8 follows what each array literal makes and gives one
+ * whose arrays all live on old-generation memory: decision 0033) and not Array.of (a generic
+ * built-in that takes 20 times as long as a literal: decision 0036).
+ */
+function arrayOf<T>(item: T): T[] {
+  const array = new Array<T>(1);
+  array[0] = item;
+  return array;
+}
+
 const NO_REFUNDS: readonly string[] = Object.freeze([]) as readonly string[];
+const NO_ALLOCATION: readonly Allocation[] = Object.freeze([]) as readonly Allocation[];
 
 /**
- * What refunds have taken back from one purchase so far. Its array and its object are made by
- * Array.of and Object.create, not literals: a replay keeps them all, and V8 gives a literal whose
- * objects all live on old-generation memory from then on (decision 0033; classes are not
- * followed so, decision 0020).
+ * What few purchases have, kept apart from the record (decision 0036): the lots a redemption took
+ * points from, the referee's first-purchase bonus, and what refunds took back so far. Its arrays
+ * and its object are made by Array.of and Object.create, not literals: a replay keeps them all,
+ * and V8 gives a literal whose objects all live on old-generation memory from then on (decision
+ * 0033; classes are not followed so, decision 0020).
  */
-class Refunded {
-  readonly ids: string[];
+class PurchaseExtras {
+  allocation: readonly Allocation[] = NO_ALLOCATION;
+  referral_lot: Lot | null = null;
+  /** Refund ids applied; null until the first (an array made empty would grow to 17 slots). */
+  refund_ids: string[] | null = null;
   gross = 0;
-  /** Units refunded by sku (null until a refund by lines); no prototype, so any sku is a key. */
-  qty: Record<string, number> | null = null;
+  /**
+   * Units refunded by sku, as sku, units, sku, units... (null until a refund by lines): most
+   * refunds are of a line or two, and an array of four is a third of an object keyed by sku.
+   */
+  units: (string | number)[] | null = null;
   stamps = 0;
-
-  /** With the first refund's id (an array made empty would be grown to 17 slots by its push). */
-  constructor(firstId: string) {
-    this.ids = Array.of(firstId);
-  }
 }
 
 /**
  * A recorded purchase as replay keeps it, which is also the lot of the points it earned: a member
  * with years of purchases keeps one object per purchase, not a record and a lot. The sale's own
- * figures are read from its event (not copied), and what refunds took is kept apart, only for
- * purchases that had one. A purchase that earned no points is not among the member's lots.
+ * figures and ids are read from its event (not copied), and what only some purchases have (a
+ * redemption's lots, a referral bonus, refunds) is kept apart. A purchase that earned no points
+ * is not among the member's lots.
  */
 export class PurchaseRecord implements Lot {
-  readonly source = 'purchase';
-  private refunded: Refunded | null = null;
+  private extras: PurchaseExtras | null = null;
 
   constructor(
     readonly id: number,
@@ -155,16 +169,18 @@ export class PurchaseRecord implements Lot {
     readonly points: number,
     /** Of those, what is left (addLot() lets a debt take its share first). */
     public remaining: number,
-    readonly event_id: string,
     private readonly event: EventOf<'purchase_recorded'>,
     readonly month: number,
     readonly first: boolean,
-    /** The referee's first-purchase bonus, when this purchase earned one (credited after it). */
-    public referral_lot: Lot | null,
-    readonly allocation: readonly Allocation[],
     readonly stamps: number,
   ) {}
 
+  get source(): 'purchase' {
+    return 'purchase';
+  }
+  get event_id(): string {
+    return this.event.event_id;
+  }
   get at(): number {
     return this.credited_at;
   }
@@ -179,34 +195,67 @@ export class PurchaseRecord implements Lot {
     return this.credited_at;
   }
 
+  private more(): PurchaseExtras {
+    return (this.extras ??= new PurchaseExtras());
+  }
+
+  /** The points a redemption on this purchase took, lot by lot (replay sets it once). */
+  get allocation(): readonly Allocation[] {
+    return this.extras === null ? NO_ALLOCATION : this.extras.allocation;
+  }
+  set allocation(parts: readonly Allocation[]) {
+    if (parts.length > 0 || this.extras !== null) this.more().allocation = parts;
+  }
+  /** The referee's first-purchase bonus, when this purchase earned one (credited after it). */
+  get referral_lot(): Lot | null {
+    return this.extras === null ? null : this.extras.referral_lot;
+  }
+  set referral_lot(lot: Lot | null) {
+    if (lot !== null || this.extras !== null) this.more().referral_lot = lot;
+  }
+
   /** Records a refund's figures (replay calls this once per refund id). */
   addRefund(refundId: string, gross: number, lines: readonly RefundLine[], stamps: number): void {
-    let r = this.refunded;
-    if (r === null) r = this.refunded = new Refunded(refundId);
-    else r.ids.push(refundId);
+    const r = this.more();
+    if (r.refund_ids === null) r.refund_ids = arrayOf(refundId);
+    else r.refund_ids.push(refundId);
     r.gross += gross;
-    if (lines.length > 0) {
-      const qty = (r.qty ??= Object.create(null) as Record<string, number>);
-      for (const line of lines) qty[line.sku] = (qty[line.sku] ?? 0) + line.quantity;
+    for (const line of lines) {
+      const units = r.units;
+      if (units === null) {
+        const pair = new Array<string | number>(2);
+        pair[0] = line.sku;
+        pair[1] = line.quantity;
+        r.units = pair;
+        continue;
+      }
+      const at = units.indexOf(line.sku);
+      if (at >= 0) units[at + 1] = (units[at + 1] as number) + line.quantity;
+      else units.push(line.sku, line.quantity);
     }
     r.stamps += stamps;
   }
 
   get refund_ids(): readonly string[] {
-    return this.refunded === null ? NO_REFUNDS : this.refunded.ids;
+    return this.extras?.refund_ids ?? NO_REFUNDS;
   }
   /** Purchase amount (before discounts) refunded so far. */
   get refunded_gross(): number {
-    return this.refunded === null ? 0 : this.refunded.gross;
+    return this.extras === null ? 0 : this.extras.gross;
   }
-  get refunded_qty(): Readonly<Record<string, number>> | null {
-    return this.refunded === null ? null : this.refunded.qty;
+  /** Units of `sku` refunded so far by refunds by lines. */
+  refundedUnits(sku: string): number {
+    const units = this.extras === null ? null : this.extras.units;
+    if (units === null) return 0;
+    for (let i = 0; i < units.length; i += 2) if (units[i] === sku) return units[i + 1] as number;
+    return 0;
   }
   get stamps_removed(): number {
-    return this.refunded === null ? 0 : this.refunded.stamps;
+    return this.extras === null ? 0 : this.extras.stamps;
   }
   get referral_points(): number {
-    return this.referral_lot === null ? 0 : this.referral_lot.points;
+    const lot = this.referral_lot;
+    return lot === null ? 0 : lot.points;
   }
   get store_id(): string {
     return this.event.store_id;
@@ -542,6 +591,11 @@ export interface MemberState {
   next_lot_id: number;
   live_cursor: number;
   expiry_cursor: number;
+  /**
+   * When `lots[expiry_cursor]` expires (Infinity when there is none): replay asks at every event
+   * whether a lot has expired, and this answers without reading a lot made months ago.
+   */
+  next_expiry: number;
   /** Local month index whose 1st-of-month processing is done. */
   last_month: number;
   /** Cached instant of the next 1st of the month to process (null = compute). */
@@ -578,6 +632,7 @@ export function createState(memberId: string, asOf: number, firstTier: string): 
     next_lot_id: 1,
     live_cursor: 0,
     expiry_cursor: 0,
+    next_expiry: Number.POSITIVE_INFINITY,
     last_month: Number.NEGATIVE_INFINITY,
     next_month_start: null,
     deferred_refunds: new Map(),
