@@ -221,6 +221,13 @@ describe('cashier extension in Chromium', () => {
     await expect
       .poll(async () => panel.locator('.error').textContent(), poll)
       .toContain('회원을 찾으세요');
+    // While the till is to find members it does not hold, no sync of its may go through: its
+    // timers (a minute's alarm, a second after a sale) could pull them first, and then it would
+    // not need to ask. The endpoint answers its syncs 503 until the last look below.
+    const prechecker = server.app.ctx.prechecker;
+    const check = prechecker.check.bind(prechecker);
+    prechecker.check = () =>
+      Promise.resolve({ ok: false, status: 503, code: 'paused', message: 'paused by the test' });
     const choi = (
       await server.api('POST', '/customers', { name: 'Choi Yuna', phone: '01055556666' })
     ).body;
@@ -248,6 +255,7 @@ describe('cashier extension in Chromium', () => {
     await expect.poll(async () => panel.getByTestId('name').textContent(), poll).toBe('Baek Ara');
     expect(asked).toHaveLength(3);
     lookups.take = take;
+    prechecker.check = check;
     expect(await messenger(panel)({ kind: 'sync-now' })).toMatchObject({ pending: 0 });
     const baek = await server.app.ctx.db.get<{ referred_by: string | null }>(
       `SELECT referred_by FROM members WHERE name = 'Baek Ara'`,
