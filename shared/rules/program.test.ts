@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROGRAM } from './default-program';
 import { ProgramError, parseProgram, parseStoredProgram, programHistory } from './program';
+import { replay } from './replay';
+import { Till } from '../../test/support/ledger';
 
 describe('the program definition', () => {
   it('ships the default program of PROGRAM.md', () => {
@@ -83,6 +85,24 @@ describe('the program definition', () => {
     expect(() =>
       parseProgram({ ...DEFAULT_PROGRAM, phone: { country_code: '82', national_prefix: 'O' } }),
     ).toThrow(/phone\.national_prefix/);
+  });
+
+  it('starts a member with no events at the first tier of the version in force, whatever was replayed before', () => {
+    const v2 = parseProgram({
+      ...DEFAULT_PROGRAM,
+      version: 2,
+      tiers: DEFAULT_PROGRAM.tiers.map((t, i) => (i === 0 ? { ...t, id: 'STARTER' } : t)),
+    });
+    const history = programHistory([
+      { program: DEFAULT_PROGRAM, effective_from: 0 },
+      { program: v2, effective_from: Date.parse('2026-06-01T00:00:00+09:00') },
+    ]);
+    // A member with January's events first: replay keeps its parsed times for the next replay.
+    const till = new Till('member-1', DEFAULT_PROGRAM, 'till-1', history);
+    till.enroll('2026-01-05T10:00:00+09:00');
+    expect(till.state('2026-01-06T10:00:00+09:00').tier).toBe('BASIC');
+    const july = Date.parse('2026-07-01T10:00:00+09:00');
+    expect(replay('member-2', [], history, july).tier).toBe('STARTER');
   });
 
   it('finds the version in force at a time and by number', () => {

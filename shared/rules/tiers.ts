@@ -8,7 +8,7 @@ import { credit } from './lots';
 import { BP, MAX_POINTS, mulDivFloor } from './money';
 import { tierIndex, type Program, type Tier } from './program';
 import type { MemberState } from './state';
-import { localMonth, monthOf, startOfLocalMonth } from './time';
+import { calendarMonthOf, localMonth, startOfLocalMonth } from './time';
 
 /** Qualifying spend of the `count` months before `month` (exclusive). */
 export function spendBefore(state: MemberState, month: number, count: number): number {
@@ -105,8 +105,11 @@ export function monthStart(state: MemberState, program: Program, month: number):
       first_purchase_only: false,
     });
   }
-  const calendarMonth = monthOf(month).month;
-  const quarterly = tier.consultation === 'quarterly' && (calendarMonth - 1) % 3 === 0;
+  const calendarMonth = calendarMonthOf(month);
+  // January, April, July, October.
+  const quarterly =
+    tier.consultation === 'quarterly' &&
+    (calendarMonth === 1 || calendarMonth === 4 || calendarMonth === 7 || calendarMonth === 10);
   if (tier.consultation === 'monthly' || quarterly) {
     issue(state, {
       source: 'consultation',

@@ -11,6 +11,7 @@ import {
   localMonth,
   monthIndex,
   monthIndexOfDay,
+  monthOf,
   parseInstant,
   startOfLocalDay,
   startOfLocalMonth,
@@ -71,6 +72,25 @@ describe('calendar arithmetic in the program zone', () => {
     expect(startOfLocalDay('America/New_York', dayNumber(2026, 3, 9))).toBe(
       parseInstant('2026-03-09T00:00:00-04:00'),
     );
+  });
+
+  it('gives the same month start from its memory, for each zone apart, as worked out afresh', () => {
+    // Asked in turn for two zones, twice each: the second answers come from the memory.
+    for (let round = 0; round < 2; round += 1) {
+      for (let month = monthIndex(2025, 1); month <= monthIndex(2027, 12); month += 1) {
+        const { year, month: m } = monthOf(month);
+        for (const zone of ['Asia/Seoul', 'America/New_York']) {
+          const start = startOfLocalMonth(zone, month);
+          expect(start).toBe(startOfLocalDay(zone, dayNumber(year, m, 1)));
+          expect(localDate(zone, start)).toEqual({ year, month: m, day: 1 });
+        }
+      }
+    }
+    // Month indexes before year 0 and around it, as monthOf writes them.
+    expect(monthOf(-1)).toEqual({ year: -1, month: 12 });
+    expect(monthOf(0)).toEqual({ year: 0, month: 1 });
+    expect(monthOf(-12)).toEqual({ year: -1, month: 1 });
+    expect(monthOf(monthIndex(2026, 12))).toEqual({ year: 2026, month: 12 });
   });
 
   it('formats instants with the zone offset', () => {

@@ -22,7 +22,8 @@ export function dayNumber(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
+  // (month + 9) % 12, without %: on a number V8 holds as a double, % is a call to fmod.
+  const mp = month > 2 ? month - 3 : month + 9;
   const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
@@ -80,7 +81,16 @@ export function monthIndex(year: number, month: number): number {
 }
 
 export function monthOf(index: number): { year: number; month: number } {
-  return { year: Math.floor(index / 12), month: (((index % 12) + 12) % 12) + 1 };
+  const year = Math.floor(index / 12);
+  return { year, month: calendarMonthOf(index, year) };
+}
+
+/**
+ * The calendar month (1..12) of a month index (of year `year`, when known), without `%` (on a
+ * number V8 holds as a double, % is a call to fmod).
+ */
+export function calendarMonthOf(index: number, year = Math.floor(index / 12)): number {
+  return index - year * 12 + 1;
 }
 
 /** The same calendar date `months` later, clamped to the month's last day (29 Feb + 1 y = 28 Feb). */
@@ -226,10 +236,36 @@ export function startOfLocalDay(zone: string, day: number): number {
   return guess;
 }
 
+/**
+ * Month starts found so far, by zone and month index. Every replay asks for the start of each
+ * month of the member's history two or three times (the month's evaluation, the end of the
+ * month before, coupons valid to it), and a report replays every member over the same months.
+ * Remembering them took the replay of a member with 10 events over three years from about 21
+ * to 15 µs (decision 0036).
+ */
+const monthStartCache = new Map<string, Map<number, number>>();
+/** The zone asked last and its month starts (a replay asks about one zone). */
+let lastMonthStartZone = '';
+let lastMonthStarts = new Map<number, number>();
+
 /** The instant of 00:00 local time on the 1st of a month index. */
 export function startOfLocalMonth(zone: string, month: number): number {
-  const { year, month: m } = monthOf(month);
-  return startOfLocalDay(zone, dayNumber(year, m, 1));
+  let cache = lastMonthStarts;
+  if (zone !== lastMonthStartZone) {
+    const known = monthStartCache.get(zone);
+    cache = known ?? new Map<number, number>();
+    if (known === undefined) monthStartCache.set(zone, cache);
+    lastMonthStarts = cache;
+    lastMonthStartZone = zone;
+  }
+  let start = cache.get(month);
+  if (start === undefined) {
+    const { year, month: m } = monthOf(month);
+    start = startOfLocalDay(zone, dayNumber(year, m, 1));
+    if (cache.size > 10_000) cache.clear();
+    cache.set(month, start);
+  }
+  return start;
 }
 
 /** YYYY-MM-DD of a civil date. */
