@@ -152,7 +152,6 @@ export function consume(
   // second part, and V8 does not follow what slice makes as it follows an array literal (one
   // whose arrays all live on is given old-generation memory from then on: decision 0033).
   const parts = scratchParts;
-  parts.length = 0;
   let left = amount;
   const lots = state.lots;
   // Existing debt is owed before anything else: available = lots - debt.

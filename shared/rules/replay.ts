@@ -41,7 +41,16 @@ export function businessOrder(events: readonly LedgerEvent[]): {
  * itself, and keeps nothing of it in the state.
  */
 let replayTimes = new Float64Array(256);
+/** Events whose times are kept for the next replays (512 KB); a longer history's are its own. */
 const KEPT_TIMES = 65_536;
+
+/** An array for `n` events' times: replayTimes, grown if need be, or one of its own past KEPT_TIMES. */
+function timesFor(n: number): Float64Array {
+  if (n <= replayTimes.length) return replayTimes;
+  if (n > KEPT_TIMES) return new Float64Array(n);
+  replayTimes = new Float64Array(Math.min(KEPT_TIMES, Math.max(n, 2 * replayTimes.length)));
+  return replayTimes;
+}
 
 /** businessOrder into `times` (at least events.length long), which may come back reordered. */
 function inBusinessOrder(
@@ -87,16 +96,7 @@ export function replay(
   programs: Programs,
   asOf: number,
 ): MemberState {
-  let scratch = replayTimes;
-  if (scratch.length < events.length) {
-    // Kept for the next replays up to 65,536 events (512 KB); a longer history's is its own.
-    const n = events.length;
-    scratch = new Float64Array(
-      n > KEPT_TIMES ? n : Math.min(KEPT_TIMES, Math.max(n, 2 * scratch.length)),
-    );
-    if (n <= KEPT_TIMES) replayTimes = scratch;
-  }
-  const ordered = inBusinessOrder(events, scratch);
+  const ordered = inBusinessOrder(events, timesFor(events.length));
   const list = ordered.events;
   const times = ordered.times;
   // (The times past the member's events are an earlier replay's.)

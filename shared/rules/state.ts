@@ -129,10 +129,9 @@ const NO_ALLOCATION: readonly Allocation[] = Object.freeze([]) as readonly Alloc
 
 /**
  * What few purchases have, kept apart from the record (decision 0036): the lots a redemption took
- * points from, the referee's first-purchase bonus, and what refunds took back so far. Its arrays
- * and its object are made by Array.of and Object.create, not literals: a replay keeps them all,
- * and V8 gives a literal whose objects all live on old-generation memory from then on (decision
- * 0033; classes are not followed so, decision 0020).
+ * points from, the referee's first-purchase bonus, and what refunds took back so far. A class,
+ * and its arrays made by `new Array`, not literals: a replay keeps them all, and V8 gives a
+ * literal whose objects all live on old-generation memory from then on (decisions 0020, 0033).
  */
 class PurchaseExtras {
   allocation: readonly Allocation[] = NO_ALLOCATION;

@@ -100,7 +100,7 @@ export function addMonthsClamped(date: CivilDate, months: number): CivilDate {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, Map<number, unknown>>();
+const offsetCache = new Map<string, Map<number, WindowOffset>>();
 
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
@@ -174,12 +174,8 @@ export function zoneOffset(zone: string, ms: number): number {
 }
 
 function windowOffset(zone: string, bucket: number): WindowOffset {
-  let cache = offsetCache.get(zone);
-  if (!cache) {
-    cache = new Map();
-    offsetCache.set(zone, cache);
-  }
-  let entry = cache.get(bucket) as WindowOffset | undefined;
+  const cache = zoneMap(offsetCache, zone);
+  let entry = cache.get(bucket);
   if (entry === undefined) {
     const lo = bucket * WINDOW;
     const hi = lo + WINDOW - 1;
@@ -197,10 +193,25 @@ function windowOffset(zone: string, bucket: number): WindowOffset {
       }
       entry = { at: b, before, after };
     }
-    if (cache.size > 10_000) cache.clear();
-    cache.set(bucket, entry);
+    remember(cache, bucket, entry);
   }
   return entry;
+}
+
+/** What was worked out for a zone, by a number (made empty the first time the zone is asked). */
+function zoneMap<V>(all: Map<string, Map<number, V>>, zone: string): Map<number, V> {
+  let map = all.get(zone);
+  if (map === undefined) {
+    map = new Map();
+    all.set(zone, map);
+  }
+  return map;
+}
+
+/** Keeps `value` in a zone's map, which starts again empty past 10,000 entries. */
+function remember<V>(map: Map<number, V>, key: number, value: V): void {
+  if (map.size > 10_000) map.clear();
+  map.set(key, value);
 }
 
 /** The local day number of an instant in the zone. */
@@ -250,20 +261,15 @@ let lastMonthStarts = new Map<number, number>();
 
 /** The instant of 00:00 local time on the 1st of a month index. */
 export function startOfLocalMonth(zone: string, month: number): number {
-  let cache = lastMonthStarts;
   if (zone !== lastMonthStartZone) {
-    const known = monthStartCache.get(zone);
-    cache = known ?? new Map<number, number>();
-    if (known === undefined) monthStartCache.set(zone, cache);
-    lastMonthStarts = cache;
+    lastMonthStarts = zoneMap(monthStartCache, zone);
     lastMonthStartZone = zone;
   }
-  let start = cache.get(month);
+  let start = lastMonthStarts.get(month);
   if (start === undefined) {
     const { year, month: m } = monthOf(month);
     start = startOfLocalDay(zone, dayNumber(year, m, 1));
-    if (cache.size > 10_000) cache.clear();
-    cache.set(month, start);
+    remember(lastMonthStarts, month, start);
   }
   return start;
 }

@@ -9,6 +9,7 @@ import {
   startServer,
   type Running,
 } from '../support/server';
+import { hashPinSync } from '../../shared/protocol';
 import type { Payload } from '../../shared/rules';
 import { conflictsText, devicesText } from '../../server/reports';
 import { renewLedgerId, RESTORED_AT, writeMeta } from '../../server/context';
@@ -270,7 +271,6 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
   });
 
   it('keeps a member PIN enrolled at a device for PIN checks, and sends it to no device', async () => {
-    const { hashPinSync } = await import('../../shared/protocol');
     const id = await member(till, { pin_hash: hashPinSync('8642') });
     expect((await s.api('POST', `/customers/${id}/pin/verify`, { pin: '8642' })).status).toBe(200);
     expect((await s.api('POST', `/customers/${id}/pin/verify`, { pin: '8641' })).status).toBe(422);
@@ -462,7 +462,6 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
   });
 
   it("hands a device one member's events by card, member code or phone, as a pull would", async () => {
-    const { hashPinSync } = await import('../../shared/protocol');
     const id = await member(till, {
       name: 'Kang Minji',
       phone: '01031415926',
@@ -509,7 +508,6 @@ describe.each(BACKENDS)('sync on %s', (backend) => {
   });
 
   it('hands a device a member by phone number and PIN, once the PIN is right, limited as the PIN check', async () => {
-    const { hashPinSync } = await import('../../shared/protocol');
     const id = await member(till, {
       name: 'Yoon Jia',
       phone: '01027182818',
